@@ -1,0 +1,626 @@
+// Package config composes sqlscim's configuration from, in order of
+// precedence, command-line flags, SQLSCIM_* environment variables, a YAML
+// file, an Okta On-Prem SCIM Server properties file and built-in defaults. It
+// finds (or, on first start, creates) the installation's token, certificate
+// and keystore, and hands each package its own Config.
+//
+// Every problem stops the start with one line that names where the bad value
+// came from, the key, and how to fix it.
+package config
+
+import (
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+	"github.com/spf13/viper"
+
+	"github.com/sqlscim/sqlscim/internal/certs"
+	"github.com/sqlscim/sqlscim/internal/logging"
+	"github.com/sqlscim/sqlscim/internal/scim"
+	"github.com/sqlscim/sqlscim/internal/secret"
+	"github.com/sqlscim/sqlscim/internal/server"
+)
+
+// EnvPrefix prefixes every environment variable sqlscim reads.
+const EnvPrefix = "SQLSCIM"
+
+// defaults lists every key of our own configuration with its default value.
+// A YAML file or SQLSCIM_* variable that names any other key is refused.
+var defaults = map[string]any{
+	"ops_dir":     "",
+	"data_dir":    DefaultDataDir,
+	"customer_id": "",
+
+	"server.address":             "",
+	"server.port":                1443,
+	"server.context_path":        "/ws/rest",
+	"server.max_header_bytes":    "64KB",
+	"server.max_body_bytes":      "1MB",
+	"server.read_header_timeout": "10s",
+	"server.read_timeout":        "2m",
+	"server.write_timeout":       "10m",
+	"server.idle_timeout":        "2m",
+	"server.shutdown_timeout":    "30s",
+	"server.error_style":         "rfc",
+
+	"tls.keystore":          "",
+	"tls.keystore_password": "",
+	"tls.key_alias":         certs.KeyAlias,
+	"tls.cert_file":         "",
+	"tls.key_file":          "",
+	"tls.protocols":         "TLSv1.2,TLSv1.3",
+
+	"auth.token": "",
+
+	"log.level":  "info",
+	"log.format": "json",
+	"log.file":   "",
+
+	"pool.max_open":           10,
+	"pool.min_idle":           0,
+	"pool.connection_timeout": "30s",
+	"pool.validation_timeout": "3s",
+	"pool.idle_timeout":       "90s",
+	"pool.keepalive":          "60s",
+	"pool.max_lifetime":       "180s",
+	"pool.max_tenants":        8,
+}
+
+// defaultHeaderBytes is our request-header limit. OPS ships 10KB, which the
+// agent's configuration header can outgrow; a smaller value from an OPS
+// properties file is raised to this.
+const defaultHeaderBytes = 64 << 10
+
+// flagKeys maps command-line flags to configuration keys.
+var flagKeys = map[string]string{
+	"ops-dir":     "ops_dir",
+	"data-dir":    "data_dir",
+	"customer-id": "customer_id",
+	"address":     "server.address",
+	"port":        "server.port",
+	"log-level":   "log.level",
+	"log-format":  "log.format",
+	"log-file":    "log.file",
+}
+
+// RegisterFlags adds the configuration flags to fs.
+func RegisterFlags(fs *pflag.FlagSet) {
+	fs.String("config", "", "YAML configuration file (env SQLSCIM_CONFIG)")
+	fs.String("ops-dir", "", "Okta On-Prem SCIM Server configuration directory (default "+DefaultOPSDir+" when it exists)")
+	fs.String("data-dir", DefaultDataDir, "standalone data directory for the generated token, certificate and keystore")
+	fs.String("customer-id", "", "customer id naming the credential files (env CUSTOMER_ID, as for the OPS installer)")
+	fs.String("address", "", "address to listen on (default: all interfaces)")
+	fs.Int("port", 1443, "HTTPS port")
+	fs.String("log-level", "info", "log level: debug, info, warn, error")
+	fs.String("log-format", "json", "log format: json or console")
+	fs.String("log-file", "", "also write the log to this file")
+}
+
+// Options adjust Load for tests; the zero value is what the binary uses.
+type Options struct {
+	// Flags are the parsed command-line flags registered by RegisterFlags.
+	Flags *pflag.FlagSet
+	// DefaultOPSDir is probed when no directory is configured (DefaultOPSDir).
+	DefaultOPSDir string
+	// PKIDir is where a new OPS installation's certificate and key go (DefaultPKIDir).
+	PKIDir string
+	// OPSLogFile is the default log file in OPS mode (DefaultOPSLog).
+	OPSLogFile string
+	// Host names the certificate on first start (DetectHost).
+	Host *Host
+	// KeyBits of a generated key (4096).
+	KeyBits int
+}
+
+// Config is the complete, validated configuration.
+type Config struct {
+	Layout     Layout
+	CustomerID string
+	// PropertiesFile is the OPS-format properties file in use.
+	PropertiesFile string
+	// YAMLFile is the YAML configuration file in use, if any.
+	YAMLFile string
+	// Generated is true when this start created the credentials.
+	Generated bool
+	// CertFile is the PEM certificate to give Okta ("" if only in a keystore).
+	CertFile string
+	// Certificate is the loaded server certificate.
+	Certificate *certs.Credentials
+
+	Server server.Config
+	Log    logging.Config
+	Pool   PoolConfig
+}
+
+// PoolConfig carries the HikariCP settings of an OPS installation.
+type PoolConfig struct {
+	MaxOpen           int
+	MinIdle           int
+	ConnectionTimeout time.Duration
+	ValidationTimeout time.Duration
+	IdleTimeout       time.Duration
+	Keepalive         time.Duration
+	MaxLifetime       time.Duration
+	MaxTenants        int
+}
+
+// Load reads and validates the configuration, creating first-start
+// credentials when the installation has none.
+func Load(opts Options) (*Config, error) {
+	l := &loader{v: viper.New(), opts: opts}
+	if l.opts.DefaultOPSDir == "" {
+		l.opts.DefaultOPSDir = DefaultOPSDir
+	}
+	if l.opts.PKIDir == "" {
+		l.opts.PKIDir = DefaultPKIDir
+	}
+	if l.opts.OPSLogFile == "" {
+		l.opts.OPSLogFile = DefaultOPSLog
+	}
+	return l.load()
+}
+
+type loader struct {
+	v        *viper.Viper
+	opts     Options
+	yamlPath string
+	yaml     *viper.Viper
+	props    *opsProperties
+}
+
+func (l *loader) load() (*Config, error) {
+	for k, d := range defaults {
+		l.v.SetDefault(k, d)
+	}
+	if err := l.bindEnvAndFlags(); err != nil {
+		return nil, err
+	}
+	if err := l.readYAML(); err != nil {
+		return nil, err
+	}
+
+	cfg := &Config{YAMLFile: l.yamlPath}
+	if err := l.resolveInstall(cfg); err != nil {
+		return nil, err
+	}
+	// The properties file sits between the built-in defaults and the YAML
+	// file: its values become defaults.
+	for k, val := range l.props.values {
+		l.v.SetDefault(k, val)
+	}
+	if cfg.Layout.Mode == OPSMode && l.props.values["log.file"] == "" {
+		l.v.SetDefault("log.file", l.opts.OPSLogFile)
+	}
+	if err := l.decode(cfg); err != nil {
+		return nil, err
+	}
+	if err := l.loadCertificate(cfg); err != nil {
+		return nil, err
+	}
+	cfg.Server.Certificate = cfg.Certificate.TLSCertificate()
+	return cfg, nil
+}
+
+func (l *loader) bindEnvAndFlags() error {
+	l.v.SetEnvPrefix(EnvPrefix)
+	l.v.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))
+	l.v.AutomaticEnv()
+	if err := l.v.BindEnv("customer_id", EnvPrefix+"_CUSTOMER_ID", "CUSTOMER_ID"); err != nil {
+		return err
+	}
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if !strings.HasPrefix(name, EnvPrefix+"_") || name == EnvPrefix+"_CONFIG" {
+			continue
+		}
+		key := strings.ToLower(strings.TrimPrefix(name, EnvPrefix+"_"))
+		if _, ok := defaults[key]; ok {
+			continue
+		}
+		if _, ok := defaults[strings.Replace(key, "_", ".", 1)]; ok {
+			continue
+		}
+		return fmt.Errorf("environment variable %s: unknown setting; unset it (settings are listed in docs/configuration.md)", name)
+	}
+	if l.opts.Flags == nil {
+		return nil
+	}
+	for flag, key := range flagKeys {
+		if f := l.opts.Flags.Lookup(flag); f != nil {
+			if err := l.v.BindPFlag(key, f); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// readYAML reads the YAML file named by --config or SQLSCIM_CONFIG and
+// refuses keys we do not know.
+func (l *loader) readYAML() error {
+	path := os.Getenv(EnvPrefix + "_CONFIG")
+	if l.opts.Flags != nil {
+		if f := l.opts.Flags.Lookup("config"); f != nil && f.Changed {
+			path = f.Value.String()
+		}
+	}
+	if path == "" {
+		return nil
+	}
+	fv := viper.New()
+	fv.SetConfigFile(path)
+	fv.SetConfigType("yaml")
+	if err := fv.ReadInConfig(); err != nil {
+		var pathErr *fs.PathError
+		if errors.As(err, &pathErr) {
+			return fmt.Errorf("%s: cannot read the configuration file: %v", path, pathErr.Err)
+		}
+		return fmt.Errorf("%s: not valid YAML: %v", path, err)
+	}
+	keys := fv.AllKeys()
+	sort.Strings(keys)
+	for _, k := range keys {
+		if _, ok := defaults[k]; !ok {
+			return fmt.Errorf("%s: unknown key %q; remove it or correct its spelling (settings are listed in docs/configuration.md)", path, k)
+		}
+	}
+	if err := l.v.MergeConfigMap(fv.AllSettings()); err != nil {
+		return fmt.Errorf("%s: %v", path, err)
+	}
+	l.yamlPath, l.yaml = path, fv
+	return nil
+}
+
+// source names where key's value came from, for error messages.
+func (l *loader) source(key string) string {
+	if l.opts.Flags != nil {
+		for flag, k := range flagKeys {
+			if k == key {
+				if f := l.opts.Flags.Lookup(flag); f != nil && f.Changed {
+					return "flag --" + flag
+				}
+			}
+		}
+	}
+	env := EnvPrefix + "_" + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))
+	if _, ok := os.LookupEnv(env); ok {
+		return "environment variable " + env
+	}
+	if key == "customer_id" {
+		if _, ok := os.LookupEnv("CUSTOMER_ID"); ok {
+			return "environment variable CUSTOMER_ID"
+		}
+	}
+	if l.yaml != nil && l.yaml.IsSet(key) {
+		return l.yamlPath + ": " + key
+	}
+	if l.props != nil {
+		if opsKey, ok := l.props.from[key]; ok {
+			return l.props.path + ": " + opsKey
+		}
+	}
+	return "default " + key
+}
+
+// errorf formats a configuration error about key.
+func (l *loader) errorf(key, format string, args ...any) error {
+	return fmt.Errorf("%s: %s", l.source(key), fmt.Sprintf(format, args...))
+}
+
+// resolveInstall finds the installation (OPS directory or data directory),
+// its customer id and properties file, creating them on first start.
+func (l *loader) resolveInstall(cfg *Config) error {
+	opsDir := l.v.GetString("ops_dir")
+	explicitOPS := opsDir != ""
+	if !explicitOPS {
+		if st, err := os.Stat(l.opts.DefaultOPSDir); err == nil && st.IsDir() {
+			opsDir = l.opts.DefaultOPSDir
+		}
+	}
+	if opsDir != "" {
+		cfg.Layout = OPSLayout(opsDir, l.opts.PKIDir)
+	} else {
+		dataDir, err := filepath.Abs(l.v.GetString("data_dir"))
+		if err != nil {
+			return l.errorf("data_dir", "%v", err)
+		}
+		cfg.Layout = DataLayout(dataDir)
+	}
+
+	id, err := readCustomerID(cfg.Layout.CustomerIDFile())
+	if err != nil {
+		return err
+	}
+	if configured := l.v.GetString("customer_id"); configured != "" {
+		if !customerIDPattern.MatchString(configured) {
+			return l.errorf("customer_id", "%q is not a valid customer id; use letters, digits, '.', '_' or '-'", configured)
+		}
+		if id != "" && id != configured {
+			return l.errorf("customer_id", "%q differs from CUSTOMER_ID=%s in %s; drop the setting or correct the file", configured, id, cfg.Layout.CustomerIDFile())
+		}
+		id = configured
+	}
+	if id == "" {
+		if cfg.Layout.Mode == OPSMode {
+			return fmt.Errorf("%s: not found, and no customer id is set; set CUSTOMER_ID=<your Okta subdomain> (or --customer-id) for the first start", cfg.Layout.CustomerIDFile())
+		}
+		id = StandaloneCustomerID
+	}
+	cfg.CustomerID = id
+	cfg.PropertiesFile = cfg.Layout.PropertiesFile(id)
+
+	if _, err := os.Stat(cfg.PropertiesFile); errors.Is(err, fs.ErrNotExist) {
+		hostInfo := DetectHost()
+		if l.opts.Host != nil {
+			hostInfo = *l.opts.Host
+		}
+		if err := bootstrap(cfg.Layout, id, hostInfo, l.opts.KeyBits, "64KB"); err != nil {
+			return err
+		}
+		cfg.Generated = true
+	}
+	if err := checkPrivate(cfg.PropertiesFile, "properties file (it holds the bearer token)"); err != nil {
+		return err
+	}
+	l.props, err = readProperties(cfg.PropertiesFile)
+	return err
+}
+
+func (l *loader) str(key string) string { return strings.TrimSpace(l.v.GetString(key)) }
+
+func (l *loader) intIn(key string, lo, hi int, what string) (int, error) {
+	raw := l.str(key)
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < lo || n > hi {
+		return 0, l.errorf(key, "%q is not %s; use a whole number from %d to %d", raw, what, lo, hi)
+	}
+	return n, nil
+}
+
+func (l *loader) duration(key string) (time.Duration, error) {
+	raw := l.str(key)
+	d, err := time.ParseDuration(raw)
+	if err != nil || d < 0 {
+		return 0, l.errorf(key, "%q is not a duration; write it like 30s, 2m or 1h", raw)
+	}
+	return d, nil
+}
+
+func (l *loader) size(key string) (int64, error) {
+	raw := l.str(key)
+	n, err := ParseSize(raw)
+	if err != nil {
+		return 0, l.errorf(key, "%q is not a size; write it like 65536, 64KB or 1MB", raw)
+	}
+	return n, nil
+}
+
+// ParseSize reads a Spring DataSize: a number of bytes with an optional
+// B, KB, MB or GB suffix (powers of 1024).
+func ParseSize(s string) (int64, error) {
+	s = strings.ToUpper(strings.TrimSpace(s))
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"KB", 1 << 10}, {"MB", 1 << 20}, {"GB", 1 << 30}, {"B", 1}} {
+		if strings.HasSuffix(s, u.suffix) {
+			s, mult = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 || n > (1<<40)/mult {
+		return 0, errors.New("bad size")
+	}
+	return n * mult, nil
+}
+
+// parseProtocols reads server.ssl.enabled-protocols.
+func parseProtocols(s string) (minV, maxV uint16, err error) {
+	for _, p := range strings.Split(s, ",") {
+		var v uint16
+		switch strings.ToUpper(strings.TrimSpace(p)) {
+		case "TLSV1.2":
+			v = tls.VersionTLS12
+		case "TLSV1.3":
+			v = tls.VersionTLS13
+		case "TLSV1", "TLSV1.0", "TLSV1.1", "SSLV3", "SSLV2HELLO":
+			return 0, 0, fmt.Errorf("%s is not allowed: it is broken; use TLSv1.2,TLSv1.3", strings.TrimSpace(p))
+		case "":
+			continue
+		default:
+			return 0, 0, fmt.Errorf("%q is not a TLS protocol; use TLSv1.2,TLSv1.3", strings.TrimSpace(p))
+		}
+		if minV == 0 || v < minV {
+			minV = v
+		}
+		if v > maxV {
+			maxV = v
+		}
+	}
+	if minV == 0 {
+		return 0, 0, errors.New("no protocol listed; use TLSv1.2,TLSv1.3")
+	}
+	return minV, maxV, nil
+}
+
+// decode turns the merged settings into typed, validated values.
+func (l *loader) decode(cfg *Config) error {
+	var err error
+	s := &cfg.Server
+	s.Address = l.str("server.address")
+	// Port 0 picks a free port, which tests use.
+	if s.Port, err = l.intIn("server.port", 0, 65535, "a port number"); err != nil {
+		return err
+	}
+	s.ContextPath = "/" + strings.Trim(l.str("server.context_path"), "/")
+	if strings.ContainsAny(s.ContextPath, "{}?# ") {
+		return l.errorf("server.context_path", "%q is not a usable URL path; OPS uses /ws/rest", s.ContextPath)
+	}
+	header, err := l.size("server.max_header_bytes")
+	if err != nil {
+		return err
+	}
+	if header < defaultHeaderBytes && strings.HasPrefix(l.source("server.max_header_bytes"), l.props.path) {
+		// OPS writes 10KB, which a large agent configuration header outgrows;
+		// only our own settings may lower the limit.
+		header = defaultHeaderBytes
+	}
+	s.MaxHeaderBytes = int(header)
+	if s.MaxBodyBytes, err = l.size("server.max_body_bytes"); err != nil {
+		return err
+	}
+	for key, dst := range map[string]*time.Duration{
+		"server.read_header_timeout": &s.ReadHeaderTimeout,
+		"server.read_timeout":        &s.ReadTimeout,
+		"server.write_timeout":       &s.WriteTimeout,
+		"server.idle_timeout":        &s.IdleTimeout,
+		"server.shutdown_timeout":    &s.ShutdownTimeout,
+	} {
+		if *dst, err = l.duration(key); err != nil {
+			return err
+		}
+	}
+	switch strings.ToLower(l.str("server.error_style")) {
+	case "rfc":
+		s.ErrorStyle = scim.RFCStyle
+	case "ops":
+		s.ErrorStyle = scim.OPSStyle
+	default:
+		return l.errorf("server.error_style", "%q is not an error style; use rfc or ops", l.str("server.error_style"))
+	}
+	if s.MinTLS, s.MaxTLS, err = parseProtocols(l.str("tls.protocols")); err != nil {
+		return l.errorf("tls.protocols", "%v", err)
+	}
+	token := l.str("auth.token")
+	switch {
+	case token == "":
+		return fmt.Errorf("%s: scim.security.bearer.token is empty; write the token there (32 hex characters, e.g. from `openssl rand -hex 16`) or set SQLSCIM_AUTH_TOKEN", cfg.PropertiesFile)
+	case len(token) < 16:
+		return l.errorf("auth.token", "the bearer token is shorter than 16 characters; use a random one such as `openssl rand -hex 16`")
+	case strings.ContainsAny(token, " \t\r\n"):
+		return l.errorf("auth.token", "the bearer token contains white space; write only the token, without \"Bearer \"")
+	}
+	s.Token = secret.String(token)
+
+	cfg.Log = logging.Config{Level: l.str("log.level"), Format: l.str("log.format"), File: l.str("log.file")}
+	if _, err := logging.ParseLevel(cfg.Log.Level); err != nil {
+		return l.errorf("log.level", "%v", err)
+	}
+	if f := strings.ToLower(cfg.Log.Format); f != "json" && f != "console" {
+		return l.errorf("log.format", "%q is not a log format; use json or console", cfg.Log.Format)
+	}
+
+	p := &cfg.Pool
+	if p.MaxOpen, err = l.intIn("pool.max_open", 1, 1000, "a pool size"); err != nil {
+		return err
+	}
+	if p.MinIdle, err = l.intIn("pool.min_idle", 0, p.MaxOpen, "an idle connection count no larger than the pool size"); err != nil {
+		return err
+	}
+	if p.MaxTenants, err = l.intIn("pool.max_tenants", 1, 64, "a number of tenant databases"); err != nil {
+		return err
+	}
+	for key, dst := range map[string]*time.Duration{
+		"pool.connection_timeout": &p.ConnectionTimeout,
+		"pool.validation_timeout": &p.ValidationTimeout,
+		"pool.idle_timeout":       &p.IdleTimeout,
+		"pool.keepalive":          &p.Keepalive,
+		"pool.max_lifetime":       &p.MaxLifetime,
+	} {
+		if *dst, err = l.duration(key); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// loadCertificate opens the configured PEM pair or PKCS#12 keystore. A
+// keystore this program cannot decode falls back to the PEM files OPS keeps
+// beside it; a wrong password never does.
+func (l *loader) loadCertificate(cfg *Config) error {
+	if certFile, keyFile := l.str("tls.cert_file"), l.str("tls.key_file"); certFile != "" || keyFile != "" {
+		if certFile == "" || keyFile == "" {
+			return l.errorf("tls.cert_file", "set both tls.cert_file and tls.key_file, or neither")
+		}
+		cred, err := loadPEMFiles(certFile, keyFile)
+		if err != nil {
+			return l.errorf("tls.cert_file", "%v", err)
+		}
+		cfg.Certificate, cfg.CertFile = cred, certFile
+		return nil
+	}
+
+	store := l.str("tls.keystore")
+	if store == "" {
+		return fmt.Errorf("%s: server.ssl.key-store is empty; point it at the PKCS#12 keystore (OPS: /etc/pki/tls/private/OktaOnPremScimServer-<id>.p12)", cfg.PropertiesFile)
+	}
+	if !filepath.IsAbs(store) {
+		store = filepath.Join(cfg.Layout.ConfDir, store)
+	}
+	certBeside, keyBeside := pemBeside(store)
+	if _, err := os.Stat(certBeside); err == nil {
+		cfg.CertFile = certBeside
+	}
+	if err := checkPrivate(store, "keystore"); err != nil {
+		return err
+	}
+	data, err := os.ReadFile(store)
+	if err != nil {
+		return l.errorf("tls.keystore", "%v", err)
+	}
+	password := l.v.GetString("tls.keystore_password")
+	if password == "" {
+		if pass, err := os.ReadFile(store + ".pass"); err == nil {
+			password = strings.TrimRight(string(pass), "\r\n")
+		}
+	}
+	cred, err := certs.LoadPKCS12(data, password)
+	switch {
+	case err == nil:
+		cfg.Certificate = cred
+		return nil
+	case errors.Is(err, certs.ErrWrongPassword):
+		return l.errorf("tls.keystore_password", "the password does not open %s; copy the password from %s.pass", store, store)
+	}
+	cred, pemErr := loadPEMFiles(certBeside, keyBeside)
+	if pemErr != nil {
+		return l.errorf("tls.keystore", "%s: %v, and no usable PEM pair beside it (%s, %s): %v", store, err, certBeside, keyBeside, pemErr)
+	}
+	cfg.Certificate = cred
+	return nil
+}
+
+// pemBeside derives the PEM certificate and key OPS writes next to its
+// keystore: /etc/pki/tls/private/X.p12 → /etc/pki/tls/certs/X.crt and
+// /etc/pki/tls/private/X.key.
+func pemBeside(keystore string) (certFile, keyFile string) {
+	base := strings.TrimSuffix(filepath.Base(keystore), filepath.Ext(keystore))
+	dir := filepath.Dir(keystore)
+	return filepath.Join(filepath.Dir(dir), "certs", base+".crt"), filepath.Join(dir, base+".key")
+}
+
+func loadPEMFiles(certFile, keyFile string) (*certs.Credentials, error) {
+	if err := checkPrivate(keyFile, "private key"); err != nil {
+		return nil, err
+	}
+	certPEM, err := os.ReadFile(certFile)
+	if err != nil {
+		return nil, err
+	}
+	keyPEM, err := os.ReadFile(keyFile)
+	if err != nil {
+		return nil, err
+	}
+	return certs.LoadPEM(certPEM, keyPEM)
+}
