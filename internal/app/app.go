@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
+	"path/filepath"
 	"runtime/debug"
 	"syscall"
 
@@ -17,8 +19,13 @@ import (
 	"go.uber.org/zap/zapcore"
 
 	"github.com/sqlscim/sqlscim/internal/config"
+	"github.com/sqlscim/sqlscim/internal/db"
+	_ "github.com/sqlscim/sqlscim/internal/db/all" // registers every dialect
+	"github.com/sqlscim/sqlscim/internal/demo"
 	"github.com/sqlscim/sqlscim/internal/logging"
+	"github.com/sqlscim/sqlscim/internal/provision"
 	"github.com/sqlscim/sqlscim/internal/server"
+	"github.com/sqlscim/sqlscim/internal/tenant"
 )
 
 // Version is set at build time with -ldflags "-X github.com/sqlscim/sqlscim/internal/app.Version=…".
@@ -151,10 +158,105 @@ func serve(ctx context.Context, cfg *config.Config, opts *Options) error {
 		zap.String("mode", string(cfg.Layout.Mode)),
 		zap.String("properties", cfg.PropertiesFile),
 	)
+	pools := db.NewPools(cfg.Pool)
+	defer pools.Close()
+	registry, err := buildRegistry(ctx, cfg, pools)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	for _, t := range registry.Local() {
+		log.Info("tenant", zap.String("app", t.Name()), zap.String("database", t.Config().Database.String()))
+	}
+	if cfg.CaptureFile != "" {
+		log.Info("recording agent configurations (secrets redacted)", zap.String("file", cfg.CaptureFile))
+	}
 	if opts.Ready != nil {
 		opts.Ready(ln.Addr())
 	}
-	return server.New(cfg.Server, log).Serve(ctx, ln)
+	if cfg.Demo && isTerminal(opts.Stderr) {
+		printBanner(opts.Stderr, cfg, ln.Addr())
+	}
+	return server.New(cfg.Server, log, backend{registry}).Serve(ctx, ln)
+}
+
+// buildRegistry loads the local tenants (the tenants file and the demo)
+// and compiles them.
+func buildRegistry(ctx context.Context, cfg *config.Config, pools *db.Pools) (*tenant.Registry, error) {
+	var local []*provision.Config
+	if cfg.TenantsFile != "" {
+		cfgs, err := tenant.LoadFile(cfg.TenantsFile)
+		if err != nil {
+			return nil, err
+		}
+		local = cfgs
+	}
+	if cfg.Demo {
+		d, err := demo.Setup(ctx, cfg.DataDir)
+		if err != nil {
+			return nil, err
+		}
+		taken := false
+		for _, c := range local {
+			taken = taken || c.Name == d.Name
+		}
+		if !taken {
+			local = append(local, d)
+		}
+	}
+	opts := tenant.Options{Local: local, IgnoreUnknown: cfg.IgnoreUnknownHeaderFields}
+	if cfg.CaptureFile != "" {
+		opts.Capture = tenant.NewCapture(cfg.CaptureFile)
+	}
+	r, err := tenant.NewRegistry(pools, opts)
+	if err != nil {
+		where := "tenants"
+		if cfg.TenantsFile != "" {
+			where = cfg.TenantsFile
+		}
+		return nil, fmt.Errorf("%s: %w", where, err)
+	}
+	return r, nil
+}
+
+// backend adapts the tenant registry to the server's interface.
+type backend struct{ r *tenant.Registry }
+
+func (b backend) Tenant(ctx context.Context, app, header string) (server.Tenant, error) {
+	t, err := b.r.Tenant(ctx, app, header)
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// isTerminal reports whether w is an interactive terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// printBanner tells a newcomer at a terminal how to call the demo. It goes
+// to the terminal only, never to a log: it holds the token.
+func printBanner(w io.Writer, cfg *config.Config, addr net.Addr) {
+	base := fmt.Sprintf("https://%s%s/%s/scim/v2", displayHost(addr), cfg.Server.ContextPath, demo.TenantName)
+	fmt.Fprintf(w, `
+sqlscim is serving the demo tenant %[1]s from %[2]s
+
+  Base URL:    %[3]s
+  Token:       Bearer %[4]s
+  Certificate: %[5]s
+
+Try:
+  curl --cacert %[5]s -H "Authorization: Bearer %[4]s" "%[3]s/Users?count=2"
+
+Press Ctrl-C to stop.
+
+`, demo.TenantName, filepath.Join(cfg.DataDir, demo.FileName), base, cfg.Server.Token.Reveal(), cfg.CertFile)
 }
 
 // displayHost turns a listening address into something a curl can reach.

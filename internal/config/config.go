@@ -24,6 +24,7 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/sqlscim/sqlscim/internal/certs"
+	"github.com/sqlscim/sqlscim/internal/db"
 	"github.com/sqlscim/sqlscim/internal/logging"
 	"github.com/sqlscim/sqlscim/internal/scim"
 	"github.com/sqlscim/sqlscim/internal/secret"
@@ -73,6 +74,12 @@ var defaults = map[string]any{
 	"pool.keepalive":          "60s",
 	"pool.max_lifetime":       "180s",
 	"pool.max_tenants":        8,
+
+	"tenants_file":                 "",
+	"demo":                         "auto",
+	"header.ignore_unknown_fields": false,
+	"header.capture":               false,
+	"server.max_results":           1000,
 }
 
 // defaultHeaderBytes is our request-header limit. OPS ships 10KB, which the
@@ -90,6 +97,8 @@ var flagKeys = map[string]string{
 	"log-level":   "log.level",
 	"log-format":  "log.format",
 	"log-file":    "log.file",
+	"tenants":     "tenants_file",
+	"demo":        "demo",
 }
 
 // RegisterFlags adds the configuration flags to fs.
@@ -103,6 +112,8 @@ func RegisterFlags(fs *pflag.FlagSet) {
 	fs.String("log-level", "info", "log level: debug, info, warn, error")
 	fs.String("log-format", "json", "log format: json or console")
 	fs.String("log-file", "", "also write the log to this file")
+	fs.String("tenants", "", "YAML file of local tenants (their databases and operations)")
+	fs.String("demo", "auto", "serve the embedded SQLite demo tenant jdbc_on_prem: auto (when no tenants file is given, in standalone mode), true or false")
 }
 
 // Options adjust Load for tests; the zero value is what the binary uses.
@@ -138,19 +149,18 @@ type Config struct {
 
 	Server server.Config
 	Log    logging.Config
-	Pool   PoolConfig
-}
+	Pool   db.PoolConfig
 
-// PoolConfig carries the HikariCP settings of an OPS installation.
-type PoolConfig struct {
-	MaxOpen           int
-	MinIdle           int
-	ConnectionTimeout time.Duration
-	ValidationTimeout time.Duration
-	IdleTimeout       time.Duration
-	Keepalive         time.Duration
-	MaxLifetime       time.Duration
-	MaxTenants        int
+	// DataDir holds the demo database and the header capture.
+	DataDir string
+	// TenantsFile is the YAML file of local tenants ("" for none).
+	TenantsFile string
+	// Demo says whether to serve the embedded SQLite demo tenant.
+	Demo bool
+	// IgnoreUnknownHeaderFields tolerates agent header fields sqlscim does not know.
+	IgnoreUnknownHeaderFields bool
+	// CaptureFile, when set, records each distinct agent configuration (redacted).
+	CaptureFile string
 }
 
 // Load reads and validates the configuration, creating first-start
@@ -533,16 +543,64 @@ func (l *loader) decode(cfg *Config) error {
 	}
 	for key, dst := range map[string]*time.Duration{
 		"pool.connection_timeout": &p.ConnectionTimeout,
-		"pool.validation_timeout": &p.ValidationTimeout,
 		"pool.idle_timeout":       &p.IdleTimeout,
-		"pool.keepalive":          &p.Keepalive,
 		"pool.max_lifetime":       &p.MaxLifetime,
 	} {
 		if *dst, err = l.duration(key); err != nil {
 			return err
 		}
 	}
+	// Accepted for OPS compatibility; database/sql has no equivalent.
+	for _, key := range []string{"pool.validation_timeout", "pool.keepalive"} {
+		if _, err = l.duration(key); err != nil {
+			return err
+		}
+	}
+	if s.MaxResults, err = l.intIn("server.max_results", 1, 1000000, "a page size"); err != nil {
+		return err
+	}
+
+	cfg.DataDir = l.str("data_dir")
+	if cfg.Layout.Mode == OPSMode && l.v.GetString("data_dir") == DefaultDataDir && !l.isSet("data_dir") {
+		cfg.DataDir = cfg.Layout.ConfDir
+	}
+	if cfg.DataDir, err = filepath.Abs(cfg.DataDir); err != nil {
+		return l.errorf("data_dir", "%v", err)
+	}
+	cfg.TenantsFile = l.str("tenants_file")
+	switch strings.ToLower(l.str("demo")) {
+	case "auto", "":
+		cfg.Demo = cfg.TenantsFile == "" && cfg.Layout.Mode == StandaloneMode
+	case "true", "on", "yes":
+		cfg.Demo = true
+	case "false", "off", "no":
+		cfg.Demo = false
+	default:
+		return l.errorf("demo", "%q is not auto, true or false", l.str("demo"))
+	}
+	if cfg.IgnoreUnknownHeaderFields, err = l.boolean("header.ignore_unknown_fields"); err != nil {
+		return err
+	}
+	capture, err := l.boolean("header.capture")
+	if err != nil {
+		return err
+	}
+	if capture {
+		cfg.CaptureFile = filepath.Join(cfg.DataDir, "captured-headers.jsonl")
+	}
 	return nil
+}
+
+// isSet reports whether key was given anywhere but the defaults.
+func (l *loader) isSet(key string) bool { return !strings.HasPrefix(l.source(key), "default ") }
+
+func (l *loader) boolean(key string) (bool, error) {
+	raw := l.str(key)
+	b, err := strconv.ParseBool(raw)
+	if err != nil {
+		return false, l.errorf(key, "%q is not true or false", raw)
+	}
+	return b, nil
 }
 
 // loadCertificate opens the configured PEM pair or PKCS#12 keystore. A

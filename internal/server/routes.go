@@ -25,6 +25,29 @@ func (s *Server) routes() http.Handler {
 
 	r.Route(s.contextPath()+"/{app}/scim/v2", func(r chi.Router) {
 		r.Get("/Status", s.status)
+		r.Get("/ServiceProviderConfig", s.serviceProviderConfig)
+		r.Get("/ResourceTypes", s.resourceTypes)
+		r.Get("/ResourceTypes/{id}", s.resourceType)
+		r.Get("/Schemas", s.schemas)
+		r.Get("/Schemas/{id}", s.schema)
+
+		r.Get("/Users", s.getUsers)
+		r.Post("/Users", s.createUser)
+		r.Post("/Users/.search", s.searchUsers)
+		r.Get("/Users/{id}", s.getUser)
+		r.Put("/Users/{id}", s.replaceUser)
+		r.Patch("/Users/{id}", s.patchUser)
+		r.Delete("/Users/{id}", s.deleteUser)
+
+		r.Get("/Entitlements", s.entitlements)
+		r.Get("/Entitlements/{id}", s.entitlement)
+
+		r.Get("/Groups", s.groups)
+		r.Post("/Groups", s.groupsNotSupported)
+		r.Get("/Groups/{id}", s.group)
+		r.Put("/Groups/{id}", s.groupsNotSupported)
+		r.Patch("/Groups/{id}", s.groupsNotSupported)
+		r.Delete("/Groups/{id}", s.groupsNotSupported)
 	})
 	return r
 }

@@ -34,6 +34,8 @@ type Config struct {
 	MaxHeaderBytes int
 	// MaxBodyBytes bounds request bodies; larger ones get 413.
 	MaxBodyBytes int64
+	// MaxResults is the largest page a client may ask for (count).
+	MaxResults int
 
 	ReadHeaderTimeout time.Duration
 	ReadTimeout       time.Duration
@@ -65,12 +67,14 @@ const StatusBody = "✅ Scim Server is running."
 type Server struct {
 	cfg     Config
 	log     *zap.Logger
+	backend Backend
 	handler http.Handler
 }
 
-// New builds a server.
-func New(cfg Config, log *zap.Logger) *Server {
-	s := &Server{cfg: cfg, log: log}
+// New builds a server. backend serves the tenants; with a nil backend only
+// /Status and the discovery documents answer.
+func New(cfg Config, log *zap.Logger, backend Backend) *Server {
+	s := &Server{cfg: cfg, log: log, backend: backend}
 	s.handler = s.routes()
 	return s
 }

@@ -1,0 +1,127 @@
+package all
+
+import (
+	"database/sql"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/sqlscim/sqlscim/internal/db"
+)
+
+func TestKnownAndLookup(t *testing.T) {
+	if got := strings.Join(db.Known(), ","); got != "mysql,oracle,postgresql,sqlite,sqlserver" {
+		t.Errorf("Known() = %s", got)
+	}
+	for name, want := range map[string]string{
+		"mysql": "mysql", "MariaDB": "mysql",
+		"postgresql": "postgresql", "PostgreSQL": "postgresql", "postgres": "postgresql", "pgsql": "postgresql",
+		"sqlserver": "sqlserver", "SQL Server": "sqlserver", "mssql": "sqlserver",
+		"oracle": "oracle", "Oracle": "oracle",
+		"sqlite": "sqlite", "sqlite3": "sqlite",
+	} {
+		d, err := db.Lookup(name)
+		if err != nil || d.Name() != want {
+			t.Errorf("Lookup(%q) = %v, %v; want %s", name, d, err, want)
+		}
+	}
+	if _, err := db.Lookup("db2"); err == nil || !strings.Contains(err.Error(), "no pure-Go driver") {
+		t.Errorf("db2: %v", err)
+	}
+	if _, err := db.Lookup("informix"); err == nil || err.Error() != `unknown database type "informix"; known types: mysql, oracle, postgresql, sqlite, sqlserver` {
+		t.Errorf("informix: %v", err)
+	}
+}
+
+// TestDriversRegistered checks each dialect's DriverName is a registered
+// database/sql driver.
+func TestDriversRegistered(t *testing.T) {
+	drivers := map[string]bool{}
+	for _, d := range sql.Drivers() {
+		drivers[d] = true
+	}
+	for _, n := range db.Known() {
+		d, _ := db.Lookup(n)
+		if !drivers[d.DriverName()] {
+			t.Errorf("%s: driver %q not registered (have %v)", n, d.DriverName(), sql.Drivers())
+		}
+	}
+}
+
+func TestParseJDBCDispatch(t *testing.T) {
+	tests := []struct {
+		url  string
+		want db.Conn
+	}{
+		{"jdbc:mysql://db:3306/scim?useSSL=false", db.Conn{Type: "mysql", Host: "db", Port: 3306, Database: "scim", Properties: map[string]string{"useSSL": "false"}}},
+		{"jdbc:mariadb://u:p@db/scim", db.Conn{Type: "mysql", Host: "db", Database: "scim", User: "u", Password: "p"}},
+		{"  JDBC:POSTGRESQL://pg/scim?user=u  ", db.Conn{Type: "postgresql", Host: "pg", Database: "scim", User: "u"}},
+		{"jdbc:postgresql:scim", db.Conn{Type: "postgresql", Host: "localhost", Database: "scim"}},
+		{`jdbc:sqlserver://sql\INST;databaseName=scim;user=u;password={a;b}`, db.Conn{Type: "sqlserver", Host: "sql", Instance: "INST", Database: "scim", User: "u", Password: "a;b"}},
+		{"jdbc:oracle:thin:@ora:1521:XE", db.Conn{Type: "oracle", Host: "ora", Port: 1521, SID: "XE"}},
+		{"jdbc:oracle:thin:scott/tiger@//ora/XEPDB1", db.Conn{Type: "oracle", Host: "ora", Database: "XEPDB1", User: "scott", Password: "tiger"}},
+		{"jdbc:sqlite:/var/lib/scim.db", db.Conn{Type: "sqlite", Database: "/var/lib/scim.db"}},
+	}
+	for _, tt := range tests {
+		got, err := db.ParseJDBC(tt.url)
+		if err != nil {
+			t.Errorf("%s: %v", tt.url, err)
+			continue
+		}
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%s:\ngot  %#v\nwant %#v", tt.url, got, tt.want)
+		}
+		// Every parsed URL yields a DSN for its dialect.
+		d, err := db.Lookup(got.Type)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.User == "" {
+			got.User = "scim" // the Okta form always has one
+		}
+		if _, err := d.DSN(got); err != nil {
+			t.Errorf("%s: DSN: %v", tt.url, err)
+		}
+	}
+	for _, tt := range []struct{ url, want string }{
+		{"jdbc:mysql://h1,h2/db", "jdbc:mysql URL lists 2 hosts; sqlscim supports only one host"},
+		{"jdbc:mysql://h:abc/db", `jdbc:mysql URL: port "abc" is not a number`},
+		{"jdbc:oracle:oci:@XE", "only the thin driver URL jdbc:oracle:thin:@... is supported; the OCI driver needs Oracle client libraries"},
+		{"jdbc:sqlite:", "jdbc:sqlite URL has no database file"},
+		{"jdbc:db2://h:50000/db", "IBM Db2 is not supported: it has no pure-Go driver"},
+		{"jdbc:h2:mem:test;password=secret", `"jdbc:h2:mem:test;password=***" is not a JDBC URL sqlscim understands; it must start with one of jdbc:mysql:, jdbc:mariadb:, jdbc:postgresql:, jdbc:sqlserver:, jdbc:oracle:thin:@, jdbc:sqlite:`},
+	} {
+		_, err := db.ParseJDBC(tt.url)
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("%s: error %v\nwant %q", tt.url, err, tt.want)
+		}
+	}
+}
+
+// TestPasswordsNeverInErrors feeds every dialect URLs whose other parts are
+// wrong and checks the password is not echoed back.
+func TestPasswordsNeverInErrors(t *testing.T) {
+	const pw = "S3cr3tPw"
+	for _, u := range []string{
+		"jdbc:mysql://u:" + pw + "@h:bad/db",
+		"jdbc:mysql://u:" + pw + "%zz@h/db",
+		"jdbc:mariadb://u:" + pw + "@h1,h2/db",
+		"jdbc:postgresql://u:" + pw + "@h:bad/db",
+		"jdbc:postgresql://h/db?password=" + pw + "%zz",
+		"jdbc:sqlserver://h:bad;password=" + pw,
+		"jdbc:sqlserver://h;password={" + pw,
+		"jdbc:oracle:thin:u/" + pw + "@h:bad:XE",
+		"jdbc:oracle:thin:u/" + pw,
+		"jdbc:oracle:thin:u/\"" + pw + "@h:1521:XE",
+		"jdbc:unknown://u:" + pw + "@h/db?password=" + pw,
+	} {
+		_, err := db.ParseJDBC(u)
+		if err == nil {
+			t.Errorf("%s: no error", u)
+			continue
+		}
+		if strings.Contains(err.Error(), pw) {
+			t.Errorf("%s: error reveals the password: %v", u, err)
+		}
+	}
+}

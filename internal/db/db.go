@@ -1,0 +1,249 @@
+// Package db is sqlscim's database layer: the registry of SQL dialects, the
+// connection details an Okta admin types (or a JDBC URL) and their
+// translation into Go driver DSNs, the per-tenant connection pools, and the
+// classes database errors fall into.
+//
+// Each dialect lives in its own package under internal/db and registers
+// itself in init(). This package imports no driver and knows nothing of SCIM,
+// HTTP or configuration files.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/sqlscim/sqlscim/internal/secret"
+)
+
+// Conn says how to reach one database: the fields of the Okta connector's
+// form, or what a JDBC URL holds.
+type Conn struct {
+	// Type is a dialect name or alias: mysql, mariadb, postgresql, sqlserver, oracle, sqlite.
+	Type string
+	Host string
+	// Port is 0 for the dialect's default port.
+	Port int
+	// Database is the database name; for Oracle the service name; for
+	// SQLite the file path.
+	Database string
+	// SID is an Oracle SID, used instead of a service name.
+	SID string
+	// Descriptor is an Oracle connect descriptor, (DESCRIPTION=...).
+	Descriptor string
+	// Instance is a SQL Server named instance.
+	Instance string
+	User     string
+	Password secret.String
+	// Properties are extra key/value pairs, by their JDBC or driver names
+	// (allowMultiQueries=true, sslmode=require, encrypt=true ...).
+	Properties map[string]string
+}
+
+// String describes the connection without its password.
+func (c Conn) String() string {
+	var b strings.Builder
+	b.WriteString(c.Type + "://")
+	if c.User != "" {
+		b.WriteString(c.User + "@")
+	}
+	switch {
+	case c.Descriptor != "":
+		b.WriteString(c.Descriptor)
+	default:
+		b.WriteString(c.Host)
+		if c.Instance != "" {
+			b.WriteString(`\` + c.Instance)
+		}
+		if c.Port != 0 {
+			fmt.Fprintf(&b, ":%d", c.Port)
+		}
+	}
+	if c.SID != "" {
+		b.WriteString(":" + c.SID)
+	}
+	if c.Database != "" {
+		b.WriteString("/" + c.Database)
+	}
+	if len(c.Properties) > 0 {
+		keys := make([]string, 0, len(c.Properties))
+		for k := range c.Properties {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for i, k := range keys {
+			sep := "&"
+			if i == 0 {
+				sep = "?"
+			}
+			v := c.Properties[k]
+			if isSecretProperty(k) {
+				v = secret.Redacted
+			}
+			b.WriteString(sep + k + "=" + v)
+		}
+	}
+	return b.String()
+}
+
+// isSecretProperty reports properties whose values must not be shown.
+func isSecretProperty(name string) bool {
+	n := strings.ToLower(name)
+	return strings.Contains(n, "password") || strings.Contains(n, "secret") || strings.Contains(n, "token") || n == "pwd"
+}
+
+// Querier is what runs SQL: a *sql.DB, *sql.Conn or *sql.Tx.
+type Querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// ProcArg is one argument of a stored-procedure call.
+type ProcArg struct {
+	// Value is bound as an IN parameter.
+	Value any
+	// Cursor marks an OUT ref-cursor parameter whose rows the call returns.
+	Cursor bool
+}
+
+// ProcCall is one stored-procedure invocation.
+type ProcCall struct {
+	// Name is the procedure name as configured, possibly schema-qualified.
+	Name string
+	Args []ProcArg
+	// WantRows says the caller reads rows (an import operation). On
+	// PostgreSQL a read without a cursor argument calls a set-returning
+	// function; a write calls a procedure.
+	WantRows bool
+}
+
+// Dialect is everything that differs between database products.
+type Dialect interface {
+	// Name is the canonical type: mysql, postgresql, sqlserver, oracle or sqlite.
+	Name() string
+	// Aliases are other names an admin may use for the type (mariadb, postgres, mssql ...).
+	Aliases() []string
+	// DriverName is the database/sql driver to open.
+	DriverName() string
+	// DefaultPort is the product's usual TCP port (0 for SQLite).
+	DefaultPort() int
+	// JDBCPrefixes are the JDBC URL prefixes this dialect reads ("jdbc:mysql:").
+	JDBCPrefixes() []string
+	// ParseJDBC reads a JDBC URL of this product into a Conn. Properties are
+	// kept under their JDBC names; DSN translates them.
+	ParseJDBC(url string) (Conn, error)
+	// DSN builds the driver's data source name. JDBC properties people use
+	// are translated, driver-native ones are passed through, and any other
+	// property is an error that names it.
+	DSN(c Conn) (string, error)
+	// Placeholder is the n-th (1-based) bind marker: ?, $1, @p1 or :1.
+	Placeholder(n int) string
+	// QuoteIdent quotes an identifier such as a result column name.
+	QuoteIdent(name string) string
+	// CallSQL is the statement CallProcedure sends (for tests and logs).
+	CallSQL(call ProcCall) (string, error)
+	// CallProcedure runs call on q and returns the rows it produces (an
+	// empty result when it produces none). Calls with cursor arguments need
+	// q to be a transaction on PostgreSQL.
+	CallProcedure(ctx context.Context, q Querier, call ProcCall) (*sql.Rows, error)
+	// Classify sorts a driver error into a Class.
+	Classify(err error) *Error
+}
+
+var (
+	registryMu sync.RWMutex
+	registry   = map[string]Dialect{}
+	canonical  = map[string]Dialect{}
+)
+
+// Register makes a dialect available under its name and aliases. Dialect
+// packages call it from init; a duplicate name is a programming error.
+func Register(d Dialect) {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	for _, n := range append([]string{d.Name()}, d.Aliases()...) {
+		key := strings.ToLower(n)
+		if _, dup := registry[key]; dup {
+			panic("db: dialect " + key + " registered twice")
+		}
+		registry[key] = d
+	}
+	canonical[d.Name()] = d
+}
+
+// Known lists the canonical names of the registered dialects.
+func Known() []string {
+	registryMu.RLock()
+	defer registryMu.RUnlock()
+	names := make([]string, 0, len(canonical))
+	for n := range canonical {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Lookup finds a dialect by name or alias, case-insensitively. Spaces and
+// the words an admin sees in Okta's form ("SQL Server", "PostgreSQL") work.
+func Lookup(name string) (Dialect, error) {
+	key := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(name), " ", ""))
+	registryMu.RLock()
+	d, ok := registry[key]
+	registryMu.RUnlock()
+	if ok {
+		return d, nil
+	}
+	if key == "db2" || key == "ibmdb2" {
+		return nil, fmt.Errorf("database type %q is not supported: IBM Db2 has no pure-Go driver; known types: %s", name, strings.Join(Known(), ", "))
+	}
+	return nil, fmt.Errorf("unknown database type %q; known types: %s", name, strings.Join(Known(), ", "))
+}
+
+// ParseJDBC reads any supported JDBC URL into a Conn with its Type set.
+func ParseJDBC(url string) (Conn, error) {
+	u := strings.TrimSpace(url)
+	registryMu.RLock()
+	var match Dialect
+	for _, d := range canonical {
+		for _, p := range d.JDBCPrefixes() {
+			if len(u) >= len(p) && strings.EqualFold(u[:len(p)], p) {
+				match = d
+			}
+		}
+	}
+	registryMu.RUnlock()
+	if match == nil {
+		if strings.HasPrefix(strings.ToLower(u), "jdbc:db2:") {
+			return Conn{}, errors.New("IBM Db2 is not supported: it has no pure-Go driver")
+		}
+		return Conn{}, fmt.Errorf("%q is not a JDBC URL sqlscim understands; it must start with one of jdbc:mysql:, jdbc:mariadb:, jdbc:postgresql:, jdbc:sqlserver:, jdbc:oracle:thin:@, jdbc:sqlite:", redactURL(u))
+	}
+	c, err := match.ParseJDBC(u)
+	if err != nil {
+		return Conn{}, err
+	}
+	c.Type = match.Name()
+	return c, nil
+}
+
+var (
+	passwordParam = regexp.MustCompile(`(?i)((?:password|pwd)\s*=\s*)[^&;)]*`)
+	userInfo      = regexp.MustCompile(`(//[^/:@]*:)[^@/]*@`)
+	oracleUser    = regexp.MustCompile(`(?i)(:thin:[^/@:]*/)[^@]*@`)
+)
+
+// redactURL hides passwords in a JDBC URL or DSN, for messages and logs.
+func redactURL(u string) string {
+	u = passwordParam.ReplaceAllString(u, "${1}"+secret.Redacted)
+	u = userInfo.ReplaceAllString(u, "${1}"+secret.Redacted+"@")
+	return oracleUser.ReplaceAllString(u, "${1}"+secret.Redacted+"@")
+}
+
+// RedactURL hides passwords in a JDBC URL or DSN for log lines and messages.
+func RedactURL(u string) string { return redactURL(u) }

@@ -1,0 +1,126 @@
+package mysql
+
+import (
+	"errors"
+	"regexp"
+	"strconv"
+
+	"github.com/go-sql-driver/mysql"
+
+	"github.com/sqlscim/sqlscim/internal/db"
+)
+
+// MySQL/MariaDB server error numbers Classify knows.
+const (
+	erDupEntry             = 1062
+	erDupEntryWithKeyName  = 1586
+	erRowIsReferenced      = 1451
+	erNoReferencedRow      = 1452
+	erBadNull              = 1048
+	erNoDefaultForField    = 1364
+	erDataTooLong          = 1406
+	erTruncatedWrongValue  = 1366
+	erTruncatedWrongValue2 = 1292
+	erWarnDataTruncated    = 1265
+	erWarnDataOutOfRange   = 1264
+	erSignalException      = 1644
+	erSPDoesNotExist       = 1305
+	erNoSuchTable          = 1146
+	erBadField             = 1054
+	erSPWrongNoOfArgs      = 1318
+	erParseError           = 1064
+	erAccessDenied         = 1045
+	erDBAccessDenied       = 1044
+	erBadDB                = 1049
+	erConCount             = 1040
+	erServerShutdown       = 1053
+	erLockWaitTimeout      = 1205
+	erLockDeadlock         = 1213
+	erConnectionKilled     = 1927
+	crServerGone           = 2006
+	crServerLost           = 2013
+)
+
+var (
+	reKey        = regexp.MustCompile(`for key '([^']*)'`)
+	reColumn     = regexp.MustCompile("(?:[Cc]olumn|Field) (?:'([^']*)'|((?:`[^`]*`\\.?)+))")
+	reConstraint = regexp.MustCompile("CONSTRAINT `([^`]*)`")
+	reRoutine    = regexp.MustCompile(`(?:PROCEDURE|FUNCTION) ([^\s;]+)`)
+	reTable      = regexp.MustCompile(`Table '([^']*)'`)
+	reDatabase   = regexp.MustCompile(`database '([^']*)'`)
+	reBackticked = regexp.MustCompile("`([^`]*)`")
+)
+
+// Classify sorts a go-sql-driver/mysql error into a db class. Connection
+// failures come first (db.ClassifyNetwork, mysql.ErrInvalidConn), then the
+// server's error number decides; Object is taken from the message: the key
+// of a duplicate, the column of a NOT NULL or bad value, the constraint of
+// a foreign-key failure, the routine, table or column that does not exist.
+func (Dialect) Classify(err error) *db.Error {
+	if err == nil {
+		return nil
+	}
+	if e := db.ClassifyNetwork(err); e != nil {
+		return e
+	}
+	if errors.Is(err, mysql.ErrInvalidConn) {
+		return &db.Error{Class: db.Unavailable, Code: "connection", Err: err}
+	}
+	var me *mysql.MySQLError
+	if !errors.As(err, &me) {
+		return &db.Error{Class: db.Other, Err: err}
+	}
+	e := &db.Error{Class: db.Other, Code: strconv.Itoa(int(me.Number)), Err: err}
+	msg := me.Message
+	switch me.Number {
+	case erDupEntry, erDupEntryWithKeyName:
+		e.Class, e.Object = db.Conflict, first(reKey, msg)
+	case erRowIsReferenced, erNoReferencedRow:
+		e.Class, e.Object = db.Invalid, first(reConstraint, msg)
+	case erBadNull, erNoDefaultForField, erDataTooLong, erTruncatedWrongValue, erTruncatedWrongValue2,
+		erWarnDataTruncated, erWarnDataOutOfRange:
+		e.Class, e.Object = db.Invalid, column(msg)
+	case erSignalException:
+		e.Class = db.Invalid
+	case erSPDoesNotExist, erSPWrongNoOfArgs:
+		e.Class, e.Object = db.MissingObject, first(reRoutine, msg)
+	case erNoSuchTable:
+		e.Class, e.Object = db.MissingObject, first(reTable, msg)
+	case erBadField:
+		e.Class, e.Object = db.MissingObject, column(msg)
+	case erParseError:
+		e.Class = db.BadStatement
+	case erAccessDenied:
+		e.Class = db.Auth
+	case erDBAccessDenied, erBadDB:
+		e.Class, e.Object = db.Auth, first(reDatabase, msg)
+	case erConCount, erServerShutdown, erLockWaitTimeout, erLockDeadlock, erConnectionKilled, crServerGone, crServerLost:
+		e.Class = db.Unavailable
+	}
+	return e
+}
+
+// first returns re's first submatch in msg, or "".
+func first(re *regexp.Regexp, msg string) string {
+	if m := re.FindStringSubmatch(msg); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+// column finds the column a message names: 'NAME' (MySQL) or
+// `db`.`table`.`NAME` (MariaDB), returning the bare column name.
+func column(msg string) string {
+	m := reColumn.FindStringSubmatch(msg)
+	switch {
+	case m == nil:
+		return ""
+	case m[1] != "":
+		return m[1]
+	}
+	parts := reBackticked.FindAllStringSubmatch(m[2], -1)
+	if len(parts) == 0 {
+		return ""
+	}
+	return parts[len(parts)-1][1]
+}

@@ -1,0 +1,300 @@
+package mysql
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+
+	"github.com/sqlscim/sqlscim/internal/db"
+
+	// serverTimezone=Europe/Paris must work on hosts without a zoneinfo
+	// database (distroless images, Windows).
+	_ "time/tzdata"
+)
+
+// DSN builds a go-sql-driver/mysql DSN with mysql.Config and FormatDSN.
+//
+// Connector/J properties are translated (case-insensitively on the name):
+//
+//	Connector/J property        go-sql-driver setting
+//	--------------------        ---------------------
+//	useSSL=false                tls=false
+//	useSSL=true                 tls=skip-verify  (Connector/J 8 treats useSSL=true as sslMode=REQUIRED:
+//	                                             encrypted, certificate not verified)
+//	sslMode=DISABLED            tls=false
+//	sslMode=PREFERRED           tls=preferred    (TLS when the server offers it, unverified, else plaintext)
+//	sslMode=REQUIRED            tls=skip-verify  (TLS required, certificate not verified)
+//	sslMode=VERIFY_CA           tls=true         (Go always checks the host name too, so this is
+//	                                             stricter than VERIFY_CA: it behaves as VERIFY_IDENTITY)
+//	sslMode=VERIFY_IDENTITY     tls=true         (chain and host name verified)
+//	serverTimezone=<zone>       loc=<zone>       (time.LoadLocation; an unknown zone is an error)
+//	characterEncoding=<enc>     charset          (UTF-8/utf8 -> utf8mb4, ISO-8859-1/Cp1252/latin1 -> latin1, ...)
+//	connectTimeout=<ms>         timeout          (0 = no timeout)
+//	socketTimeout=<ms>          readTimeout and writeTimeout (0 = no timeout)
+//
+// sslMode wins over useSSL, as in Connector/J, and a go-sql-driver
+// parameter wins over the Connector/J property that translates to it.
+//
+// These Connector/J properties are accepted and ignored:
+//
+//	allowMultiQueries, multiStatements  sqlscim sends one statement at a time; multi-statement
+//	                                    mode stays off
+//	useUnicode                          the connection charset (utf8mb4 by default) is always Unicode
+//	zeroDateTimeBehavior                a zero date reads as the zero time.Time
+//	autoReconnect                       database/sql replaces broken connections itself
+//	useLegacyDatetimeCode               no legacy date/time code path exists in Go
+//	cachePrepStmts, prepStmtCacheSize,  database/sql and the server handle statement preparation
+//	prepStmtCacheSqlLimit,
+//	useServerPrepStmts
+//	rewriteBatchedStatements            sqlscim does not batch statements
+//	allowPublicKeyRetrieval             go-sql-driver fetches the RSA key when it needs it
+//
+// go-sql-driver parameters pass through under their own names: tls,
+// timeout, readTimeout, writeTimeout, charset, collation, loc, parseTime,
+// allowCleartextPasswords, allowFallbackToPlaintext, allowNativePasswords,
+// allowOldPasswords, checkConnLiveness, clientFoundRows, columnsWithAlias,
+// compress, connectionAttributes, interpolateParams, maxAllowedPacket,
+// rejectReadOnly and timeTruncate. allowAllFiles, serverPubKey and strict
+// are refused. Any other property is an error: go-sql-driver would send an
+// unknown parameter to the server as a SET of a session variable.
+//
+// parseTime is true unless the properties set it, so DATE, DATETIME and
+// TIMESTAMP columns scan into time.Time.
+func (d Dialect) DSN(c db.Conn) (string, error) {
+	if c.Host == "" {
+		return "", errors.New("MySQL connection has no host")
+	}
+	if strings.ContainsAny(c.Host, "/()@?&") {
+		return "", fmt.Errorf("MySQL host %q is not a host name or address", c.Host)
+	}
+	port := c.Port
+	if port == 0 {
+		port = d.DefaultPort()
+	}
+	if port < 1 || port > 65535 {
+		return "", fmt.Errorf("port %d is out of range (1-65535)", port)
+	}
+	user, pass := c.User, c.Password.Reveal()
+	params, err := translate(c.Properties, &user, &pass)
+	if err != nil {
+		return "", err
+	}
+	if strings.Contains(user, ":") {
+		return "", fmt.Errorf("MySQL user name %q contains ':', which go-sql-driver/mysql cannot express", user)
+	}
+	if user == "" && pass != "" {
+		return "", errors.New("MySQL connection has a password but no user")
+	}
+
+	keys := make([]string, 0, len(params))
+	for k := range params {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var q []string
+	for _, k := range keys {
+		v := params[k]
+		switch k {
+		case "loc", "tls", "connectionAttributes":
+			// The driver unescapes these.
+			v = url.QueryEscape(v)
+		default:
+			if strings.ContainsAny(v, "&") {
+				return "", fmt.Errorf("MySQL connection property %q: value must not contain '&'", k)
+			}
+		}
+		q = append(q, k+"="+v)
+	}
+	base := "tcp(" + net.JoinHostPort(c.Host, strconv.Itoa(port)) + ")/"
+	if len(q) > 0 {
+		base += "?" + strings.Join(q, "&")
+	}
+	// The driver's own parser validates every value (booleans, durations,
+	// TLS modes, time zones) exactly as it will when the pool opens.
+	cfg, err := mysql.ParseDSN(base)
+	if err != nil {
+		return "", fmt.Errorf("MySQL connection properties: %w", err)
+	}
+	cfg.User = user
+	cfg.Passwd = pass
+	cfg.DBName = c.Database
+	if _, set := params["parseTime"]; !set {
+		cfg.ParseTime = true
+	}
+	return cfg.FormatDSN(), nil
+}
+
+// nativeParams are the go-sql-driver/mysql DSN parameters passed through,
+// by lower-cased name.
+var nativeParams = func() map[string]string {
+	m := map[string]string{}
+	for _, n := range []string{
+		"tls", "timeout", "readTimeout", "writeTimeout", "charset", "collation", "loc", "parseTime",
+		"allowCleartextPasswords", "allowFallbackToPlaintext", "allowNativePasswords", "allowOldPasswords",
+		"checkConnLiveness", "clientFoundRows", "columnsWithAlias", "compress", "connectionAttributes",
+		"interpolateParams", "maxAllowedPacket", "rejectReadOnly", "timeTruncate",
+	} {
+		m[strings.ToLower(n)] = n
+	}
+	return m
+}()
+
+// ignoredProps are Connector/J properties accepted without effect, by
+// lower-cased name; DSN's comment gives the reasons.
+var ignoredProps = map[string]bool{
+	"allowmultiqueries": true, "multistatements": true, "useunicode": true, "zerodatetimebehavior": true,
+	"autoreconnect": true, "uselegacydatetimecode": true, "cacheprepstmts": true, "prepstmtcachesize": true,
+	"prepstmtcachesqllimit": true, "useserverprepstmts": true, "rewritebatchedstatements": true,
+	"allowpublickeyretrieval": true,
+}
+
+// refusedParams are driver parameters sqlscim will not pass, with the reason.
+var refusedParams = map[string]string{
+	"allowallfiles": "it lets LOAD DATA LOCAL INFILE read any file of the sqlscim host",
+	"serverpubkey":  "it names a key registered in code, which sqlscim does not do",
+	"strict":        "go-sql-driver/mysql removed strict mode",
+}
+
+// translate turns the properties into go-sql-driver parameters, by their
+// driver names. user and password properties fill empty fields.
+func translate(props map[string]string, user, pass *string) (map[string]string, error) {
+	keys := make([]string, 0, len(props))
+	for k := range props {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	translated := map[string]string{}
+	native := map[string]string{}
+	var useSSL, sslMode string
+	for _, k := range keys {
+		v := strings.TrimSpace(props[k])
+		lk := strings.ToLower(strings.TrimSpace(k))
+		switch {
+		case lk == "user":
+			if *user == "" {
+				*user = v
+			}
+		case lk == "password":
+			if *pass == "" {
+				*pass = props[k]
+			}
+		case lk == "usessl":
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return nil, fmt.Errorf("MySQL connection property %s=%q: want true or false", k, v)
+			}
+			useSSL = "false"
+			if b {
+				useSSL = "skip-verify"
+			}
+		case lk == "sslmode":
+			switch strings.ToUpper(v) {
+			case "DISABLED":
+				sslMode = "false"
+			case "PREFERRED":
+				sslMode = "preferred"
+			case "REQUIRED":
+				sslMode = "skip-verify"
+			case "VERIFY_CA", "VERIFY_IDENTITY":
+				sslMode = "true"
+			default:
+				return nil, fmt.Errorf("MySQL connection property %s=%q: want DISABLED, PREFERRED, REQUIRED, VERIFY_CA or VERIFY_IDENTITY", k, v)
+			}
+		case lk == "servertimezone":
+			if _, err := time.LoadLocation(v); err != nil || v == "" {
+				return nil, fmt.Errorf("MySQL connection property %s=%q: unknown time zone", k, v)
+			}
+			translated["loc"] = v
+		case lk == "characterencoding":
+			cs, ok := charsetFor(v)
+			if !ok {
+				return nil, fmt.Errorf("MySQL connection property %s=%q: unsupported character encoding; use UTF-8", k, v)
+			}
+			translated["charset"] = cs
+		case lk == "connecttimeout":
+			d, err := millis(k, v)
+			if err != nil {
+				return nil, err
+			}
+			if d != "" {
+				translated["timeout"] = d
+			}
+		case lk == "sockettimeout":
+			d, err := millis(k, v)
+			if err != nil {
+				return nil, err
+			}
+			if d != "" {
+				translated["readTimeout"] = d
+				translated["writeTimeout"] = d
+			}
+		case ignoredProps[lk]:
+		case refusedParams[lk] != "":
+			return nil, fmt.Errorf("MySQL connection property %q is not allowed: %s", k, refusedParams[lk])
+		case nativeParams[lk] != "":
+			native[nativeParams[lk]] = v
+		default:
+			return nil, fmt.Errorf("unknown MySQL connection property %q; use a Connector/J property sqlscim translates (useSSL, sslMode, serverTimezone, characterEncoding, connectTimeout, socketTimeout) or a go-sql-driver/mysql parameter (tls, timeout, readTimeout, writeTimeout, charset, collation, loc, parseTime, ...)", k)
+		}
+	}
+	switch {
+	case sslMode != "":
+		translated["tls"] = sslMode
+	case useSSL != "":
+		translated["tls"] = useSSL
+	}
+	for k, v := range native {
+		translated[k] = v
+	}
+	return translated, nil
+}
+
+// millis turns a Connector/J millisecond count into a Go duration text,
+// "" for 0 (no timeout).
+func millis(key, v string) (string, error) {
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 {
+		return "", fmt.Errorf("MySQL connection property %s=%q: want a number of milliseconds", key, v)
+	}
+	if n == 0 {
+		return "", nil
+	}
+	return (time.Duration(n) * time.Millisecond).String(), nil
+}
+
+// charsetFor maps a Java character encoding name to a MySQL charset.
+func charsetFor(enc string) (string, bool) {
+	n := strings.ToLower(strings.NewReplacer("-", "", "_", "").Replace(enc))
+	switch n {
+	case "utf8", "utf8mb4", "utf8mb3":
+		return "utf8mb4", true
+	case "latin1", "iso88591", "cp1252", "windows1252":
+		return "latin1", true
+	case "latin2", "iso88592":
+		return "latin2", true
+	case "ascii", "usascii":
+		return "ascii", true
+	case "gbk", "cp936":
+		return "gbk", true
+	case "gb2312":
+		return "gb2312", true
+	case "big5":
+		return "big5", true
+	case "shiftjis", "sjis":
+		return "sjis", true
+	case "eucjp":
+		return "ujis", true
+	case "euckr":
+		return "euckr", true
+	case "cp1251", "windows1251":
+		return "cp1251", true
+	}
+	return "", false
+}

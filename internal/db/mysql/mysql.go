@@ -1,0 +1,85 @@
+// Package mysql is sqlscim's MySQL and MariaDB dialect. It reads
+// jdbc:mysql: and jdbc:mariadb: URLs, translates the Connector/J properties
+// people put in them into a github.com/go-sql-driver/mysql DSN, calls stored
+// procedures with CALL and sorts MySQL/MariaDB error numbers into db classes.
+//
+// Importing the package registers the dialect under "mysql" and "mariadb".
+package mysql
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	// The go-sql-driver/mysql package registers the "mysql" database/sql driver.
+	_ "github.com/go-sql-driver/mysql"
+
+	"github.com/sqlscim/sqlscim/internal/db"
+)
+
+func init() { db.Register(Dialect{}) }
+
+// Dialect is the MySQL/MariaDB implementation of db.Dialect.
+type Dialect struct{}
+
+var _ db.Dialect = Dialect{}
+
+// Name returns "mysql".
+func (Dialect) Name() string { return "mysql" }
+
+// Aliases returns the other names of the type: mariadb.
+func (Dialect) Aliases() []string { return []string{"mariadb"} }
+
+// DriverName returns the database/sql driver name, "mysql".
+func (Dialect) DriverName() string { return "mysql" }
+
+// DefaultPort returns 3306.
+func (Dialect) DefaultPort() int { return 3306 }
+
+// JDBCPrefixes returns jdbc:mysql: and jdbc:mariadb:.
+func (Dialect) JDBCPrefixes() []string { return []string{"jdbc:mysql:", "jdbc:mariadb:"} }
+
+// Placeholder returns "?": MySQL bind markers are positional.
+func (Dialect) Placeholder(int) string { return "?" }
+
+// QuoteIdent quotes name with backticks, doubling any backtick inside.
+func (Dialect) QuoteIdent(name string) string {
+	return "`" + strings.ReplaceAll(name, "`", "``") + "`"
+}
+
+// CallSQL returns the CALL statement for call: CALL name(?, ?), or
+// CALL name() without arguments. MySQL procedures hand back result sets
+// directly, so a CURSOR argument is an error.
+func (Dialect) CallSQL(call db.ProcCall) (string, error) {
+	name, err := checkProcName(call.Name)
+	if err != nil {
+		return "", err
+	}
+	for _, a := range call.Args {
+		if a.Cursor {
+			return "", errors.New("MySQL procedures return result sets; remove the CURSOR parameter")
+		}
+	}
+	marks := make([]string, len(call.Args))
+	for i := range marks {
+		marks[i] = "?"
+	}
+	return "CALL " + name + "(" + strings.Join(marks, ", ") + ")", nil
+}
+
+// CallProcedure runs CALL with QueryContext, so the first result set the
+// procedure produces is returned; a procedure that selects nothing yields
+// an empty result. The driver discards the trailing status result when the
+// rows are closed.
+func (d Dialect) CallProcedure(ctx context.Context, q db.Querier, call db.ProcCall) (*sql.Rows, error) {
+	stmt, err := d.CallSQL(call)
+	if err != nil {
+		return nil, err
+	}
+	args := make([]any, len(call.Args))
+	for i, a := range call.Args {
+		args[i] = a.Value
+	}
+	return q.QueryContext(ctx, stmt, args...)
+}

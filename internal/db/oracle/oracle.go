@@ -1,0 +1,132 @@
+// Package oracle is sqlscim's Oracle Database dialect. It reads
+// jdbc:oracle:thin: URLs (EZConnect, host:port:SID and connect
+// descriptors), translates the Oracle JDBC properties people put in them
+// into a github.com/sijms/go-ora URL, calls procedures in anonymous PL/SQL
+// blocks (reading a SYS_REFCURSOR OUT parameter) and sorts ORA- codes into
+// db classes.
+//
+// Importing the package registers the dialect under "oracle".
+package oracle
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	go_ora "github.com/sijms/go-ora/v2"
+
+	"github.com/sqlscim/sqlscim/internal/db"
+)
+
+func init() { db.Register(Dialect{}) }
+
+// Dialect is the Oracle implementation of db.Dialect.
+type Dialect struct{}
+
+var _ db.Dialect = Dialect{}
+
+// Name returns "oracle".
+func (Dialect) Name() string { return "oracle" }
+
+// Aliases returns no other names.
+func (Dialect) Aliases() []string { return nil }
+
+// DriverName returns "oracle", go-ora's driver.
+func (Dialect) DriverName() string { return "oracle" }
+
+// DefaultPort returns 1521.
+func (Dialect) DefaultPort() int { return 1521 }
+
+// JDBCPrefixes returns jdbc:oracle:, so that OCI URLs get a clear error
+// from ParseJDBC rather than a generic one.
+func (Dialect) JDBCPrefixes() []string { return []string{"jdbc:oracle:"} }
+
+// Placeholder returns :n.
+func (Dialect) Placeholder(n int) string { return ":" + strconv.Itoa(n) }
+
+// QuoteIdent quotes name with double quotes, doubling any inside.
+func (Dialect) QuoteIdent(name string) string {
+	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
+}
+
+// CallSQL returns BEGIN name(:1, :2); END; (BEGIN name; END; without
+// arguments). Every argument, the cursor included, has a bind position;
+// only one CURSOR argument is supported.
+func (Dialect) CallSQL(call db.ProcCall) (string, error) {
+	name, err := checkProcName(call.Name)
+	if err != nil {
+		return "", err
+	}
+	cursors := 0
+	marks := make([]string, len(call.Args))
+	for i, a := range call.Args {
+		if a.Cursor {
+			cursors++
+		}
+		marks[i] = ":" + strconv.Itoa(i+1)
+	}
+	if cursors > 1 {
+		return "", fmt.Errorf("procedure %s has %d CURSOR parameters; sqlscim reads one", name, cursors)
+	}
+	if len(marks) == 0 {
+		return "BEGIN " + name + "; END;", nil
+	}
+	return "BEGIN " + name + "(" + strings.Join(marks, ", ") + "); END;", nil
+}
+
+// emptyQuery is run after a call without a cursor, because database/sql
+// can only produce *sql.Rows from a query. It costs one round trip and
+// touches no table; the call's own failure, if any, has already been
+// returned by ExecContext.
+const emptyQuery = "SELECT 1 FROM dual WHERE 1 = 0"
+
+// CallProcedure runs the PL/SQL block with ExecContext, binding a CURSOR
+// argument as sql.Out{Dest: *go_ora.RefCursor}, and returns the cursor's
+// rows through go_ora.WrapRefCursor. A call without a cursor returns the
+// empty result of emptyQuery.
+//
+// go-ora fetches a ref cursor on the connection that opened it, so q
+// should be a *sql.Tx or *sql.Conn when the call has a cursor; on a *sql.DB
+// that connection is back in the pool while the rows are fetched.
+func (d Dialect) CallProcedure(ctx context.Context, q db.Querier, call db.ProcCall) (*sql.Rows, error) {
+	stmt, err := d.CallSQL(call)
+	if err != nil {
+		return nil, err
+	}
+	var cursor *go_ora.RefCursor
+	args := make([]any, len(call.Args))
+	for i, a := range call.Args {
+		if a.Cursor {
+			cursor = new(go_ora.RefCursor)
+			args[i] = sql.Out{Dest: cursor}
+			continue
+		}
+		args[i] = a.Value
+	}
+	if _, err := q.ExecContext(ctx, stmt, args...); err != nil {
+		return nil, err
+	}
+	if cursor == nil {
+		return q.QueryContext(ctx, emptyQuery)
+	}
+	return wrapCursor(ctx, q, cursor, strings.TrimSpace(call.Name))
+}
+
+// wrapCursor calls go_ora.WrapRefCursor. A cursor the procedure never
+// opened comes back without a connection, and go-ora dereferences it
+// anyway; that panic is turned into an error.
+func wrapCursor(ctx context.Context, q db.Querier, cursor *go_ora.RefCursor, name string) (rows *sql.Rows, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			rows, err = nil, fmt.Errorf("procedure %s: the cursor parameter came back unopened: the procedure did not OPEN it (%v)", name, r)
+		}
+	}()
+	rows, err = go_ora.WrapRefCursor(ctx, q, cursor)
+	if err == nil && rows == nil {
+		err = errors.New("go-ora returned no rows for the cursor")
+	}
+	return rows, err
+}

@@ -1,0 +1,80 @@
+package postgres
+
+import (
+	"errors"
+	"regexp"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/sqlscim/sqlscim/internal/db"
+)
+
+var (
+	reQuoted  = regexp.MustCompile(`"([^"]*)"`)
+	reRoutine = regexp.MustCompile(`^(?:function|procedure) (.+?)\(`)
+	reIsNotA  = regexp.MustCompile(`^"?([^"(\s]+)"?(?:\(.*?\))? is (?:not )?an? `)
+)
+
+// Classify sorts a pgx error into a db class. Connection failures come first
+// (db.ClassifyNetwork), then the SQLSTATE of a *pgconn.PgError decides -
+// also when it is wrapped in a *pgconn.ConnectError, so a refused login is
+// Auth - and any other *pgconn.ConnectError is Unavailable. Object comes
+// from the error's constraint or column field, or from its message for
+// missing routines, tables, columns and databases.
+func (Dialect) Classify(err error) *db.Error {
+	if err == nil {
+		return nil
+	}
+	if e := db.ClassifyNetwork(err); e != nil {
+		return e
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return classifyPg(pe, err)
+	}
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) {
+		return &db.Error{Class: db.Unavailable, Code: "connection", Err: err}
+	}
+	return &db.Error{Class: db.Other, Err: err}
+}
+
+func classifyPg(pe *pgconn.PgError, err error) *db.Error {
+	e := &db.Error{Class: db.Other, Code: pe.Code, Err: err}
+	code := pe.Code
+	switch {
+	case code == "23505":
+		e.Class, e.Object = db.Conflict, pe.ConstraintName
+	case code == "23503", code == "23514":
+		e.Class, e.Object = db.Invalid, pe.ConstraintName
+	case code == "23502":
+		e.Class, e.Object = db.Invalid, pe.ColumnName
+	case strings.HasPrefix(code, "22"):
+		e.Class, e.Object = db.Invalid, pe.ColumnName
+	case code == "P0001":
+		e.Class = db.Invalid
+	case code == "42883":
+		e.Class, e.Object = db.MissingObject, first(reRoutine, pe.Message)
+	case code == "42809":
+		e.Class, e.Object = db.MissingObject, first(reIsNotA, pe.Message)
+	case code == "42P01", code == "42703":
+		e.Class, e.Object = db.MissingObject, first(reQuoted, pe.Message)
+	case code == "42601":
+		e.Class = db.BadStatement
+	case code == "28P01", code == "28000", code == "3D000":
+		e.Class, e.Object = db.Auth, first(reQuoted, pe.Message)
+	case code == "53300", code == "57P01", code == "57P02", code == "57P03", code == "40001", code == "40P01",
+		strings.HasPrefix(code, "08"):
+		e.Class = db.Unavailable
+	}
+	return e
+}
+
+// first returns re's first submatch in msg, or "".
+func first(re *regexp.Regexp, msg string) string {
+	if m := re.FindStringSubmatch(msg); m != nil {
+		return m[1]
+	}
+	return ""
+}

@@ -1,0 +1,95 @@
+package sqlserver
+
+import (
+	"errors"
+	"regexp"
+	"strconv"
+
+	mssql "github.com/microsoft/go-mssqldb"
+
+	"github.com/sqlscim/sqlscim/internal/db"
+)
+
+var (
+	reConstraintSingle = regexp.MustCompile(`constraint '([^']*)'`)
+	reConstraintDouble = regexp.MustCompile(`constraint "([^"]*)"`)
+	reUniqueIndex      = regexp.MustCompile(`unique index '([^']*)'`)
+	reColumn           = regexp.MustCompile(`column '([^']*)'`)
+	reProcedure        = regexp.MustCompile(`stored procedure '([^']*)'`)
+	reObjectName       = regexp.MustCompile(`object name '([^']*)'`)
+	reColumnName       = regexp.MustCompile(`column name '([^']*)'`)
+	reRoutine          = regexp.MustCompile(`Procedure or function '?([^' ]+)'? `)
+	reDatabase         = regexp.MustCompile(`database "([^"]*)"`)
+	reLogin            = regexp.MustCompile(`for user '([^']*)'`)
+)
+
+// Classify sorts a go-mssqldb error into a db class. Connection failures
+// come first (db.ClassifyNetwork), then the number of the mssql.Error, and
+// an mssql.ServerError (a fatal error that severed the connection) is
+// Unavailable. User errors raised with THROW or RAISERROR (50000 and up)
+// are Invalid. Object is taken from the message: the constraint, index,
+// column, procedure, table or database it names.
+func (Dialect) Classify(err error) *db.Error {
+	if err == nil {
+		return nil
+	}
+	if e := db.ClassifyNetwork(err); e != nil {
+		return e
+	}
+	var se mssql.ServerError
+	if errors.As(err, &se) {
+		return &db.Error{Class: db.Unavailable, Code: "server", Err: err}
+	}
+	var me mssql.Error
+	var pme *mssql.Error
+	switch {
+	case errors.As(err, &me):
+	case errors.As(err, &pme) && pme != nil:
+		me = *pme
+	default:
+		return &db.Error{Class: db.Other, Err: err}
+	}
+	e := &db.Error{Class: db.Other, Code: strconv.Itoa(int(me.Number)), Err: err}
+	msg := me.Message
+	switch me.Number {
+	case 2627:
+		e.Class, e.Object = db.Conflict, first(reConstraintSingle, msg)
+	case 2601:
+		e.Class, e.Object = db.Conflict, first(reUniqueIndex, msg)
+	case 547:
+		e.Class, e.Object = db.Invalid, first(reConstraintDouble, msg)
+	case 515, 2628:
+		e.Class, e.Object = db.Invalid, first(reColumn, msg)
+	case 8152, 245, 8114, 8115, 241, 242, 220, 248:
+		e.Class = db.Invalid
+	case 2812:
+		e.Class, e.Object = db.MissingObject, first(reProcedure, msg)
+	case 208:
+		e.Class, e.Object = db.MissingObject, first(reObjectName, msg)
+	case 207:
+		e.Class, e.Object = db.MissingObject, first(reColumnName, msg)
+	case 201, 8144:
+		e.Class, e.Object = db.MissingObject, first(reRoutine, msg)
+	case 102, 156:
+		e.Class = db.BadStatement
+	case 18456:
+		e.Class, e.Object = db.Auth, first(reLogin, msg)
+	case 4060:
+		e.Class, e.Object = db.Auth, first(reDatabase, msg)
+	case 1205, -2, 233, 64, 10053, 10054, 10060, 40197, 40501, 40613, 49918, 49919, 49920:
+		e.Class = db.Unavailable
+	default:
+		if me.Number >= 50000 {
+			e.Class = db.Invalid
+		}
+	}
+	return e
+}
+
+// first returns re's first submatch in msg, or "".
+func first(re *regexp.Regexp, msg string) string {
+	if m := re.FindStringSubmatch(msg); m != nil {
+		return m[1]
+	}
+	return ""
+}

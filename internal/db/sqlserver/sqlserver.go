@@ -1,0 +1,87 @@
+// Package sqlserver is sqlscim's Microsoft SQL Server dialect. It reads
+// jdbc:sqlserver: URLs, translates the mssql-jdbc properties people put in
+// them into a github.com/microsoft/go-mssqldb URL, calls procedures with
+// EXEC and sorts SQL Server error numbers into db classes.
+//
+// Importing the package registers the dialect under "sqlserver" and
+// "mssql" ("SQL Server" works too: db.Lookup drops spaces).
+package sqlserver
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strconv"
+	"strings"
+
+	// go-mssqldb registers the "sqlserver" database/sql driver, whose
+	// positional parameters are @p1, @p2 ...
+	_ "github.com/microsoft/go-mssqldb"
+
+	"github.com/sqlscim/sqlscim/internal/db"
+)
+
+func init() { db.Register(Dialect{}) }
+
+// Dialect is the SQL Server implementation of db.Dialect.
+type Dialect struct{}
+
+var _ db.Dialect = Dialect{}
+
+// Name returns "sqlserver".
+func (Dialect) Name() string { return "sqlserver" }
+
+// Aliases returns mssql.
+func (Dialect) Aliases() []string { return []string{"mssql"} }
+
+// DriverName returns "sqlserver", go-mssqldb's driver with @pN parameters.
+func (Dialect) DriverName() string { return "sqlserver" }
+
+// DefaultPort returns 1433.
+func (Dialect) DefaultPort() int { return 1433 }
+
+// JDBCPrefixes returns jdbc:sqlserver:.
+func (Dialect) JDBCPrefixes() []string { return []string{"jdbc:sqlserver:"} }
+
+// Placeholder returns @pn.
+func (Dialect) Placeholder(n int) string { return "@p" + strconv.Itoa(n) }
+
+// QuoteIdent quotes name with brackets, doubling any closing bracket.
+func (Dialect) QuoteIdent(name string) string {
+	return "[" + strings.ReplaceAll(name, "]", "]]") + "]"
+}
+
+// CallSQL returns EXEC name @p1, @p2 (EXEC name without arguments). SQL
+// Server procedures return result sets directly, so a CURSOR argument is
+// an error.
+func (Dialect) CallSQL(call db.ProcCall) (string, error) {
+	name, err := checkProcName(call.Name)
+	if err != nil {
+		return "", err
+	}
+	marks := make([]string, len(call.Args))
+	for i, a := range call.Args {
+		if a.Cursor {
+			return "", errors.New("SQL Server procedures return result sets; remove the CURSOR parameter")
+		}
+		marks[i] = "@p" + strconv.Itoa(i+1)
+	}
+	if len(marks) == 0 {
+		return "EXEC " + name, nil
+	}
+	return "EXEC " + name + " " + strings.Join(marks, ", "), nil
+}
+
+// CallProcedure runs the EXEC with QueryContext and returns the first
+// result set (an empty result when the procedure selects nothing).
+func (d Dialect) CallProcedure(ctx context.Context, q db.Querier, call db.ProcCall) (*sql.Rows, error) {
+	stmt, err := d.CallSQL(call)
+	if err != nil {
+		return nil, err
+	}
+	args := make([]any, len(call.Args))
+	for i, a := range call.Args {
+		args[i] = a.Value
+	}
+	return q.QueryContext(ctx, stmt, args...)
+}

@@ -1,0 +1,284 @@
+package provision_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/sqlscim/sqlscim/internal/db"
+	_ "github.com/sqlscim/sqlscim/internal/db/all"
+	"github.com/sqlscim/sqlscim/internal/dbtest"
+	"github.com/sqlscim/sqlscim/internal/labtest"
+	"github.com/sqlscim/sqlscim/internal/provision"
+	"github.com/sqlscim/sqlscim/internal/scim"
+)
+
+// labs are the lab tenants of testdata/tenants, each on its database.
+var labs = []struct{ dialect, file string }{
+	{"mysql", "mysql-sql.yaml"},
+	{"mysql", "mysql-procedures.yaml"},
+	{"postgresql", "postgresql-sql.yaml"},
+	{"postgresql", "postgresql-procedures.yaml"},
+	{"postgresql", "postgresql-refcursors.yaml"},
+}
+
+func compile(t *testing.T, dialect, file string) (*provision.Tenant, *dbtest.Database) {
+	t.Helper()
+	d := labtest.Database(t, dialect)
+	pools := db.NewPools(db.DefaultPoolConfig)
+	t.Cleanup(func() { pools.Close() })
+	tn, err := provision.Compile(labtest.Tenant(t, file, d), pools, "tenant")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tn, d
+}
+
+func list(t *testing.T, tn *provision.Tenant, q scim.Query) ([]scim.Resource, int) {
+	t.Helper()
+	var out []scim.Resource
+	total, err := tn.ListUsers(context.Background(), q, func(r scim.Resource) error {
+		out = append(out, r)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out, total
+}
+
+func filterQuery(t *testing.T, f string) scim.Query {
+	t.Helper()
+	parsed, err := scim.ParseFilter(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return scim.Query{Filter: parsed, StartIndex: 1, Count: -1}
+}
+
+func entitlementValues(r scim.Resource) []string {
+	var out []string
+	list, _ := r["entitlements"].([]any)
+	for _, e := range list {
+		out = append(out, e.(map[string]any)["value"].(string)+"="+e.(map[string]any)["display"].(string))
+	}
+	sort.Strings(out)
+	return out
+}
+
+func scimStatus(err error) int {
+	var se *scim.Error
+	if errors.As(err, &se) {
+		return se.Status
+	}
+	return 0
+}
+
+func TestTenOperationsOnTheLab(t *testing.T) {
+	for _, lab := range labs {
+		t.Run(strings.TrimSuffix(lab.file, ".yaml"), func(t *testing.T) {
+			ctx := context.Background()
+			tn, d := compile(t, lab.dialect, lab.file)
+
+			// get_users: the 13 active users, ordered by id.
+			users, total := list(t, tn, scim.Query{StartIndex: 1, Count: -1})
+			if total != 13 || len(users) != 13 {
+				t.Fatalf("listed %d of %d users, want 13", len(users), total)
+			}
+			for i := 1; i < len(users); i++ {
+				if users[i-1]["id"].(string) >= users[i]["id"].(string) {
+					t.Fatalf("not ordered by id: %v before %v", users[i-1]["id"], users[i]["id"])
+				}
+			}
+
+			// Paging covers every user exactly once.
+			seen := map[string]int{}
+			for start := 1; start <= 13; start += 5 {
+				page, total := list(t, tn, scim.Query{StartIndex: start, Count: 5})
+				if total != 13 {
+					t.Fatalf("page at %d: total %d", start, total)
+				}
+				for _, u := range page {
+					seen[u["id"].(string)]++
+				}
+			}
+			if len(seen) != 13 {
+				t.Errorf("paging saw %d distinct users", len(seen))
+			}
+
+			// get_user_by_id + get_user_entitlements.
+			luke, err := tn.GetUser(ctx, "luke.skywalker@galaxy.local", true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Join(entitlementValues(luke), ","); got != "1=VPN Access,2=GitHub Admin,5=Confluence Edit" {
+				t.Errorf("luke's entitlements: %s", got)
+			}
+			if luke["userName"] != "luke.skywalker" || luke["active"] != true {
+				t.Errorf("luke: userName %v active %v", luke["userName"], luke["active"])
+			}
+			if name, _ := luke["name"].(map[string]any); name["givenName"] != "Luke" || name["familyName"] != "Skywalker" {
+				t.Errorf("luke's name: %v", luke["name"])
+			}
+			if _, err := tn.GetUser(ctx, "nobody@galaxy.local", true); scimStatus(err) != 404 {
+				t.Errorf("missing user: %v", err)
+			}
+
+			// get_all_entitlements.
+			ents, err := tn.Entitlements(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(ents) != 10 || ents[0]["displayName"] != "VPN Access" || ents[9]["displayName"] != "Salesforce" {
+				t.Errorf("entitlements: %d, first %v", len(ents), ents[0])
+			}
+
+			// Filters: by the USERNAME column, by the id, and a scan.
+			for f, want := range map[string]int{
+				`userName eq "LUKE.SKYWALKER"`:                                             1,
+				`userName eq "luke.skywalker@galaxy.local"`:                                1,
+				`id eq "yoda@galaxy.local"`:                                                1,
+				`userName eq "nobody"`:                                                     0,
+				`name.familyName eq "skywalker"`:                                           2,
+				`name.familyName eq "Skywalker" and title co "knight"`:                     1,
+				`emails.value ew "@galaxy.local" and not (name.familyName eq "Skywalker")`: 11,
+				`entitlements.value eq "4"`:                                                2,
+			} {
+				if _, total := list(t, tn, filterQuery(t, f)); total != want {
+					t.Errorf("filter %s: %d users, want %d", f, total, want)
+				}
+			}
+
+			// create_user + add_entitlement_to_user, in one transaction.
+			newUser := scim.Resource{
+				"schemas":  []any{scim.UserSchemaURN},
+				"userName": "testuser@example.com",
+				"name":     map[string]any{"givenName": "Test", "familyName": "User"},
+				"emails":   []any{map[string]any{"value": "testuser@example.com", "type": "work", "primary": true}},
+				"title":    "Tester",
+				"entitlements": []any{
+					map[string]any{"value": "1"}, map[string]any{"value": "2"},
+				},
+				"urn:sqlscim:schemas:extension:database:2.0:User": map[string]any{"USERNAME": "test.user", "HIREDATE": "2025-03-01"},
+			}
+			created, err := tn.CreateUser(ctx, newUser)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if created["id"] != "testuser@example.com" || created["userName"] != "test.user" {
+				t.Errorf("created %v / %v", created["id"], created["userName"])
+			}
+			var username, first, email, title, hired string
+			if err := d.DB.QueryRow(sqlText(lab.dialect, "SELECT USERNAME, FIRSTNAME, EMAIL, TITLE, CAST(HIREDATE AS CHAR(10)) FROM USERS WHERE USER_ID = ?"), "testuser@example.com").Scan(&username, &first, &email, &title, &hired); err != nil {
+				t.Fatal(err)
+			}
+			if username != "test.user" || first != "Test" || email != "testuser@example.com" || title != "Tester" || hired != "2025-03-01" {
+				t.Errorf("USERS row: %s %s %s %s %s", username, first, email, title, hired)
+			}
+			if got := assigned(t, d, lab.dialect, "testuser@example.com"); got != "1,2" {
+				t.Errorf("USERENTITLEMENTS: %s", got)
+			}
+			if _, err := tn.CreateUser(ctx, newUser); scimStatus(err) != http.StatusConflict {
+				t.Errorf("duplicate create: %v", err)
+			}
+
+			// update_user through PUT: title and department.
+			put := created.Clone()
+			put["title"] = "Senior Tester"
+			put[scim.EnterpriseUserURN] = map[string]any{"department": "QA"}
+			if _, err := tn.ReplaceUser(ctx, "testuser@example.com", put); err != nil {
+				t.Fatal(err)
+			}
+			var dept string
+			if err := d.DB.QueryRow(sqlText(lab.dialect, "SELECT TITLE, DEPARTMENT FROM USERS WHERE USER_ID = ?"), "testuser@example.com").Scan(&title, &dept); err != nil {
+				t.Fatal(err)
+			}
+			if title != "Senior Tester" || dept != "QA" {
+				t.Errorf("after PUT: %s / %s", title, dept)
+			}
+
+			// deactivate_user and activate_user through PATCH.
+			for _, active := range []bool{false, true} {
+				ops, err := scim.ParsePatch([]byte(`{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","value":{"active":` + map[bool]string{true: "true", false: "false"}[active] + `}}]}`))
+				if err != nil {
+					t.Fatal(err)
+				}
+				res, err := tn.PatchUser(ctx, "testuser@example.com", ops)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if res["active"] != active || isActive(t, d, lab.dialect, "testuser@example.com") != active {
+					t.Errorf("after PATCH active=%v: response %v", active, res["active"])
+				}
+			}
+
+			// remove_entitlement_from_user through PATCH.
+			ops, _ := scim.ParsePatch([]byte(`{"Operations":[{"op":"remove","path":"entitlements[value eq \"2\"]"}]}`))
+			if _, err := tn.PatchUser(ctx, "testuser@example.com", ops); err != nil {
+				t.Fatal(err)
+			}
+			if got := assigned(t, d, lab.dialect, "testuser@example.com"); got != "1" {
+				t.Errorf("after removing 2: %s", got)
+			}
+
+			// A create whose second step fails leaves nothing behind.
+			bad := newUser.Clone()
+			bad["userName"] = "half@example.com"
+			bad["urn:sqlscim:schemas:extension:database:2.0:User"] = map[string]any{"USERNAME": "half"}
+			bad["entitlements"] = []any{map[string]any{"value": "1"}, map[string]any{"value": "999"}}
+			if _, err := tn.CreateUser(ctx, bad); scimStatus(err) != http.StatusBadRequest {
+				t.Errorf("create with an unknown entitlement: %v", err)
+			}
+			var n int
+			if err := d.DB.QueryRow(sqlText(lab.dialect, "SELECT COUNT(*) FROM USERS WHERE USER_ID = ?"), "half@example.com").Scan(&n); err != nil || n != 0 {
+				t.Errorf("half-written user left behind: %d, %v", n, err)
+			}
+			if got := assigned(t, d, lab.dialect, "half@example.com"); got != "" {
+				t.Errorf("half-written entitlements left behind: %s", got)
+			}
+
+			// DELETE deactivates, it does not delete.
+			if err := tn.DeactivateUser(ctx, "testuser@example.com"); err != nil {
+				t.Fatal(err)
+			}
+			if isActive(t, d, lab.dialect, "testuser@example.com") {
+				t.Error("DELETE did not deactivate")
+			}
+		})
+	}
+}
+
+func sqlText(dialect, s string) string {
+	if dialect != "postgresql" {
+		return s
+	}
+	return strings.Replace(strings.Replace(s, "?", "$1", 1), "CHAR(10)", "VARCHAR(10)", 1)
+}
+
+func assigned(t *testing.T, d *dbtest.Database, dialect, user string) string {
+	t.Helper()
+	rows, err := d.DB.Query(sqlText(dialect, "SELECT ENT_ID FROM USERENTITLEMENTS WHERE USER_ID = ? ORDER BY ENT_ID"), user)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		rows.Scan(&id)
+		ids = append(ids, id)
+	}
+	return strings.Join(ids, ",")
+}
+
+func isActive(t *testing.T, d *dbtest.Database, dialect, user string) bool {
+	t.Helper()
+	var active bool
+	if err := d.DB.QueryRow(sqlText(dialect, "SELECT IS_ACTIVE FROM USERS WHERE USER_ID = ?"), user).Scan(&active); err != nil {
+		t.Fatal(err)
+	}
+	return active
+}

@@ -1,0 +1,115 @@
+package provision
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/sqlscim/sqlscim/internal/scim"
+)
+
+// catalogue returns the entitlements of Get All Entitlements, cached for a
+// minute, using the session's connection.
+func (t *Tenant) catalogue(ctx context.Context, s *session) (*entitlementCache, error) {
+	c := t.ents
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.byValue != nil && time.Since(c.loaded) < entitlementTTL {
+		return c, nil
+	}
+	list, ids, err := t.loadEntitlements(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	c.byValue = make(map[string]scim.Resource, len(list))
+	for _, e := range list {
+		c.byValue[e["id"].(string)] = e
+	}
+	c.ids = ids
+	c.loaded = time.Now()
+	return c, nil
+}
+
+// loadEntitlements runs Get All Entitlements and returns the entitlements in
+// database order, with each id as the database typed it.
+func (t *Tenant) loadEntitlements(ctx context.Context, s *session) ([]scim.Resource, map[string]any, error) {
+	op, ok := t.cfg.Op(GetAllEntitlements)
+	if !ok {
+		return nil, nil, disabled(GetAllEntitlements, "listing entitlements")
+	}
+	rows, err := t.query(ctx, s.q, GetAllEntitlements, func(string) (any, bool) { return nil, false })
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	cols, err := columnsOf(rows)
+	if err != nil {
+		return nil, nil, t.opError(GetAllEntitlements, err)
+	}
+	idKey, displayKey := t.entitlementKeys()
+	descKey := ""
+	found := map[string]bool{}
+	for _, c := range cols {
+		found[c.key] = true
+		if descKey == "" && c.key != idKey && c.key != displayKey && strings.Contains(c.key, "DESC") {
+			descKey = c.key
+		}
+	}
+	for _, k := range []string{idKey, displayKey} {
+		if !found[k] {
+			return nil, nil, &scim.Error{Status: http.StatusBadRequest, Type: scim.InvalidValue,
+				Detail: fmt.Sprintf("get_all_entitlements returns no column %s; set entitlement_id_column and entitlement_display_column to columns of its result (%s)", k, op.Statement)}
+		}
+	}
+	var list []scim.Resource
+	ids := map[string]any{}
+	for rows.Next() {
+		r, err := readRow(rows, cols)
+		if err != nil {
+			return nil, nil, t.opError(GetAllEntitlements, err)
+		}
+		id := text(r[idKey])
+		e := scim.Resource{
+			"schemas":     []any{scim.EntitlementSchemaURN},
+			"id":          id,
+			"displayName": text(r[displayKey]),
+			"type":        EntitlementType,
+		}
+		if descKey != "" && r[descKey] != nil {
+			e["description"] = text(r[descKey])
+		}
+		list = append(list, e)
+		ids[id] = r[idKey]
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, t.opError(GetAllEntitlements, err)
+	}
+	return list, ids, nil
+}
+
+// Entitlements returns every entitlement, fresh from the database.
+func (t *Tenant) Entitlements(ctx context.Context) ([]scim.Resource, error) {
+	s, err := t.open(ctx, t.needsTx(GetAllEntitlements))
+	if err != nil {
+		return nil, err
+	}
+	defer s.close()
+	list, _, err := t.loadEntitlements(ctx, s)
+	return list, err
+}
+
+// GetEntitlement returns one entitlement by id.
+func (t *Tenant) GetEntitlement(ctx context.Context, id string) (scim.Resource, error) {
+	list, err := t.Entitlements(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range list {
+		if e["id"] == id {
+			return e, nil
+		}
+	}
+	return nil, scim.NotFound("Entitlement %s not found.", id)
+}

@@ -1,0 +1,211 @@
+package provision
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"go.uber.org/zap"
+
+	"github.com/sqlscim/sqlscim/internal/db"
+	"github.com/sqlscim/sqlscim/internal/logging"
+	"github.com/sqlscim/sqlscim/internal/scim"
+)
+
+// values supplies the value of a DATABASE_FIELD parameter by field name.
+type values func(field string) (any, bool)
+
+// bind builds the arguments of an operation in placeholder order.
+func (t *Tenant) bind(name OpName, vals values) ([]db.ProcArg, error) {
+	op := t.cfg.Operations[name]
+	args := make([]db.ProcArg, len(op.Parameters))
+	for i, p := range op.Parameters {
+		switch p.Type {
+		case DatabaseField:
+			v, ok := vals(p.Field)
+			if !ok {
+				return nil, scim.BadRequest(scim.InvalidValue, "%s parameter %d needs the field %s, which this request does not provide", name, i+1, p.Field)
+			}
+			args[i] = db.ProcArg{Value: v}
+		case Constant:
+			args[i] = db.ProcArg{Value: p.Value}
+		case Cursor:
+			args[i] = db.ProcArg{Cursor: true}
+		}
+	}
+	return args, nil
+}
+
+// query runs a read operation and returns its rows.
+func (t *Tenant) query(ctx context.Context, q db.Querier, name OpName, vals values) (*sql.Rows, error) {
+	args, err := t.bind(name, vals)
+	if err != nil {
+		return nil, err
+	}
+	st := t.stmts[name]
+	logging.From(ctx).Debug("operation", zap.String("op", string(name)), zap.String("sql", st.sql+st.proc))
+	var rows *sql.Rows
+	if st.proc != "" {
+		rows, err = t.dialect.CallProcedure(ctx, q, db.ProcCall{Name: st.proc, Args: args, WantRows: true})
+	} else {
+		rows, err = q.QueryContext(ctx, st.sql, plain(args)...)
+	}
+	if err != nil {
+		return nil, t.opError(name, err)
+	}
+	return rows, nil
+}
+
+// exec runs a write operation and drains whatever it returns.
+func (t *Tenant) exec(ctx context.Context, q db.Querier, name OpName, vals values) error {
+	args, err := t.bind(name, vals)
+	if err != nil {
+		return err
+	}
+	st := t.stmts[name]
+	logging.From(ctx).Debug("operation", zap.String("op", string(name)), zap.String("sql", st.sql+st.proc))
+	if st.proc == "" {
+		if _, err := q.ExecContext(ctx, st.sql, plain(args)...); err != nil {
+			return t.opError(name, err)
+		}
+		return nil
+	}
+	rows, err := t.dialect.CallProcedure(ctx, q, db.ProcCall{Name: st.proc, Args: args})
+	if err != nil {
+		return t.opError(name, err)
+	}
+	for rows.Next() {
+	}
+	if err := rows.Close(); err != nil {
+		return t.opError(name, err)
+	}
+	if err := rows.Err(); err != nil {
+		return t.opError(name, err)
+	}
+	return nil
+}
+
+func plain(args []db.ProcArg) []any {
+	out := make([]any, len(args))
+	for i, a := range args {
+		out[i] = a.Value
+	}
+	return out
+}
+
+// needsTx reports whether a read must run in a transaction: ref-cursor
+// results live only as long as the transaction that opened them.
+func (t *Tenant) needsTx(names ...OpName) bool {
+	for _, n := range names {
+		if op, ok := t.cfg.Op(n); ok {
+			for _, p := range op.Parameters {
+				if p.Type == Cursor {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// session is one request's use of the tenant database.
+type session struct {
+	t     *Tenant
+	lease *db.Lease
+	q     db.Querier
+	tx    *sql.Tx
+}
+
+// open leases the tenant's pool; with tx it also begins a transaction.
+func (t *Tenant) open(ctx context.Context, tx bool) (*session, error) {
+	lease, err := t.pools.Acquire(ctx, t.target)
+	if err != nil {
+		var tooMany *db.TooManyTenantsError
+		if errors.As(err, &tooMany) {
+			return nil, &scim.Error{Status: http.StatusServiceUnavailable, Detail: err.Error(), RetryAfter: 5, Cause: err}
+		}
+		return nil, t.opError("", err)
+	}
+	s := &session{t: t, lease: lease, q: lease.DB}
+	if tx {
+		s.tx, err = lease.DB.BeginTx(ctx, nil)
+		if err != nil {
+			lease.Release()
+			return nil, t.opError("", err)
+		}
+		s.q = s.tx
+	}
+	return s, nil
+}
+
+// close ends the session, rolling back an uncommitted transaction.
+func (s *session) close() {
+	if s.tx != nil {
+		_ = s.tx.Rollback()
+	}
+	s.lease.Release()
+}
+
+// commit commits the session's transaction.
+func (s *session) commit() error {
+	if s.tx == nil {
+		return nil
+	}
+	err := s.tx.Commit()
+	s.tx = nil
+	if err != nil {
+		return s.t.opError("", err)
+	}
+	return nil
+}
+
+// opError turns a database error into a SCIM error that says which
+// operation failed and what to do; the driver's message stays in the log.
+func (t *Tenant) opError(name OpName, err error) error {
+	var se *scim.Error
+	if errors.As(err, &se) {
+		return err
+	}
+	if errors.Is(err, context.Canceled) {
+		return &scim.Error{Status: 499, Detail: "The request was cancelled.", Cause: err}
+	}
+	de := t.dialect.Classify(err)
+	if de == nil {
+		de = &db.Error{Class: db.Other, Err: err}
+	}
+	what := "the database"
+	if name != "" {
+		what = "operation " + string(name)
+	}
+	object := ""
+	if de.Object != "" {
+		object = " (" + de.Object + ")"
+	}
+	switch de.Class {
+	case db.Conflict:
+		return &scim.Error{Status: http.StatusConflict, Type: scim.Uniqueness, Detail: fmt.Sprintf("%s: the database already holds this value%s; a user or assignment with the same key exists", what, object), Cause: err}
+	case db.Invalid:
+		return &scim.Error{Status: http.StatusBadRequest, Type: scim.InvalidValue, Detail: fmt.Sprintf("%s: the database refused a value%s: %s", what, object, safeMessage(de)), Cause: err}
+	case db.MissingObject:
+		return &scim.Error{Status: http.StatusBadRequest, Type: scim.InvalidValue, Detail: fmt.Sprintf("%s: %s does not exist in the database or takes a different number of parameters; check the statement and the procedure's signature (sqlscim check tests every operation)", what, strings.TrimSpace("object "+de.Object)), Cause: err}
+	case db.BadStatement:
+		return &scim.Error{Status: http.StatusBadRequest, Type: scim.InvalidValue, Detail: fmt.Sprintf("%s: the database cannot parse the configured statement; correct it in the operation's configuration", what), Cause: err}
+	case db.Unavailable:
+		return &scim.Error{Status: http.StatusServiceUnavailable, Detail: fmt.Sprintf("The database of tenant %s is unavailable; retry later.", t.cfg.Name), RetryAfter: 5, Cause: err}
+	case db.Auth:
+		return &scim.Error{Status: http.StatusBadGateway, Detail: fmt.Sprintf("The database of tenant %s refused the configured user, password or database name; correct the connection settings.", t.cfg.Name), Cause: err}
+	}
+	return scim.Internal(fmt.Errorf("%s: %w", what, err))
+}
+
+// safeMessage returns what a client may learn of a refused value: the
+// user-defined message of a procedure's own error, or a generic phrase.
+func safeMessage(e *db.Error) string {
+	if e.Object != "" {
+		return "check the value of " + e.Object
+	}
+	return "check the values sent"
+}

@@ -1,0 +1,343 @@
+package provision
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	filter "github.com/scim2/filter-parser/v2"
+
+	"github.com/sqlscim/sqlscim/internal/scim"
+)
+
+// ListUsers answers GET /Users: it emits the users of the requested page in
+// a stable order (by the user id column when the database sorts, else the
+// order Get Users returns) and returns the number of matches.
+//
+// A filter on id or userName equality is answered with Get User by ID. A
+// Get Users SQL statement is wrapped, so the database filters, sorts,
+// counts and pages; a stored procedure is read to the end and filtered
+// here. Users stream: a full list is never held in memory.
+func (t *Tenant) ListUsers(ctx context.Context, q scim.Query, emit func(scim.Resource) error) (int, error) {
+	m, err := t.discover(ctx)
+	if err != nil {
+		return 0, err
+	}
+	schema, err := t.UserSchema(ctx)
+	if err != nil {
+		return 0, err
+	}
+	l := &lister{t: t, m: m, q: q, schema: schema, emit: emit}
+	if q.Filter != nil {
+		if total, done, err := l.byID(ctx); done || err != nil {
+			return total, err
+		}
+	}
+	return l.scan(ctx)
+}
+
+type lister struct {
+	t      *Tenant
+	m      *mapping
+	q      scim.Query
+	schema *scim.ResourceSchema
+	emit   func(scim.Resource) error
+	// needsEntitlements is set when the filter looks at entitlements.
+	needsEntitlements bool
+}
+
+// inPage reports whether the n-th match (1-based) is on the requested page.
+func (l *lister) inPage(n int) bool {
+	if n < l.q.StartIndex {
+		return false
+	}
+	return l.q.Count < 0 || n < l.q.StartIndex+l.q.Count
+}
+
+func (l *lister) withEntitlements() bool { return !l.q.SkipEntitlements }
+
+// byID answers `id eq "x"` and `userName eq "x"` with Get User by ID. OPS
+// treats userName as the user id, so a user whose id equals the value
+// matches a userName filter too. When userName is another column and the
+// lookup misses, the caller scans.
+func (l *lister) byID(ctx context.Context) (total int, done bool, err error) {
+	ae, ok := l.q.Filter.Expr().(*filter.AttributeExpression)
+	if !ok || ae.Operator != filter.EQ || ae.AttributePath.SubAttribute != nil {
+		return 0, false, nil
+	}
+	if uri := ae.AttributePath.URI(); uri != "" && !strings.EqualFold(uri, scim.UserSchemaURN) {
+		return 0, false, nil
+	}
+	value, isString := ae.CompareValue.(string)
+	attr := strings.ToLower(ae.AttributePath.AttributeName)
+	if !isString || (attr != "id" && attr != "username") {
+		return 0, false, nil
+	}
+	s, err := l.t.open(ctx, l.t.needsTx(GetUserByID, GetUserEntitlements))
+	if err != nil {
+		return 0, true, err
+	}
+	defer s.close()
+	r, err := l.t.fetchUser(ctx, s, l.m, value)
+	if err != nil {
+		return 0, true, err
+	}
+	if r != nil {
+		res, err := l.t.complete(ctx, s, l.m, r, l.withEntitlements())
+		if err != nil {
+			return 0, true, err
+		}
+		id, _ := res["id"].(string)
+		if l.q.Filter.Matches(res, l.schema) || (attr == "username" && strings.EqualFold(id, value)) {
+			if l.inPage(1) {
+				if err := l.emit(res); err != nil {
+					return 0, true, err
+				}
+			}
+			return 1, true, nil
+		}
+	}
+	// A miss on the id (or on a userName that is the id) is final.
+	return 0, attr == "id" || l.m.userNameKey == "", nil
+}
+
+// scan lists users through Get Users.
+func (l *lister) scan(ctx context.Context) (int, error) {
+	t := l.t
+	if l.q.Filter != nil {
+		l.needsEntitlements = mentionsEntitlements(l.q.Filter.Expr())
+	}
+	st := t.stmts[GetUsers]
+	wrappable := st.sql != "" && firstWord(st.sql, rulesFor(t.dialect.Name())) == "SELECT"
+	s, err := t.open(ctx, t.needsTx(GetUsers))
+	if err != nil {
+		return 0, err
+	}
+	defer s.close()
+
+	if !wrappable {
+		rows, err := t.query(ctx, s.q, GetUsers, func(string) (any, bool) { return nil, false })
+		if err != nil {
+			return 0, err
+		}
+		return l.filterRows(ctx, s, rows)
+	}
+
+	inner, err := t.bind(GetUsers, func(string) (any, bool) { return nil, false })
+	if err != nil {
+		return 0, err
+	}
+	args := plain(inner)
+	from := " FROM (" + st.sql + ") sqlscim_u"
+	var where whereClause
+	if l.q.Filter != nil {
+		where = pushdown(l.q.Filter.Expr(), l.m, t.dialect, len(args)+1)
+	} else {
+		where.complete = true
+	}
+	if where.sql != "" {
+		from += " WHERE " + where.sql
+		args = append(args, where.args...)
+	}
+	order := " ORDER BY sqlscim_u." + t.dialect.QuoteIdent(l.m.columns[l.m.byKey[l.m.idKey]].name)
+
+	if !where.complete || l.needsEntitlements {
+		rows, err := s.q.QueryContext(ctx, "SELECT *"+from+order, args...)
+		if err != nil {
+			return 0, t.opError(GetUsers, err)
+		}
+		return l.filterRows(ctx, s, rows)
+	}
+	if l.q.Count < 0 {
+		// Unpaged: stream every match.
+		rows, err := s.q.QueryContext(ctx, "SELECT *"+from+order, args...)
+		if err != nil {
+			return 0, t.opError(GetUsers, err)
+		}
+		return l.filterRows(ctx, s, rows)
+	}
+	var total int
+	if err := s.q.QueryRowContext(ctx, "SELECT COUNT(*)"+from, args...).Scan(&total); err != nil {
+		return 0, t.opError(GetUsers, err)
+	}
+	if l.q.Count == 0 || l.q.StartIndex > total {
+		return total, nil
+	}
+	rows, err := s.q.QueryContext(ctx, "SELECT *"+from+order+limitOffset(t.dialect, l.q.Count, l.q.StartIndex-1), args...)
+	if err != nil {
+		return 0, t.opError(GetUsers, err)
+	}
+	page, err := l.collect(rows)
+	if err != nil {
+		return 0, err
+	}
+	return total, l.emitPage(ctx, s, page)
+}
+
+// filterRows reads rows to the end, keeps the matches of the filter, and
+// emits those on the page: directly when unpaged, after the scan otherwise.
+func (l *lister) filterRows(ctx context.Context, s *session, rows *sql.Rows) (int, error) {
+	defer rows.Close()
+	cols, err := columnsOf(rows)
+	if err != nil {
+		return 0, l.t.opError(GetUsers, err)
+	}
+	if err := l.checkColumns(cols); err != nil {
+		return 0, err
+	}
+	// While rows are open their connection is busy; entitlement lookups
+	// during the scan use a second session.
+	var side *session
+	defer func() {
+		if side != nil {
+			side.close()
+		}
+	}()
+	sideSession := func() (*session, error) {
+		if side == nil {
+			side, err = l.t.open(ctx, l.t.needsTx(GetUserEntitlements))
+		}
+		return side, err
+	}
+
+	matched := 0
+	// A paged scan keeps its page (a few users) until the scan ends, then
+	// adds entitlements on the main session.
+	type entry struct {
+		res      scim.Resource
+		r        row
+		haveEnts bool
+	}
+	var page []entry
+	for rows.Next() {
+		r, err := readRow(rows, cols)
+		if err != nil {
+			return 0, l.t.opError(GetUsers, err)
+		}
+		res := l.m.toResource(r)
+		haveEnts := false
+		if l.q.Filter != nil {
+			if l.needsEntitlements {
+				ss, err := sideSession()
+				if err != nil {
+					return 0, err
+				}
+				if res, err = l.t.complete(ctx, ss, l.m, r, true); err != nil {
+					return 0, err
+				}
+				haveEnts = true
+			}
+			if !l.q.Filter.Matches(res, l.schema) {
+				continue
+			}
+		}
+		matched++
+		if !l.inPage(matched) {
+			continue
+		}
+		if l.q.Count >= 0 {
+			page = append(page, entry{res: res, r: r, haveEnts: haveEnts})
+			continue
+		}
+		if l.withEntitlements() && !haveEnts {
+			ss, err := sideSession()
+			if err != nil {
+				return 0, err
+			}
+			if res, err = l.t.complete(ctx, ss, l.m, r, true); err != nil {
+				return 0, err
+			}
+		} else if !l.withEntitlements() {
+			delete(res, "entitlements")
+		}
+		if err := l.emit(res); err != nil {
+			return 0, err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return 0, l.t.opError(GetUsers, err)
+	}
+	rows.Close()
+	for _, e := range page {
+		switch {
+		case !l.withEntitlements():
+			delete(e.res, "entitlements")
+		case !e.haveEnts:
+			ents, err := l.t.userEntitlements(ctx, s, e.r)
+			if err != nil {
+				return 0, err
+			}
+			if len(ents) > 0 {
+				e.res["entitlements"] = ents
+			}
+		}
+		if err := l.emit(e.res); err != nil {
+			return 0, err
+		}
+	}
+	return matched, nil
+}
+
+// collect reads a page of rows into memory (a page is small).
+func (l *lister) collect(rows *sql.Rows) ([]row, error) {
+	defer rows.Close()
+	cols, err := columnsOf(rows)
+	if err != nil {
+		return nil, l.t.opError(GetUsers, err)
+	}
+	if err := l.checkColumns(cols); err != nil {
+		return nil, err
+	}
+	var out []row
+	for rows.Next() {
+		r, err := readRow(rows, cols)
+		if err != nil {
+			return nil, l.t.opError(GetUsers, err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, l.t.opError(GetUsers, err)
+	}
+	return out, nil
+}
+
+// emitPage completes and emits a page of rows.
+func (l *lister) emitPage(ctx context.Context, s *session, page []row) error {
+	for _, r := range page {
+		res, err := l.t.complete(ctx, s, l.m, r, l.withEntitlements())
+		if err != nil {
+			return err
+		}
+		if err := l.emit(res); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkColumns makes sure a Get Users result still has the user id column.
+func (l *lister) checkColumns(cols []column) error {
+	for _, c := range cols {
+		if c.key == l.m.idKey {
+			return nil
+		}
+	}
+	return fmt.Errorf("get_users no longer returns the user id column %s", l.m.idKey)
+}
+
+// mentionsEntitlements reports whether a filter looks at entitlements.
+func mentionsEntitlements(e filter.Expression) bool {
+	switch x := e.(type) {
+	case *filter.LogicalExpression:
+		return mentionsEntitlements(x.Left) || mentionsEntitlements(x.Right)
+	case *filter.NotExpression:
+		return mentionsEntitlements(x.Expression)
+	case *filter.AttributeExpression:
+		return strings.EqualFold(x.AttributePath.AttributeName, "entitlements")
+	case *filter.ValuePath:
+		return strings.EqualFold(x.AttributePath.AttributeName, "entitlements")
+	}
+	return false
+}

@@ -1,0 +1,518 @@
+package provision
+
+import (
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sqlscim/sqlscim/internal/scim"
+)
+
+// target is where a column's value lives in a SCIM user.
+type target struct {
+	urn  string // "" for the core schema, else an extension URN
+	attr string // name, emails, active, department ...
+	sub  string // givenName, value, locality ...
+	typ  string // for multi-valued attributes: the element's type (work, mobile)
+}
+
+func (t target) String() string {
+	s := t.attr
+	if t.urn != "" {
+		s = t.urn + ":" + s
+	}
+	if t.typ != "" {
+		s += "[type eq \"" + t.typ + "\"]"
+	}
+	if t.sub != "" {
+		s += "." + t.sub
+	}
+	return s
+}
+
+var targetPattern = regexp.MustCompile(`^(?:(urn:[A-Za-z0-9:._-]+|enterprise):)?([A-Za-z][A-Za-z0-9_$-]*)(?:\[([A-Za-z0-9_-]+)\])?(?:\.([A-Za-z][A-Za-z0-9_$-]*))?$`)
+
+// parseTarget reads a mapping target: userName, name.givenName,
+// emails[work].value, enterprise:department (short for the enterprise
+// extension URN) or urn:...:attribute[.sub].
+func parseTarget(s string) (target, error) {
+	m := targetPattern.FindStringSubmatch(strings.TrimSpace(s))
+	if m == nil {
+		return target{}, fmt.Errorf("%q is not a SCIM attribute; write it like userName, name.givenName, emails[work].value or enterprise:department", s)
+	}
+	t := target{urn: m[1], attr: m[2], typ: m[3], sub: m[4]}
+	if t.urn == "enterprise" {
+		t.urn = scim.EnterpriseUserURN
+	}
+	if t.urn == scim.UserSchemaURN {
+		t.urn = ""
+	}
+	rs := scim.ResourceSchema{Core: scim.UserSchema, Extensions: []scim.Schema{scim.EnterpriseUserSchema}}
+	if t.urn == "" || t.urn == scim.EnterpriseUserURN {
+		_, a, sub, ok := rs.Resolve(t.urn, t.attr, t.sub)
+		if !ok {
+			return target{}, fmt.Errorf("%q is not an attribute of the User or enterprise User schema", s)
+		}
+		t.attr = a.Name
+		if sub != nil {
+			t.sub = sub.Name
+		}
+		if a.Mutability == "readOnly" {
+			return target{}, fmt.Errorf("%q is read-only in SCIM and cannot hold a column", s)
+		}
+		if a.Type == scim.TypeComplex && t.sub == "" {
+			return target{}, fmt.Errorf("%q is a complex attribute; name a sub-attribute, e.g. %s.value", s, a.Name)
+		}
+		if a.MultiValued && t.typ == "" {
+			return target{}, fmt.Errorf("%q is multi-valued; name the element's type, e.g. %s[work].%s", s, a.Name, t.sub)
+		}
+		if !a.MultiValued && t.typ != "" {
+			return target{}, fmt.Errorf("%q is single-valued; drop the [%s]", s, t.typ)
+		}
+	}
+	return t, nil
+}
+
+// defaultMapping maps the lab's column names (and their common spellings)
+// to SCIM attributes. Tenants override or remove entries with "mapping".
+var defaultMapping = map[string]string{
+	"USERNAME":       "userName",
+	"USER_NAME":      "userName",
+	"FIRSTNAME":      "name.givenName",
+	"FIRST_NAME":     "name.givenName",
+	"GIVENNAME":      "name.givenName",
+	"LASTNAME":       "name.familyName",
+	"LAST_NAME":      "name.familyName",
+	"FAMILYNAME":     "name.familyName",
+	"MIDDLENAME":     "name.middleName",
+	"MIDDLE_NAME":    "name.middleName",
+	"DISPLAYNAME":    "displayName",
+	"DISPLAY_NAME":   "displayName",
+	"NICKNAME":       "nickName",
+	"EMAIL":          "emails[work].value",
+	"MOBILEPHONE":    "phoneNumbers[mobile].value",
+	"MOBILE_PHONE":   "phoneNumbers[mobile].value",
+	"STREETADDRESS":  "addresses[work].streetAddress",
+	"STREET_ADDRESS": "addresses[work].streetAddress",
+	"CITY":           "addresses[work].locality",
+	"STATE":          "addresses[work].region",
+	"ZIPCODE":        "addresses[work].postalCode",
+	"POSTALCODE":     "addresses[work].postalCode",
+	"COUNTRYCODE":    "addresses[work].country",
+	"COUNTRY":        "addresses[work].country",
+	"TIMEZONE":       "timezone",
+	"TITLE":          "title",
+	"IS_ACTIVE":      "active",
+	"ACTIVE":         "active",
+	"EMPLOYEENUMBER": "enterprise:employeeNumber",
+	"ORGANIZATION":   "enterprise:organization",
+	"DEPARTMENT":     "enterprise:department",
+	"MANAGERID":      "enterprise:manager.value",
+	"MANAGER":        "enterprise:manager.displayName",
+}
+
+// kind is how a column's values are typed.
+type kind int
+
+const (
+	kindString kind = iota
+	kindInt
+	kindDecimal
+	kindBool
+	kindDate
+	kindTimestamp
+)
+
+// column is one column of the Get Users result.
+type column struct {
+	name string // as the database returns it
+	key  string // upper case, for case-insensitive lookups
+	kind kind
+}
+
+// kindOf reads a driver's type name (MySQL, PostgreSQL, SQL Server,
+// Oracle and SQLite spellings).
+func kindOf(ct *sql.ColumnType) kind {
+	t := strings.ToUpper(ct.DatabaseTypeName())
+	if i := strings.IndexByte(t, '('); i >= 0 {
+		t = t[:i]
+	}
+	switch t {
+	case "BOOL", "BOOLEAN", "BIT":
+		return kindBool
+	case "TINYINT":
+		// MySQL's BOOLEAN is TINYINT(1); treat small integers as integers
+		// and let the mapping to `active` turn 0/1 into false/true.
+		return kindInt
+	case "INT", "INT2", "INT4", "INT8", "INTEGER", "SMALLINT", "MEDIUMINT", "BIGINT", "SERIAL", "BIGSERIAL", "UNSIGNED INT", "UNSIGNED BIGINT":
+		return kindInt
+	case "DECIMAL", "NUMERIC", "NUMBER", "FLOAT", "FLOAT4", "FLOAT8", "DOUBLE", "REAL", "MONEY":
+		if p, s, ok := ct.DecimalSize(); ok && s == 0 && p > 0 && p <= 18 && t == "NUMBER" {
+			return kindInt
+		}
+		return kindDecimal
+	case "DATE":
+		return kindDate
+	case "DATETIME", "DATETIME2", "TIMESTAMP", "TIMESTAMPTZ", "SMALLDATETIME", "DATETIMEOFFSET", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP WITH LOCAL TIME ZONE":
+		return kindTimestamp
+	}
+	return kindString
+}
+
+// mapping turns rows of a tenant's Get Users result into SCIM users and back.
+type mapping struct {
+	idKey   string // upper-case user id column
+	extURN  string
+	columns []column          // in result order
+	byKey   map[string]int    // upper-case name → index in columns
+	targets map[string]target // upper-case column → core/enterprise target
+	// userNameKey is the column mapped to userName ("" when id is used).
+	userNameKey string
+}
+
+// newMapping builds a tenant's mapping from its discovered columns.
+func newMapping(cfg *Config, cols []column) (*mapping, error) {
+	op := cfg.Operations[GetUsers]
+	m := &mapping{
+		idKey:   strings.ToUpper(op.UserIDColumn),
+		extURN:  cfg.ExtensionURN,
+		columns: cols,
+		byKey:   make(map[string]int, len(cols)),
+		targets: map[string]target{},
+	}
+	if m.extURN == "" {
+		m.extURN = DefaultExtensionURN
+	}
+	for i, c := range cols {
+		m.byKey[c.key] = i
+	}
+	if _, ok := m.byKey[m.idKey]; !ok {
+		return nil, fmt.Errorf("get_users.user_id_column %s is not a column of the Get Users result (columns: %s)", op.UserIDColumn, m.columnList())
+	}
+	spec := map[string]string{}
+	for k, v := range defaultMapping {
+		spec[k] = v
+	}
+	for k, v := range cfg.Mapping {
+		spec[strings.ToUpper(k)] = v
+	}
+	used := map[string]string{}
+	for _, c := range cols {
+		s, ok := spec[c.key]
+		if !ok || s == "" || c.key == m.idKey {
+			continue
+		}
+		t, err := parseTarget(s)
+		if err != nil {
+			return nil, fmt.Errorf("mapping of %s: %v", c.name, err)
+		}
+		if prev, dup := used[t.String()]; dup {
+			if _, explicit := cfg.Mapping[c.name]; !explicit {
+				continue // a default must not take a target another column holds
+			}
+			return nil, fmt.Errorf("mapping: columns %s and %s both map to %s", prev, c.name, t)
+		}
+		used[t.String()] = c.name
+		m.targets[c.key] = t
+		if t.urn == "" && t.attr == "userName" {
+			m.userNameKey = c.key
+		}
+	}
+	return m, nil
+}
+
+func (m *mapping) columnList() string {
+	names := make([]string, len(m.columns))
+	for i, c := range m.columns {
+		names[i] = c.name
+	}
+	return strings.Join(names, ", ")
+}
+
+// column finds a column by name, case-insensitively.
+func (m *mapping) column(name string) (column, bool) {
+	i, ok := m.byKey[strings.ToUpper(name)]
+	if !ok {
+		return column{}, false
+	}
+	return m.columns[i], true
+}
+
+// row is one user row, keyed by upper-case column name.
+type row map[string]any
+
+// readRow scans the current row of rows into a row.
+func readRow(rows *sql.Rows, cols []column) (row, error) {
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	if err := rows.Scan(ptrs...); err != nil {
+		return nil, err
+	}
+	r := make(row, len(cols))
+	for i, c := range cols {
+		r[c.key] = normalize(vals[i], c.kind)
+	}
+	return r, nil
+}
+
+// normalize turns a driver value into a plain Go value: strings for text,
+// int64/float64/json.Number for numbers, bool, a YYYY-MM-DD string for a
+// date, an RFC 3339 string for a timestamp, nil for NULL.
+func normalize(v any, k kind) any {
+	switch x := v.(type) {
+	case nil:
+		return nil
+	case []byte:
+		s := string(x)
+		switch k {
+		case kindInt:
+			if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+				return n
+			}
+		case kindDecimal:
+			if _, err := strconv.ParseFloat(s, 64); err == nil {
+				return json.Number(s)
+			}
+		case kindBool:
+			if b, err := strconv.ParseBool(s); err == nil {
+				return b
+			}
+		}
+		return s
+	case time.Time:
+		if k == kindDate || (k != kindTimestamp && x.Hour() == 0 && x.Minute() == 0 && x.Second() == 0 && x.Nanosecond() == 0) {
+			return x.Format("2006-01-02")
+		}
+		return x.Format(time.RFC3339)
+	case float64:
+		if k == kindInt && x == math.Trunc(x) {
+			return int64(x)
+		}
+		return x
+	case float32:
+		return float64(x)
+	case int:
+		return int64(x)
+	case int32:
+		return int64(x)
+	case string:
+		if k == kindBool {
+			if b, err := strconv.ParseBool(x); err == nil {
+				return b
+			}
+		}
+		return x
+	}
+	return v
+}
+
+// text renders a normalized value as a string (ids, entitlement values).
+func text(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case bool:
+		return strconv.FormatBool(x)
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case json.Number:
+		return x.String()
+	}
+	return fmt.Sprint(v)
+}
+
+// truthy reads a column value as a boolean (IS_ACTIVE 1/0, true/false, Y/N).
+func truthy(v any) (bool, bool) {
+	switch x := v.(type) {
+	case bool:
+		return x, true
+	case int64:
+		return x != 0, true
+	case float64:
+		return x != 0, true
+	case json.Number:
+		f, err := x.Float64()
+		return f != 0, err == nil
+	case string:
+		switch strings.ToLower(strings.TrimSpace(x)) {
+		case "1", "true", "t", "y", "yes", "active":
+			return true, true
+		case "0", "false", "f", "n", "no", "inactive":
+			return false, true
+		}
+	}
+	return false, false
+}
+
+// toResource turns a user row into a SCIM user (without entitlements and meta).
+func (m *mapping) toResource(r row) scim.Resource {
+	id := text(r[m.idKey])
+	res := scim.Resource{"id": id}
+	schemas := []any{scim.UserSchemaURN}
+	hasEnterprise := false
+	ext := make(map[string]any, len(m.columns))
+	for _, c := range m.columns {
+		v := r[c.key]
+		if v == nil {
+			continue
+		}
+		ext[c.name] = v
+		t, ok := m.targets[c.key]
+		if !ok {
+			continue
+		}
+		if t.attr == "active" && t.urn == "" {
+			if b, ok := truthy(v); ok {
+				v = b
+			}
+		} else if _, isBool := v.(bool); !isBool {
+			v = text(v)
+		}
+		if t.urn == scim.EnterpriseUserURN {
+			hasEnterprise = true
+		}
+		setTarget(res, t, v)
+	}
+	if _, ok := res["userName"]; !ok {
+		res["userName"] = id
+	}
+	if hasEnterprise {
+		schemas = append(schemas, scim.EnterpriseUserURN)
+	}
+	schemas = append(schemas, m.extURN)
+	res["schemas"] = schemas
+	res[m.extURN] = ext
+	return res
+}
+
+// container returns the object a target's attribute lives in, creating it.
+func container(res scim.Resource, urn string, create bool) map[string]any {
+	if urn == "" {
+		return res
+	}
+	if obj, ok := res.Get(urn); ok {
+		if m, ok := obj.(map[string]any); ok {
+			return m
+		}
+	}
+	if !create {
+		return nil
+	}
+	m := map[string]any{}
+	res[urn] = m
+	return m
+}
+
+// setTarget writes v where t says.
+func setTarget(res scim.Resource, t target, v any) {
+	obj := container(res, t.urn, true)
+	switch {
+	case t.typ != "":
+		list, _ := obj[t.attr].([]any)
+		for _, e := range list {
+			if el, ok := e.(map[string]any); ok && el["type"] == t.typ {
+				el[t.sub] = v
+				return
+			}
+		}
+		el := map[string]any{"type": t.typ, t.sub: v}
+		if len(list) == 0 && (t.attr == "emails" || t.attr == "phoneNumbers" || t.attr == "addresses") {
+			el["primary"] = true
+		}
+		obj[t.attr] = append(list, el)
+	case t.sub != "":
+		sub, _ := obj[t.attr].(map[string]any)
+		if sub == nil {
+			sub = map[string]any{}
+			obj[t.attr] = sub
+		}
+		sub[t.sub] = v
+	default:
+		obj[t.attr] = v
+	}
+}
+
+// lookupCI finds a key of a JSON object case-insensitively.
+func lookupCI(obj map[string]any, name string) (any, bool) {
+	if v, ok := obj[name]; ok {
+		return v, true
+	}
+	for k, v := range obj {
+		if strings.EqualFold(k, name) {
+			return v, true
+		}
+	}
+	return nil, false
+}
+
+// getTarget reads the value at t, reporting whether the body holds it.
+func getTarget(res scim.Resource, t target) (any, bool) {
+	obj := container(res, t.urn, false)
+	if obj == nil {
+		return nil, false
+	}
+	raw, ok := lookupCI(obj, t.attr)
+	if !ok {
+		return nil, false
+	}
+	switch {
+	case t.typ != "":
+		list, _ := raw.([]any)
+		el := pickElement(list, t.typ)
+		if el == nil {
+			return nil, false
+		}
+		return lookupCI(el, t.sub)
+	case t.sub != "":
+		if raw == nil {
+			return nil, true
+		}
+		if s, isString := raw.(string); isString && t.sub == "value" {
+			return s, true // Entra sends manager as a bare id
+		}
+		sub, _ := raw.(map[string]any)
+		if sub == nil {
+			return nil, false
+		}
+		return lookupCI(sub, t.sub)
+	}
+	return raw, true
+}
+
+// pickElement chooses the element of a multi-valued attribute a column
+// holds: the one of the column's type, else the primary one, else the only one.
+func pickElement(list []any, typ string) map[string]any {
+	var primary, only map[string]any
+	for _, e := range list {
+		el, ok := e.(map[string]any)
+		if !ok {
+			continue
+		}
+		if t, _ := lookupCI(el, "type"); t != nil && strings.EqualFold(text(t), typ) {
+			return el
+		}
+		if p, _ := lookupCI(el, "primary"); p == true {
+			primary = el
+		}
+		only = el
+	}
+	if primary != nil {
+		return primary
+	}
+	if len(list) == 1 {
+		return only
+	}
+	return nil
+}

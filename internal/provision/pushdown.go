@@ -1,0 +1,234 @@
+package provision
+
+import (
+	"fmt"
+	"strings"
+
+	filter "github.com/scim2/filter-parser/v2"
+
+	"github.com/sqlscim/sqlscim/internal/db"
+	"github.com/sqlscim/sqlscim/internal/scim"
+)
+
+// whereClause is a filter translated into SQL over the columns of the
+// wrapped Get Users statement.
+type whereClause struct {
+	sql  string
+	args []any
+	// complete is true when the SQL selects exactly the filter's matches;
+	// otherwise it selects a superset and the filter runs on each row too.
+	complete bool
+}
+
+// pushdown translates what it can of a SCIM filter into a WHERE clause.
+// Attributes held by one column translate; anything else (entitlements,
+// meta, element types of multi-valued attributes) does not, and an AND keeps
+// only its translatable side while an OR or NOT that cannot be translated
+// whole is dropped.
+func pushdown(expr filter.Expression, m *mapping, d db.Dialect, firstArg int) whereClause {
+	p := &pusher{m: m, d: d, next: firstArg}
+	sql, complete := p.expr(expr)
+	return whereClause{sql: sql, args: p.args, complete: complete}
+}
+
+type pusher struct {
+	m    *mapping
+	d    db.Dialect
+	args []any
+	next int
+}
+
+func (p *pusher) bind(v any) string {
+	p.args = append(p.args, v)
+	s := p.d.Placeholder(p.next)
+	p.next++
+	return s
+}
+
+// expr returns SQL ("" for "no condition") and whether it is exact.
+func (p *pusher) expr(e filter.Expression) (string, bool) {
+	switch x := e.(type) {
+	case *filter.LogicalExpression:
+		mark := len(p.args)
+		left, lok := p.expr(x.Left)
+		right, rok := p.expr(x.Right)
+		if x.Operator == filter.AND {
+			switch {
+			case left == "":
+				return right, false
+			case right == "":
+				return left, false
+			}
+			return "(" + left + " AND " + right + ")", lok && rok
+		}
+		if left == "" || right == "" || !lok || !rok {
+			p.rewind(mark)
+			return "", false
+		}
+		return "(" + left + " OR " + right + ")", true
+	case *filter.NotExpression:
+		mark := len(p.args)
+		inner, ok := p.expr(x.Expression)
+		if inner == "" || !ok {
+			p.rewind(mark)
+			return "", false
+		}
+		return "NOT " + inner, true
+	case *filter.AttributeExpression:
+		return p.compare(x)
+	}
+	return "", false
+}
+
+func (p *pusher) rewind(mark int) {
+	p.next -= len(p.args) - mark
+	p.args = p.args[:mark]
+}
+
+// columnFor finds the single column behind a filter attribute path.
+func (p *pusher) columnFor(path filter.AttributePath) (column, bool) {
+	m := p.m
+	urn := path.URI()
+	name, sub := path.AttributeName, path.SubAttributeName()
+	switch {
+	case strings.EqualFold(urn, m.extURN):
+		if sub != "" {
+			return column{}, false
+		}
+		return m.column(name)
+	case urn == "" || strings.EqualFold(urn, scim.UserSchemaURN):
+		if sub == "" && strings.EqualFold(name, "id") {
+			return m.columns[m.byKey[m.idKey]], true
+		}
+		if sub == "" && strings.EqualFold(name, "userName") {
+			if m.userNameKey != "" {
+				return m.column(m.userNameKey)
+			}
+			return m.columns[m.byKey[m.idKey]], true
+		}
+		urn = ""
+	case strings.EqualFold(urn, scim.EnterpriseUserURN):
+		urn = scim.EnterpriseUserURN
+	default:
+		return column{}, false
+	}
+	var found []column
+	for key, t := range m.targets {
+		if t.urn != urn || !strings.EqualFold(t.attr, name) {
+			continue
+		}
+		want := sub
+		if want == "" && t.typ != "" {
+			want = "value" // emails eq "x" compares the elements' values
+		}
+		if strings.EqualFold(t.sub, want) {
+			c, _ := m.column(key)
+			found = append(found, c)
+		}
+	}
+	if len(found) != 1 {
+		return column{}, false
+	}
+	return found[0], true
+}
+
+// compare translates one comparison, or returns "" when it cannot.
+func (p *pusher) compare(x *filter.AttributeExpression) (string, bool) {
+	col, ok := p.columnFor(x.AttributePath)
+	if !ok {
+		return "", false
+	}
+	ref := "sqlscim_u." + p.d.QuoteIdent(col.name)
+	if x.Operator == filter.PR {
+		if col.kind == kindString {
+			return "(" + ref + " IS NOT NULL AND " + ref + " <> '')", true
+		}
+		return ref + " IS NOT NULL", true
+	}
+	caseExact := col.key == p.m.idKey && !strings.EqualFold(x.AttributePath.AttributeName, "userName")
+	isActive := false
+	if t, ok := p.m.targets[col.key]; ok && t.attr == "active" && t.urn == "" {
+		isActive = true
+	}
+
+	var value any
+	switch v := x.CompareValue.(type) {
+	case string:
+		value = v
+	case bool:
+		if x.Operator != filter.EQ && x.Operator != filter.NE {
+			return "", false
+		}
+		value = v
+	case nil:
+		return "", false
+	default:
+		value = v
+	}
+	switch {
+	case col.kind == kindString && !isActive:
+		s, isString := value.(string)
+		if !isString {
+			s = text(value)
+		}
+		return p.compareText(ref, x.Operator, s, caseExact)
+	default:
+		dbValue, err := toDB(value, col, true)
+		if err != nil || dbValue == nil {
+			return "", false
+		}
+		op, ok := sqlOperators[x.Operator]
+		if !ok {
+			return "", false
+		}
+		if x.Operator == filter.NE {
+			return "(" + ref + " IS NULL OR " + ref + " <> " + p.bind(dbValue) + ")", true
+		}
+		return ref + " " + op + " " + p.bind(dbValue), true
+	}
+}
+
+var sqlOperators = map[filter.CompareOperator]string{
+	filter.EQ: "=", filter.NE: "<>", filter.GT: ">", filter.GE: ">=", filter.LT: "<", filter.LE: "<=",
+}
+
+// compareText compares a text column; SCIM string attributes are
+// case-insensitive unless caseExact.
+func (p *pusher) compareText(ref string, op filter.CompareOperator, s string, caseExact bool) (string, bool) {
+	col := ref
+	if !caseExact {
+		col = "LOWER(" + ref + ")"
+		s = strings.ToLower(s)
+	}
+	switch op {
+	case filter.EQ:
+		return col + " = " + p.bind(s), true
+	case filter.NE:
+		return "(" + ref + " IS NULL OR " + col + " <> " + p.bind(s) + ")", true
+	case filter.CO:
+		return col + " LIKE " + p.bind("%"+escapeLike(s)+"%") + " ESCAPE '!'", true
+	case filter.SW:
+		return col + " LIKE " + p.bind(escapeLike(s)+"%") + " ESCAPE '!'", true
+	case filter.EW:
+		return col + " LIKE " + p.bind("%"+escapeLike(s)) + " ESCAPE '!'", true
+	case filter.GT, filter.GE, filter.LT, filter.LE:
+		return col + " " + sqlOperators[op] + " " + p.bind(s), true
+	}
+	return "", false
+}
+
+// escapeLike escapes LIKE wildcards with '!' (chosen over '\', which MySQL
+// also treats as a string escape).
+func escapeLike(s string) string {
+	r := strings.NewReplacer("!", "!!", "%", "!%", "_", "!_")
+	return r.Replace(s)
+}
+
+// limitOffset is the dialect's paging clause.
+func limitOffset(d db.Dialect, limit, offset int) string {
+	switch d.Name() {
+	case "sqlserver", "oracle":
+		return fmt.Sprintf(" OFFSET %d ROWS FETCH NEXT %d ROWS ONLY", offset, limit)
+	}
+	return fmt.Sprintf(" LIMIT %d OFFSET %d", limit, offset)
+}

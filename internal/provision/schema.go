@@ -1,0 +1,52 @@
+package provision
+
+import (
+	"context"
+
+	"github.com/sqlscim/sqlscim/internal/scim"
+)
+
+// UserSchema returns the schemas of this tenant's users: the core User, the
+// enterprise extension and the tenant extension, which holds one attribute
+// per column of the Get Users result.
+func (t *Tenant) UserSchema(ctx context.Context) (*scim.ResourceSchema, error) {
+	m, err := t.discover(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &scim.ResourceSchema{Core: scim.UserSchema, Extensions: []scim.Schema{scim.EnterpriseUserSchema, m.extensionSchema(t.cfg.Name)}}, nil
+}
+
+// extensionSchema describes the tenant extension: every column, typed.
+func (m *mapping) extensionSchema(tenant string) scim.Schema {
+	s := scim.Schema{
+		ID:          m.extURN,
+		Name:        "DatabaseUser",
+		Description: "Every column of the Get Users result of tenant " + tenant + ", by column name.",
+	}
+	for _, c := range m.columns {
+		a := scim.Attribute{Name: c.name, Type: scimType(c.kind), Description: "Column " + c.name + ".", Mutability: "readWrite", Returned: "default", Uniqueness: "none"}
+		if c.key == m.idKey {
+			a.Mutability = "immutable"
+			a.Uniqueness = "server"
+			a.CaseExact = true
+			a.Description = "Column " + c.name + ", the user's id."
+		}
+		s.Attributes = append(s.Attributes, a)
+	}
+	return s
+}
+
+func scimType(k kind) scim.AttrType {
+	switch k {
+	case kindInt:
+		return scim.TypeInteger
+	case kindDecimal:
+		return scim.TypeDecimal
+	case kindBool:
+		return scim.TypeBoolean
+	case kindTimestamp:
+		return scim.TypeDateTime
+	}
+	return scim.TypeString
+}

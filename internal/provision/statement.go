@@ -1,0 +1,421 @@
+package provision
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// lexRules say how a dialect quotes and comments, so that placeholders and
+// separators inside literals, identifiers and comments are left alone.
+type lexRules struct {
+	backslashEscapes bool // MySQL: 'it\'s'
+	hashComments     bool // MySQL: # comment
+	backticks        bool // MySQL: `identifier`
+	brackets         bool // SQL Server: [identifier]
+	dollarQuotes     bool // PostgreSQL: $$body$$, $tag$body$tag$
+}
+
+func rulesFor(dialect string) lexRules {
+	switch dialect {
+	case "mysql":
+		return lexRules{backslashEscapes: true, hashComments: true, backticks: true}
+	case "postgresql":
+		return lexRules{dollarQuotes: true}
+	case "sqlserver":
+		return lexRules{brackets: true}
+	case "sqlite":
+		return lexRules{backticks: true, brackets: true}
+	}
+	return lexRules{}
+}
+
+// scanned is a statement split into its parts outside literals and comments.
+type scanned struct {
+	// text is the statement with placeholders rewritten.
+	text string
+	// params counts the ? placeholders.
+	params int
+	// separators are the byte offsets (in the input) of ; outside literals.
+	separators []int
+	// unterminated names a literal or comment that never ends.
+	unterminated string
+}
+
+// scan walks a statement, rewriting each ? placeholder with placeholder(n)
+// (1-based) and ?? into a literal ?, and recording separators. A nil
+// placeholder keeps ? as it is.
+func scan(stmt string, rules lexRules, placeholder func(int) string) scanned {
+	var out strings.Builder
+	out.Grow(len(stmt) + 16)
+	var res scanned
+	i := 0
+	copyUntil := func(end int) {
+		out.WriteString(stmt[i:end])
+		i = end
+	}
+	for i < len(stmt) {
+		c := stmt[i]
+		switch {
+		case c == '\'' || c == '"' || (c == '`' && rules.backticks):
+			end := closingQuote(stmt, i, c, rules.backslashEscapes && c != '`')
+			if end < 0 {
+				res.unterminated = "a quoted text starting at byte " + strconv.Itoa(i)
+				copyUntil(len(stmt))
+				continue
+			}
+			copyUntil(end + 1)
+		case c == '[' && rules.brackets:
+			end := strings.IndexByte(stmt[i+1:], ']')
+			if end < 0 {
+				res.unterminated = "a [bracketed] name starting at byte " + strconv.Itoa(i)
+				copyUntil(len(stmt))
+				continue
+			}
+			copyUntil(i + 1 + end + 1)
+		case c == '-' && strings.HasPrefix(stmt[i:], "--"), c == '#' && rules.hashComments:
+			end := strings.IndexByte(stmt[i:], '\n')
+			if end < 0 {
+				copyUntil(len(stmt))
+				continue
+			}
+			copyUntil(i + end + 1)
+		case c == '/' && strings.HasPrefix(stmt[i:], "/*"):
+			end := strings.Index(stmt[i+2:], "*/")
+			if end < 0 {
+				res.unterminated = "a /* comment starting at byte " + strconv.Itoa(i)
+				copyUntil(len(stmt))
+				continue
+			}
+			copyUntil(i + 2 + end + 2)
+		case c == '$' && rules.dollarQuotes:
+			tag, ok := dollarTag(stmt[i:])
+			if !ok {
+				out.WriteByte(c)
+				i++
+				continue
+			}
+			end := strings.Index(stmt[i+len(tag):], tag)
+			if end < 0 {
+				res.unterminated = "a " + tag + " quoted body starting at byte " + strconv.Itoa(i)
+				copyUntil(len(stmt))
+				continue
+			}
+			copyUntil(i + len(tag) + end + len(tag))
+		case c == '?':
+			if strings.HasPrefix(stmt[i:], "??") {
+				out.WriteByte('?')
+				i += 2
+				continue
+			}
+			res.params++
+			if placeholder != nil {
+				out.WriteString(placeholder(res.params))
+			} else {
+				out.WriteByte('?')
+			}
+			i++
+		case c == ';':
+			res.separators = append(res.separators, i)
+			out.WriteByte(c)
+			i++
+		default:
+			out.WriteByte(c)
+			i++
+		}
+	}
+	res.text = out.String()
+	return res
+}
+
+// closingQuote finds the quote that closes the literal opened at start. A
+// doubled quote is an escaped quote; so is a backslash-escaped one when
+// backslash escapes apply.
+func closingQuote(s string, start int, q byte, backslash bool) int {
+	for j := start + 1; j < len(s); j++ {
+		switch s[j] {
+		case '\\':
+			if backslash {
+				j++
+			}
+		case q:
+			if j+1 < len(s) && s[j+1] == q {
+				j++
+				continue
+			}
+			return j
+		}
+	}
+	return -1
+}
+
+// dollarTag reads a PostgreSQL dollar-quote opener ($$ or $tag$) at the
+// start of s. $1 (a positional parameter) is not one.
+func dollarTag(s string) (string, bool) {
+	for j := 1; j < len(s); j++ {
+		c := s[j]
+		if c == '$' {
+			return s[:j+1], true
+		}
+		if !(c == '_' || unicode.IsLetter(rune(c)) || (j > 1 && unicode.IsDigit(rune(c)))) {
+			return "", false
+		}
+	}
+	return "", false
+}
+
+// firstWord returns the first keyword of a statement, upper-cased, skipping
+// comments, white space and opening parentheses.
+func firstWord(stmt string, rules lexRules) string {
+	s := stmt
+	for {
+		s = strings.TrimLeftFunc(s, unicode.IsSpace)
+		switch {
+		case strings.HasPrefix(s, "--"), rules.hashComments && strings.HasPrefix(s, "#"):
+			if nl := strings.IndexByte(s, '\n'); nl >= 0 {
+				s = s[nl+1:]
+				continue
+			}
+			return ""
+		case strings.HasPrefix(s, "/*"):
+			if end := strings.Index(s, "*/"); end >= 0 {
+				s = s[end+2:]
+				continue
+			}
+			return ""
+		case strings.HasPrefix(s, "("):
+			s = s[1:]
+			continue
+		case strings.HasPrefix(s, "{"):
+			return "{"
+		}
+		end := strings.IndexFunc(s, func(r rune) bool { return !(unicode.IsLetter(r) || r == '_') })
+		if end < 0 {
+			end = len(s)
+		}
+		return strings.ToUpper(s[:end])
+	}
+}
+
+var ddlWords = map[string]bool{
+	"CREATE": true, "ALTER": true, "DROP": true, "TRUNCATE": true, "RENAME": true,
+	"GRANT": true, "REVOKE": true, "COMMENT": true,
+}
+
+var callWords = map[string]bool{"CALL": true, "EXEC": true, "EXECUTE": true, "{": true, "BEGIN": true, "DECLARE": true}
+
+// quoteStatement shortens a statement for an error message.
+func quoteStatement(stmt string) string {
+	s := strings.Join(strings.Fields(stmt), " ")
+	if len(s) > 200 {
+		s = s[:197] + "..."
+	}
+	return s
+}
+
+// compiledStatement is a validated operation statement, ready to run.
+type compiledStatement struct {
+	// sql is the statement with dialect placeholders (SQL mode).
+	sql string
+	// proc is the procedure call (stored-procedure mode).
+	proc string
+	// params is the number of positional parameters.
+	params int
+}
+
+// compileStatement validates an operation's statement against its type and
+// the dialect, with messages that say how to fix the configuration. OPS's
+// wording ("executeCall not allowed") is kept for people who search for it.
+func compileStatement(name OpName, op *Operation, dialect string, placeholder func(int) string) (*compiledStatement, error) {
+	rules := rulesFor(dialect)
+	stmt := strings.TrimSpace(op.Statement)
+	if stmt == "" {
+		return nil, fmt.Errorf("statement is empty")
+	}
+	sc := scan(stmt, rules, placeholder)
+	if sc.unterminated != "" {
+		return nil, fmt.Errorf("statement=%s: %s never ends", quoteStatement(stmt), sc.unterminated)
+	}
+	// A single trailing semicolon is harmless; any other is a second statement.
+	if n := len(sc.separators); n > 0 && strings.TrimSpace(stmt[sc.separators[n-1]+1:]) == "" {
+		stmt = strings.TrimSpace(stmt[:sc.separators[n-1]])
+		sc = scan(stmt, rules, placeholder)
+	}
+	word := firstWord(stmt, rules)
+
+	switch op.Type {
+	case SQLStatement:
+		if len(sc.separators) > 0 {
+			return nil, fmt.Errorf("statement=%s, errors=[ValidationException: execute not allowed.] – it holds more than one statement (a ';' outside quotes); an operation runs exactly one statement", quoteStatement(stmt))
+		}
+		switch {
+		case callWords[word]:
+			return nil, fmt.Errorf("statement=%s, errors=[ValidationException: executeCall not allowed.] – this is a stored procedure call: set the type of %s to stored_procedure (\"Execute Stored Procedure\" in Okta)", quoteStatement(stmt), name)
+		case ddlWords[word]:
+			return nil, fmt.Errorf("statement=%s, errors=[ValidationException: execute not allowed.] – %s changes the database schema; an operation may only run SELECT, INSERT, UPDATE or DELETE", quoteStatement(stmt), word)
+		case word == "SELECT" || word == "WITH":
+			// Reads and SELECT fn(...) writes.
+		case word == "INSERT" || word == "UPDATE" || word == "DELETE":
+			if name.reads() {
+				return nil, fmt.Errorf("statement=%s: %s must return rows; use a SELECT (or WITH ... SELECT), not %s", quoteStatement(stmt), name, word)
+			}
+		default:
+			return nil, fmt.Errorf("statement=%s, errors=[ValidationException: execute not allowed.] – only SELECT, INSERT, UPDATE, DELETE and WITH statements are allowed in SQL mode", quoteStatement(stmt))
+		}
+		if want := len(op.Parameters); sc.params != want {
+			return nil, fmt.Errorf("statement=%s has %d ? placeholder(s) but %d parameter(s) are mapped; map exactly one parameter to each ?", quoteStatement(stmt), sc.params, want)
+		}
+		for i, p := range op.Parameters {
+			if p.Type == Cursor {
+				return nil, fmt.Errorf("parameters[%d]: a CURSOR parameter needs a stored procedure; SQL statements return their rows directly", i)
+			}
+		}
+		return &compiledStatement{sql: sc.text, params: sc.params}, nil
+
+	case StoredProcedure:
+		if dialect == "sqlite" {
+			return nil, fmt.Errorf("SQLite has no stored procedures: set the type of %s to sql and write the statement", name)
+		}
+		if len(sc.separators) > 0 {
+			return nil, fmt.Errorf("statement=%s holds more than one statement (a ';' outside quotes); write one procedure call", quoteStatement(stmt))
+		}
+		proc, args, err := parseCall(stmt, rules)
+		if err != nil {
+			return nil, fmt.Errorf("statement=%s: %v", quoteStatement(stmt), err)
+		}
+		if args < 0 { // a bare name: one argument per mapped parameter
+			args = len(op.Parameters)
+		}
+		if args != len(op.Parameters) {
+			return nil, fmt.Errorf("statement=%s passes %d argument(s) but %d parameter(s) are mapped; map exactly one parameter to each ?", quoteStatement(stmt), args, len(op.Parameters))
+		}
+		return &compiledStatement{proc: proc, params: args}, nil
+	}
+	return nil, fmt.Errorf("type %q is neither sql nor stored_procedure", op.Type)
+}
+
+// parseCall reads a procedure call in any of the forms admins write:
+// CALL p(?, ?), {call p(?)}, EXEC p ?, ?, p(?, ?) or a bare p. It returns the
+// procedure name and the number of ? arguments (-1 for a bare name).
+func parseCall(stmt string, rules lexRules) (string, int, error) {
+	s := strings.TrimSpace(stmt)
+	if strings.HasPrefix(s, "{") {
+		if !strings.HasSuffix(s, "}") {
+			return "", 0, fmt.Errorf("the JDBC escape {call ...} is not closed")
+		}
+		s = strings.TrimSpace(s[1 : len(s)-1])
+		if !strings.EqualFold(firstWord(s, rules), "CALL") {
+			return "", 0, fmt.Errorf("only {call name(?, ...)} escapes are understood")
+		}
+	}
+	word := firstWord(s, rules)
+	switch word {
+	case "SELECT", "INSERT", "UPDATE", "DELETE", "WITH":
+		return "", 0, fmt.Errorf("this is a SQL statement, not a procedure call: set the operation type to sql (\"SQL Statement\" in Okta), or call a procedure: CALL name(?, ...)")
+	case "CALL":
+		s = strings.TrimSpace(s[len("CALL"):])
+	case "EXEC", "EXECUTE":
+		s = strings.TrimSpace(s[len(word):])
+		name, rest := splitName(s)
+		if name == "" {
+			return "", 0, fmt.Errorf("EXEC must be followed by a procedure name")
+		}
+		rest = strings.TrimSpace(rest)
+		if rest == "" {
+			return name, 0, nil
+		}
+		n, err := countArgs(rest)
+		return name, n, err
+	}
+	if ddlWords[word] || word == "BEGIN" || word == "DECLARE" {
+		return "", 0, fmt.Errorf("only a procedure call is allowed here (CALL name(?, ...)), not %s", word)
+	}
+	name, rest := splitName(s)
+	if name == "" {
+		return "", 0, fmt.Errorf("no procedure name found; write CALL name(?, ...)")
+	}
+	rest = strings.TrimSpace(rest)
+	if rest == "" {
+		return name, -1, nil
+	}
+	if !strings.HasPrefix(rest, "(") || !strings.HasSuffix(rest, ")") {
+		return "", 0, fmt.Errorf("expected (?, ...) after %s", name)
+	}
+	inner := strings.TrimSpace(rest[1 : len(rest)-1])
+	if inner == "" {
+		return name, 0, nil
+	}
+	n, err := countArgs(inner)
+	return name, n, err
+}
+
+// splitName reads a possibly schema-qualified, possibly quoted procedure name.
+func splitName(s string) (string, string) {
+	i := 0
+	for i < len(s) {
+		c := s[i]
+		switch {
+		case c == '"' || c == '`' || c == '[':
+			closer := c
+			if c == '[' {
+				closer = ']'
+			}
+			end := strings.IndexByte(s[i+1:], closer)
+			if end < 0 {
+				return "", s
+			}
+			i += end + 2
+		case c == '.' || c == '_' || c == '$' || c == '#' || unicode.IsLetter(rune(c)) || unicode.IsDigit(rune(c)):
+			i++
+		default:
+			return s[:i], s[i:]
+		}
+	}
+	return s, ""
+}
+
+// countArgs counts a comma-separated list of ? arguments.
+func countArgs(list string) (int, error) {
+	parts := strings.Split(list, ",")
+	for i, p := range parts {
+		if strings.TrimSpace(p) != "?" {
+			return 0, fmt.Errorf("argument %d is %q; every argument must be a ? placeholder (use a CONSTANT parameter for a fixed value)", i+1, strings.TrimSpace(p))
+		}
+	}
+	return len(parts), nil
+}
+
+// validateOperation checks one enabled operation; paths are relative to it.
+func validateOperation(name OpName, op *Operation, dialect interface{ Name() string }) Problems {
+	var ps Problems
+	add := func(path, format string, args ...any) {
+		ps = append(ps, Problem{Path: path, Message: fmt.Sprintf(format, args...)})
+	}
+	if op.Type != SQLStatement && op.Type != StoredProcedure {
+		add(".type", "%q is not an operation type; use sql (\"SQL Statement\") or stored_procedure (\"Execute Stored Procedure\")", op.Type)
+	}
+	for i, p := range op.Parameters {
+		path := fmt.Sprintf(".parameters[%d]", i)
+		switch p.Type {
+		case DatabaseField:
+			if p.Field == "" {
+				add(path, "a DATABASE_FIELD parameter needs a field (a column name such as USER_ID)")
+			}
+		case Cursor:
+			if !name.reads() {
+				add(path, "a CURSOR parameter returns rows; %s returns none", name)
+			}
+		case Constant:
+		default:
+			add(path, "%q is not a parameter type; use DATABASE_FIELD, CURSOR or CONSTANT", p.Type)
+		}
+	}
+	if len(ps) > 0 || dialect == nil {
+		return ps
+	}
+	if _, err := compileStatement(name, op, dialect.Name(), nil); err != nil {
+		add(".statement", "%v", err)
+	}
+	return ps
+}

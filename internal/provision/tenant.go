@@ -1,0 +1,188 @@
+package provision
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/sqlscim/sqlscim/internal/db"
+	"github.com/sqlscim/sqlscim/internal/scim"
+)
+
+// Tenant is a validated tenant configuration bound to its database pool,
+// ready to serve SCIM requests. It is safe for concurrent use.
+type Tenant struct {
+	cfg     *Config
+	dialect db.Dialect
+	target  *db.Target
+	stmts   map[OpName]*compiledStatement
+	pools   *db.Pools
+
+	mu      sync.Mutex
+	mapping *mapping // discovered on first use
+	ents    *entitlementCache
+}
+
+// Compile validates cfg and prepares it for serving. Every problem is
+// reported, each with its path under prefix.
+func Compile(cfg *Config, pools *db.Pools, prefix string) (*Tenant, error) {
+	if cfg.JDBCURL != "" {
+		if err := cfg.applyJDBCURL(); err != nil {
+			return nil, Problems{{Path: prefix + ".database.jdbc_url", Message: err.Error()}}
+		}
+	}
+	if ps := cfg.Validate(prefix); len(ps) > 0 {
+		return nil, ps
+	}
+	target, err := db.NewTarget(cfg.Database)
+	if err != nil {
+		return nil, Problems{{Path: prefix + ".database", Message: err.Error()}}
+	}
+	t := &Tenant{cfg: cfg, dialect: target.Dialect, target: target, pools: pools, stmts: map[OpName]*compiledStatement{}, ents: &entitlementCache{}}
+	for _, name := range AllOps {
+		op, ok := cfg.Op(name)
+		if !ok {
+			continue
+		}
+		st, err := compileStatement(name, op, target.Dialect.Name(), target.Dialect.Placeholder)
+		if err != nil {
+			return nil, Problems{{Path: prefix + ".operations." + string(name) + ".statement", Message: err.Error()}}
+		}
+		t.stmts[name] = st
+	}
+	return t, nil
+}
+
+// applyJDBCURL fills the connection fields from the JDBC URL; fields set
+// explicitly (user, password) win over the URL's.
+func (c *Config) applyJDBCURL() error {
+	parsed, err := db.ParseJDBC(c.JDBCURL)
+	if err != nil {
+		return err
+	}
+	explicit := c.Database
+	c.Database = parsed
+	if explicit.User != "" {
+		c.Database.User = explicit.User
+	}
+	if !explicit.Password.IsZero() {
+		c.Database.Password = explicit.Password
+	}
+	if explicit.Type != "" {
+		if d, err := db.Lookup(explicit.Type); err == nil && d.Name() != parsed.Type {
+			return fmt.Errorf("the JDBC URL is for %s but the database type says %s", parsed.Type, explicit.Type)
+		}
+	}
+	for k, v := range explicit.Properties {
+		if c.Database.Properties == nil {
+			c.Database.Properties = map[string]string{}
+		}
+		c.Database.Properties[k] = v
+	}
+	return nil
+}
+
+// Name is the tenant's name.
+func (t *Tenant) Name() string { return t.cfg.Name }
+
+// Config returns the tenant's configuration.
+func (t *Tenant) Config() *Config { return t.cfg }
+
+// Dialect returns the tenant's database dialect.
+func (t *Tenant) Dialect() db.Dialect { return t.dialect }
+
+// disabled is the error for a SCIM call whose operation is not enabled.
+func disabled(name OpName, call string) error {
+	return &scim.Error{Status: http.StatusNotImplemented, Detail: fmt.Sprintf("%s needs the operation %s, which is not enabled for this tenant; enable it in the connector's configuration.", call, name)}
+}
+
+// discover learns the columns of a user row once, from the metadata of an
+// empty Get User by ID result (or, failing that, of Get Users), and builds
+// the mapping.
+func (t *Tenant) discover(ctx context.Context) (*mapping, error) {
+	t.mu.Lock()
+	m := t.mapping
+	t.mu.Unlock()
+	if m != nil {
+		return m, nil
+	}
+	cols, err := t.discoverColumns(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m, err = newMapping(t.cfg, cols)
+	if err != nil {
+		return nil, &scim.Error{Status: http.StatusBadRequest, Type: scim.InvalidValue, Detail: "tenant " + t.cfg.Name + ": " + err.Error(), Cause: err}
+	}
+	t.mu.Lock()
+	t.mapping = m
+	t.mu.Unlock()
+	return m, nil
+}
+
+// Columns returns the names of the columns of a user row.
+func (t *Tenant) Columns(ctx context.Context) ([]string, error) {
+	m, err := t.discover(ctx)
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, len(m.columns))
+	for i, c := range m.columns {
+		names[i] = c.name
+	}
+	return names, nil
+}
+
+func (t *Tenant) discoverColumns(ctx context.Context) ([]column, error) {
+	s, err := t.open(ctx, t.needsTx(GetUserByID, GetUsers))
+	if err != nil {
+		return nil, err
+	}
+	defer s.close()
+	var rows *sql.Rows
+	if st := t.stmts[GetUsers]; st.sql != "" && firstWord(st.sql, rulesFor(t.dialect.Name())) != "WITH" {
+		// An empty result has the columns and costs nothing.
+		rows, err = s.q.QueryContext(ctx, "SELECT * FROM ("+st.sql+") sqlscim_u WHERE 1 = 0")
+		if err != nil {
+			err = t.opError(GetUsers, err)
+		}
+	} else {
+		rows, err = t.query(ctx, s.q, GetUserByID, func(string) (any, bool) { return "", true })
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	cols, err := columnsOf(rows)
+	if err != nil {
+		return nil, t.opError(GetUsers, err)
+	}
+	return cols, nil
+}
+
+func columnsOf(rows *sql.Rows) ([]column, error) {
+	types, err := rows.ColumnTypes()
+	if err != nil {
+		return nil, err
+	}
+	cols := make([]column, len(types))
+	for i, ct := range types {
+		cols[i] = column{name: ct.Name(), key: strings.ToUpper(ct.Name()), kind: kindOf(ct)}
+	}
+	return cols, nil
+}
+
+// entitlementCache keeps the entitlement catalogue for a short while: it
+// gives display names and typed ids to entitlement writes.
+type entitlementCache struct {
+	mu      sync.Mutex
+	loaded  time.Time
+	byValue map[string]scim.Resource
+	ids     map[string]any // value → the id as the database typed it
+}
+
+const entitlementTTL = time.Minute

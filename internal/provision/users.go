@@ -1,0 +1,494 @@
+package provision
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/sqlscim/sqlscim/internal/scim"
+)
+
+// EntitlementType is the type of every entitlement on a user.
+const EntitlementType = "Entitlement"
+
+// rowValues binds parameters from a row: a field is a column of the row.
+func rowValues(r row) values {
+	return func(field string) (any, bool) {
+		v, ok := r[strings.ToUpper(field)]
+		return v, ok
+	}
+}
+
+// fetchUser runs Get User by ID and returns the row, or nil when absent.
+func (t *Tenant) fetchUser(ctx context.Context, s *session, m *mapping, id string) (row, error) {
+	rows, err := t.query(ctx, s.q, GetUserByID, func(field string) (any, bool) {
+		if strings.EqualFold(field, m.columns[m.byKey[m.idKey]].name) {
+			return id, true
+		}
+		return nil, false
+	})
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	cols, err := columnsOf(rows)
+	if err != nil {
+		return nil, t.opError(GetUserByID, err)
+	}
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return nil, t.opError(GetUserByID, err)
+		}
+		return nil, nil
+	}
+	r, err := readRow(rows, cols)
+	if err != nil {
+		return nil, t.opError(GetUserByID, err)
+	}
+	return r, nil
+}
+
+// userEntitlements runs Get User Entitlements for a user.
+func (t *Tenant) userEntitlements(ctx context.Context, s *session, user row) ([]any, error) {
+	if _, ok := t.cfg.Op(GetUserEntitlements); !ok {
+		return nil, nil
+	}
+	rows, err := t.query(ctx, s.q, GetUserEntitlements, rowValues(user))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	cols, err := columnsOf(rows)
+	if err != nil {
+		return nil, t.opError(GetUserEntitlements, err)
+	}
+	idKey, displayKey := t.entitlementKeys()
+	out := []any{}
+	var missingDisplay bool
+	for rows.Next() {
+		r, err := readRow(rows, cols)
+		if err != nil {
+			return nil, t.opError(GetUserEntitlements, err)
+		}
+		v, ok := r[idKey]
+		if !ok {
+			return nil, &scim.Error{Status: http.StatusBadRequest, Type: scim.InvalidValue, Detail: fmt.Sprintf("get_user_entitlements returns no %s column (the entitlement id column of get_all_entitlements); add it to its SELECT", idKey)}
+		}
+		e := map[string]any{"value": text(v), "type": EntitlementType}
+		if d, ok := r[displayKey]; ok && d != nil {
+			e["display"] = text(d)
+		} else {
+			missingDisplay = true
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, t.opError(GetUserEntitlements, err)
+	}
+	if missingDisplay {
+		if cat, err := t.catalogue(ctx, s); err == nil {
+			for _, e := range out {
+				el := e.(map[string]any)
+				if _, ok := el["display"]; !ok {
+					if ent, ok := cat.byValue[el["value"].(string)]; ok {
+						el["display"] = ent["displayName"]
+					}
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+// entitlementKeys are the upper-case entitlement id and display columns.
+func (t *Tenant) entitlementKeys() (string, string) {
+	idKey, displayKey := "ENT_ID", "ENT_NAME"
+	if op, ok := t.cfg.Operations[GetAllEntitlements]; ok && op != nil {
+		if op.EntitlementIDColumn != "" {
+			idKey = strings.ToUpper(op.EntitlementIDColumn)
+		}
+		if op.EntitlementDisplayColumn != "" {
+			displayKey = strings.ToUpper(op.EntitlementDisplayColumn)
+		}
+	}
+	return idKey, displayKey
+}
+
+// GetUser reads one user, with its entitlements unless skipped.
+func (t *Tenant) GetUser(ctx context.Context, id string, withEntitlements bool) (scim.Resource, error) {
+	m, err := t.discover(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s, err := t.open(ctx, t.needsTx(GetUserByID, GetUserEntitlements))
+	if err != nil {
+		return nil, err
+	}
+	defer s.close()
+	return t.readUser(ctx, s, m, id, withEntitlements)
+}
+
+func (t *Tenant) readUser(ctx context.Context, s *session, m *mapping, id string, withEntitlements bool) (scim.Resource, error) {
+	r, err := t.fetchUser(ctx, s, m, id)
+	if err != nil {
+		return nil, err
+	}
+	if r == nil {
+		return nil, scim.NotFound("User %s not found.", id)
+	}
+	return t.complete(ctx, s, m, r, withEntitlements)
+}
+
+// complete turns a row into a user and adds its entitlements.
+func (t *Tenant) complete(ctx context.Context, s *session, m *mapping, r row, withEntitlements bool) (scim.Resource, error) {
+	res := m.toResource(r)
+	if withEntitlements {
+		ents, err := t.userEntitlements(ctx, s, r)
+		if err != nil {
+			return nil, err
+		}
+		if len(ents) > 0 {
+			res["entitlements"] = ents
+		}
+	}
+	return res, nil
+}
+
+// writeFields lists the DATABASE_FIELD names an operation binds.
+func (t *Tenant) writeFields(name OpName) []string {
+	op, ok := t.cfg.Op(name)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, p := range op.Parameters {
+		if p.Type == DatabaseField {
+			out = append(out, p.Field)
+		}
+	}
+	return out
+}
+
+// requestedEntitlements reads the entitlement values of a user body.
+// present is false when the body does not mention entitlements.
+func requestedEntitlements(res scim.Resource) (values []string, present bool, err error) {
+	raw, ok := res.Get("entitlements")
+	if !ok {
+		return nil, false, nil
+	}
+	if raw == nil {
+		return nil, true, nil
+	}
+	list, ok := raw.([]any)
+	if !ok {
+		return nil, true, scim.BadRequest(scim.InvalidValue, "entitlements must be a list of {\"value\": ...} objects")
+	}
+	seen := map[string]bool{}
+	for i, e := range list {
+		var v any
+		switch x := e.(type) {
+		case map[string]any:
+			v, _ = lookupCI(x, "value")
+		case string:
+			v = x
+		}
+		s := text(v)
+		if s == "" {
+			return nil, true, scim.BadRequest(scim.InvalidValue, "entitlements[%d] has no value; each entitlement needs the id of an entitlement, e.g. {\"value\": \"1\"}", i)
+		}
+		if !seen[s] {
+			seen[s] = true
+			values = append(values, s)
+		}
+	}
+	return values, true, nil
+}
+
+// CreateUser runs Create User, then Add Entitlement to User for each
+// entitlement in the body, then Deactivate User if the body says
+// active=false, all in one transaction.
+func (t *Tenant) CreateUser(ctx context.Context, res scim.Resource) (scim.Resource, error) {
+	if _, ok := t.cfg.Op(CreateUser); !ok {
+		return nil, disabled(CreateUser, "POST /Users")
+	}
+	if un, ok := res.Get("userName"); !ok || text(un) == "" {
+		return nil, scim.BadRequest(scim.InvalidValue, "userName is required")
+	}
+	m, err := t.discover(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cols, err := m.columnsFor(res, nil, false, t.writeFields(CreateUser))
+	if err != nil {
+		return nil, err
+	}
+	ents, _, err := requestedEntitlements(res)
+	if err != nil {
+		return nil, err
+	}
+	if len(ents) > 0 {
+		if _, ok := t.cfg.Op(AddEntitlementToUser); !ok {
+			return nil, disabled(AddEntitlementToUser, "a user with entitlements")
+		}
+	}
+	active := true
+	if v, ok := res.Get("active"); ok && v != nil {
+		b, ok := truthy(v)
+		if !ok {
+			return nil, scim.BadRequest(scim.InvalidValue, "active must be true or false")
+		}
+		active = b
+	}
+	id := text(cols[m.idKey])
+
+	s, err := t.open(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	defer s.close()
+	existing, err := t.fetchUser(ctx, s, m, id)
+	if err != nil {
+		return nil, err
+	}
+	if existing != nil {
+		return nil, &scim.Error{Status: http.StatusConflict, Type: scim.Uniqueness, Detail: fmt.Sprintf("User %s already exists.", id)}
+	}
+	if err := t.exec(ctx, s.q, CreateUser, rowValues(cols)); err != nil {
+		return nil, err
+	}
+	if err := t.changeEntitlements(ctx, s, cols, ents, nil); err != nil {
+		return nil, err
+	}
+	if !active {
+		if err := t.setActive(ctx, s, cols, false); err != nil {
+			return nil, err
+		}
+	}
+	out, err := t.readUser(ctx, s, m, id, true)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.commit(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ReplaceUser applies a PUT: Update User for changed columns, Activate or
+// Deactivate User when active changes, and the entitlement difference when
+// the body lists entitlements, in one transaction.
+func (t *Tenant) ReplaceUser(ctx context.Context, id string, res scim.Resource) (scim.Resource, error) {
+	return t.update(ctx, id, func(cur scim.Resource) (scim.Resource, bool, error) { return res, false, nil })
+}
+
+// PatchUser applies RFC 7644 PATCH operations to the current user and
+// writes the difference like ReplaceUser.
+func (t *Tenant) PatchUser(ctx context.Context, id string, ops []scim.PatchOp) (scim.Resource, error) {
+	schema, err := t.UserSchema(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return t.update(ctx, id, func(cur scim.Resource) (scim.Resource, bool, error) {
+		next := cur.Clone()
+		if err := scim.ApplyPatch(next, ops, schema); err != nil {
+			return nil, true, err
+		}
+		return next, true, nil
+	})
+}
+
+// update reads the user and its entitlements, computes the new user with
+// change, and writes the difference, all in one transaction.
+func (t *Tenant) update(ctx context.Context, id string, change func(cur scim.Resource) (scim.Resource, bool, error)) (scim.Resource, error) {
+	m, err := t.discover(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s, err := t.open(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	defer s.close()
+	cur, err := t.fetchUser(ctx, s, m, id)
+	if err != nil {
+		return nil, err
+	}
+	if cur == nil {
+		return nil, scim.NotFound("User %s not found.", id)
+	}
+	curRes, err := t.complete(ctx, s, m, cur, true)
+	if err != nil {
+		return nil, err
+	}
+	next, isPatch, err := change(curRes.Clone())
+	if err != nil {
+		return nil, err
+	}
+
+	cols, err := m.columnsFor(next, cur, isPatch, t.writeFields(UpdateUser))
+	if err != nil {
+		return nil, err
+	}
+	cols[m.idKey] = cur[m.idKey] // the id is read-only
+	if changed := changedColumns(cols, cur, t.writeFields(UpdateUser), m); len(changed) > 0 {
+		if _, ok := t.cfg.Op(UpdateUser); !ok {
+			return nil, disabled(UpdateUser, "changing "+strings.Join(changed, ", "))
+		}
+		if err := t.exec(ctx, s.q, UpdateUser, rowValues(cols)); err != nil {
+			return nil, err
+		}
+	}
+
+	if v, ok := next.Get("active"); ok && v != nil {
+		want, ok := truthy(v)
+		if !ok {
+			return nil, scim.BadRequest(scim.InvalidValue, "active must be true or false")
+		}
+		if have, _ := curRes.Get("active"); have != want {
+			if err := t.setActive(ctx, s, cols, want); err != nil {
+				return nil, err
+			}
+		}
+	}
+
+	wanted, present, err := requestedEntitlements(next)
+	if err != nil {
+		return nil, err
+	}
+	if present || isPatch {
+		had, _, _ := requestedEntitlements(curRes)
+		if err := t.changeEntitlements(ctx, s, cols, wanted, had); err != nil {
+			return nil, err
+		}
+	}
+	out, err := t.readUser(ctx, s, m, id, true)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.commit(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// changedColumns names the bound columns whose value changes.
+func changedColumns(next, cur row, fields []string, m *mapping) []string {
+	var out []string
+	for _, f := range fields {
+		k := strings.ToUpper(f)
+		if k == m.idKey {
+			continue
+		}
+		if !sameValue(next[k], cur[k]) {
+			out = append(out, f)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// setActive runs Activate User or Deactivate User.
+func (t *Tenant) setActive(ctx context.Context, s *session, user row, active bool) error {
+	name, call := DeactivateUser, "deactivating a user"
+	if active {
+		name, call = ActivateUser, "activating a user"
+	}
+	if _, ok := t.cfg.Op(name); !ok {
+		return disabled(name, call)
+	}
+	return t.exec(ctx, s.q, name, rowValues(user))
+}
+
+// changeEntitlements adds the entitlements in want that are not in have and
+// removes those in have that are not in want.
+func (t *Tenant) changeEntitlements(ctx context.Context, s *session, user row, want, have []string) error {
+	haveSet := map[string]bool{}
+	for _, v := range have {
+		haveSet[v] = true
+	}
+	wantSet := map[string]bool{}
+	for _, v := range want {
+		wantSet[v] = true
+	}
+	var add, remove []string
+	for _, v := range want {
+		if !haveSet[v] {
+			add = append(add, v)
+		}
+	}
+	for _, v := range have {
+		if !wantSet[v] {
+			remove = append(remove, v)
+		}
+	}
+	if len(add) > 0 {
+		if _, ok := t.cfg.Op(AddEntitlementToUser); !ok {
+			return disabled(AddEntitlementToUser, "adding entitlements")
+		}
+	}
+	if len(remove) > 0 {
+		if _, ok := t.cfg.Op(RemoveEntitlementFromUser); !ok {
+			return disabled(RemoveEntitlementFromUser, "removing entitlements")
+		}
+	}
+	for _, v := range remove {
+		if err := t.exec(ctx, s.q, RemoveEntitlementFromUser, t.entitlementValues(ctx, s, user, v)); err != nil {
+			return err
+		}
+	}
+	for _, v := range add {
+		if err := t.exec(ctx, s.q, AddEntitlementToUser, t.entitlementValues(ctx, s, user, v)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// entitlementValues binds an entitlement operation: the user id column and
+// other user columns from the user; any other field is the entitlement's id,
+// typed as the entitlement catalogue types it.
+func (t *Tenant) entitlementValues(ctx context.Context, s *session, user row, value string) values {
+	var typed any = value
+	if cat, err := t.catalogue(ctx, s); err == nil {
+		if v, ok := cat.ids[value]; ok {
+			typed = v
+		}
+	}
+	return func(field string) (any, bool) {
+		if v, ok := user[strings.ToUpper(field)]; ok {
+			return v, true
+		}
+		return typed, true
+	}
+}
+
+// DeactivateUser answers DELETE /Users/{id}: Okta never deletes users of
+// this connector, and a client that does must not lose data, so the user is
+// deactivated.
+func (t *Tenant) DeactivateUser(ctx context.Context, id string) error {
+	if _, ok := t.cfg.Op(DeactivateUser); !ok {
+		return disabled(DeactivateUser, "DELETE /Users/{id}")
+	}
+	m, err := t.discover(ctx)
+	if err != nil {
+		return err
+	}
+	s, err := t.open(ctx, true)
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	cur, err := t.fetchUser(ctx, s, m, id)
+	if err != nil {
+		return err
+	}
+	if cur == nil {
+		return scim.NotFound("User %s not found.", id)
+	}
+	if err := t.setActive(ctx, s, cur, false); err != nil {
+		return err
+	}
+	return s.commit()
+}

@@ -1,0 +1,216 @@
+package provision
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sqlscim/sqlscim/internal/scim"
+)
+
+// columnsFor computes the column values a write should bind, from the new
+// SCIM user and, for updates, the current row.
+//
+// A column can be reached two ways: through its core or enterprise
+// attribute (title) and through the tenant extension (…:TITLE). When both
+// are in the body and only one differs from the database, that one is the
+// change. An attribute the body does not mention keeps its value (to clear
+// it, send null or ""), except in PATCH, whose result is a whole user: there
+// an attribute that disappeared was removed. On create, the id column
+// defaults to userName.
+func (m *mapping) columnsFor(res scim.Resource, current row, isPatch bool, fields []string) (row, error) {
+	ext := container(res, m.extURN, false)
+	var oldRes scim.Resource
+	var oldExt map[string]any
+	if current != nil {
+		oldRes = m.toResource(current)
+		oldExt = container(oldRes, m.extURN, false)
+	}
+	out := row{}
+	keys := map[string]bool{}
+	for _, c := range m.columns {
+		keys[c.key] = true
+	}
+	for _, f := range fields {
+		keys[strings.ToUpper(f)] = true
+	}
+	for key := range keys {
+		col, known := m.column(key)
+		name := key
+		if known {
+			name = col.name
+		}
+		cur := current[key]
+
+		extVal, extPresent := lookupCI(ext, name)
+		t, mapped := m.targets[key]
+		var coreVal any
+		var corePresent bool
+		if mapped {
+			coreVal, corePresent = getTarget(res, t)
+		}
+		if key == m.idKey && current == nil && !extPresent {
+			// A new user's id: the id column, else userName.
+			if un, ok := res.Get("userName"); ok {
+				extVal, extPresent = un, true
+			}
+		}
+
+		var value any
+		switch {
+		case current == nil:
+			switch {
+			case extPresent:
+				value = extVal
+			case corePresent:
+				value = coreVal
+			}
+		default:
+			extChanged := extPresent && !sameValue(extVal, cur)
+			coreChanged := corePresent && !sameValue(coreVal, cur)
+			if isPatch {
+				if _, was := lookupCI(oldExt, name); was && !extPresent {
+					extChanged, extVal = true, nil
+				}
+				if mapped {
+					if _, was := getTarget(oldRes, t); was && !corePresent {
+						coreChanged, coreVal = true, nil
+					}
+				}
+			}
+			switch {
+			case coreChanged && !extChanged:
+				value = coreVal
+			case extChanged:
+				value = extVal
+			default:
+				value = cur
+			}
+		}
+		if known && mapped && t.attr == "active" && t.urn == "" {
+			if b, ok := truthy(value); ok {
+				value = b
+			}
+		}
+		v, err := toDB(value, col, known)
+		if err != nil {
+			attr := name
+			if mapped {
+				attr = t.String()
+			}
+			return nil, scim.BadRequest(scim.InvalidValue, "%s: %v", attr, err)
+		}
+		out[key] = v
+	}
+	if text(out[m.idKey]) == "" {
+		return nil, scim.BadRequest(scim.InvalidValue, "a user needs userName (or %s:%s), which becomes its id", m.extURN, m.columns[m.byKey[m.idKey]].name)
+	}
+	return out, nil
+}
+
+// sameValue compares a SCIM value with a column value, loosely: "1" and 1,
+// true and 1, "2024-01-02" and a date.
+func sameValue(a, b any) bool {
+	if a == nil || b == nil {
+		return (a == nil || a == "") && (b == nil || b == "")
+	}
+	if ab, ok := a.(bool); ok {
+		bb, ok := truthy(b)
+		return ok && ab == bb
+	}
+	if bb, ok := b.(bool); ok {
+		ab, ok := truthy(a)
+		return ok && ab == bb
+	}
+	return text(a) == text(b)
+}
+
+// toDB converts a SCIM value into what the column's driver expects.
+func toDB(v any, c column, known bool) (any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	switch v.(type) {
+	case map[string]any, []any:
+		return nil, fmt.Errorf("a column holds a single value, not %s", jsonKind(v))
+	}
+	if !known {
+		if n, ok := v.(json.Number); ok {
+			return n.String(), nil
+		}
+		return v, nil
+	}
+	s := text(v)
+	switch c.kind {
+	case kindBool:
+		b, ok := truthy(v)
+		if !ok {
+			return nil, fmt.Errorf("%q is not a boolean", s)
+		}
+		return b, nil
+	case kindInt:
+		if b, ok := v.(bool); ok {
+			if b {
+				return int64(1), nil
+			}
+			return int64(0), nil
+		}
+		if s == "" {
+			return nil, nil
+		}
+		n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+		if err != nil {
+			if b, ok := truthy(s); ok { // "true" into a TINYINT(1) flag
+				if b {
+					return int64(1), nil
+				}
+				return int64(0), nil
+			}
+			return nil, fmt.Errorf("%q is not a whole number", s)
+		}
+		return n, nil
+	case kindDecimal:
+		if s == "" {
+			return nil, nil
+		}
+		if _, err := strconv.ParseFloat(strings.TrimSpace(s), 64); err != nil {
+			return nil, fmt.Errorf("%q is not a number", s)
+		}
+		return strings.TrimSpace(s), nil
+	case kindDate, kindTimestamp:
+		if s == "" {
+			return nil, nil
+		}
+		t, err := parseTime(s)
+		if err != nil {
+			return nil, err
+		}
+		return t, nil
+	}
+	if _, ok := v.(bool); ok {
+		return s, nil
+	}
+	return s, nil
+}
+
+// parseTime reads the date and time forms SCIM clients send.
+func parseTime(s string) (time.Time, error) {
+	for _, layout := range []string{"2006-01-02", time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02 15:04:05"} {
+		if t, err := time.Parse(layout, strings.TrimSpace(s)); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("%q is not a date (YYYY-MM-DD) or date-time (RFC 3339)", s)
+}
+
+func jsonKind(v any) string {
+	switch v.(type) {
+	case map[string]any:
+		return "an object"
+	case []any:
+		return "a list"
+	}
+	return fmt.Sprintf("%T", v)
+}

@@ -1,0 +1,175 @@
+package scim
+
+import (
+	"math"
+	"testing"
+)
+
+func TestListResponseJSON(t *testing.T) {
+	b, err := ListResponse{TotalResults: 3, StartIndex: 2, ItemsPerPage: 1, Resources: []any{
+		Resource{"userName": "<b>", "id": "1", "schemas": []any{UserSchemaURN}},
+	}}.MarshalJSON()
+	want := `{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":3,"startIndex":2,"itemsPerPage":1,"Resources":[{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"id":"1","userName":"<b>"}]}`
+	if err != nil || string(b) != want {
+		t.Errorf("got %s, %v\nwant %s", b, err, want)
+	}
+	b, _ = ListResponse{StartIndex: 1}.MarshalJSON()
+	if want := `{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":0,"startIndex":1,"itemsPerPage":0,"Resources":[]}`; string(b) != want {
+		t.Errorf("empty list: %s", b)
+	}
+}
+
+func TestParsePage(t *testing.T) {
+	for _, tc := range []struct {
+		start, count       string
+		defCount, maxCount int
+		want               Page
+	}{
+		{"", "", 100, 200, Page{1, 100}},
+		{"", "", -1, 200, Page{1, -1}},
+		{"", "", 500, 200, Page{1, 200}},
+		{"1", "10", 100, 200, Page{1, 10}},
+		{"5", "0", 100, 200, Page{5, 0}},
+		{"0", "10", 100, 200, Page{1, 10}},
+		{"-3", "10", 100, 200, Page{1, 10}},
+		{" 7 ", " 3 ", 100, 200, Page{7, 3}},
+		{"1", "-5", 100, 200, Page{1, 0}},
+		{"1", "1000", 100, 200, Page{1, 200}},
+		{"1", "1000", 100, 0, Page{1, 1000}},
+		{"+2", "+4", 100, 200, Page{2, 4}},
+		{"99999999999999999999999", "99999999999999999999999", 100, 200, Page{math.MaxInt, 200}},
+		{"-99999999999999999999999", "-99999999999999999999999", 100, 200, Page{1, 0}},
+	} {
+		got, err := ParsePage(tc.start, tc.count, tc.defCount, tc.maxCount)
+		if err != nil || got != tc.want {
+			t.Errorf("ParsePage(%q, %q, %d, %d) = %+v, %v; want %+v", tc.start, tc.count, tc.defCount, tc.maxCount, got, err, tc.want)
+		}
+	}
+	if p := (Page{StartIndex: 11, Count: 5}); p.Offset() != 10 {
+		t.Errorf("Offset = %d", p.Offset())
+	}
+	for _, tc := range []struct{ start, count, detail string }{
+		{"abc", "", `startIndex must be a whole number, got "abc"`},
+		{"1.5", "", `startIndex must be a whole number, got "1.5"`},
+		{"1", "ten", `count must be a whole number, got "ten"`},
+		{"1", "2e3", `count must be a whole number, got "2e3"`},
+	} {
+		_, err := ParsePage(tc.start, tc.count, 100, 200)
+		checkError(t, err, InvalidValue, tc.detail)
+	}
+}
+
+const selUser = `{
+ "schemas":["urn:ietf:params:scim:schemas:core:2.0:User","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
+ "id":"1","externalId":"e","userName":"u","password":"p","displayName":"d",
+ "name":{"givenName":"g","familyName":"f"},
+ "emails":[{"value":"a@x","type":"work"},{"value":"b@x","type":"home"}],
+ "entitlements":[{"value":"3"}],
+ "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"D","division":"V","manager":{"value":"m","displayName":"M"}},
+ "meta":{"resourceType":"User","created":"2020-01-01T00:00:00Z"}
+}`
+
+func TestAttributeSelection(t *testing.T) {
+	const ent = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+	const base = `"schemas":["urn:ietf:params:scim:schemas:core:2.0:User","` + ent + `"],"id":"1"`
+	const meta = `"meta":{"created":"2020-01-01T00:00:00Z","resourceType":"User"}`
+	for _, tc := range []struct {
+		attrs, excluded string
+		want            string
+	}{
+		{"", "", `{` + base + `,"externalId":"e","userName":"u","name":{"familyName":"f","givenName":"g"},"displayName":"d","emails":[{"type":"work","value":"a@x"},{"type":"home","value":"b@x"}],"entitlements":[{"value":"3"}],"` + ent + `":{"department":"D","division":"V","manager":{"displayName":"M","value":"m"}},` + meta + `}`},
+		{"userName", "", `{` + base + `,"userName":"u",` + meta + `}`},
+		{"USERNAME,displayName", "", `{` + base + `,"userName":"u","displayName":"d",` + meta + `}`},
+		{"password", "", `{` + base + `,` + meta + `}`},
+		{"name.givenName", "", `{` + base + `,"name":{"givenName":"g"},` + meta + `}`},
+		{"emails.value", "", `{` + base + `,"emails":[{"value":"a@x"},{"value":"b@x"}],` + meta + `}`},
+		{"urn:ietf:params:scim:schemas:core:2.0:User:userName", "", `{` + base + `,"userName":"u",` + meta + `}`},
+		{ent + ":department", "", `{` + base + `,"` + ent + `":{"department":"D"},` + meta + `}`},
+		{ent + ":manager.value", "", `{` + base + `,"` + ent + `":{"manager":{"value":"m"}},` + meta + `}`},
+		{"department", "", `{` + base + `,"` + ent + `":{"department":"D"},` + meta + `}`},
+		{ent, "", `{` + base + `,"` + ent + `":{"department":"D","division":"V","manager":{"displayName":"M","value":"m"}},` + meta + `}`},
+		{"nope, userName ,", "", `{` + base + `,"userName":"u",` + meta + `}`},
+		{"", "emails,entitlements,name,meta", `{` + base + `,"externalId":"e","userName":"u","displayName":"d","` + ent + `":{"department":"D","division":"V","manager":{"displayName":"M","value":"m"}}}`},
+		{"", "id,schemas,userName", `{` + base + `,"externalId":"e","name":{"familyName":"f","givenName":"g"},"displayName":"d","emails":[{"type":"work","value":"a@x"},{"type":"home","value":"b@x"}],"entitlements":[{"value":"3"}],"` + ent + `":{"department":"D","division":"V","manager":{"displayName":"M","value":"m"}},` + meta + `}`},
+		{"", "name.givenName,emails.type,meta.created," + ent + ":manager", `{` + base + `,"externalId":"e","userName":"u","name":{"familyName":"f"},"displayName":"d","emails":[{"value":"a@x"},{"value":"b@x"}],"entitlements":[{"value":"3"}],"` + ent + `":{"department":"D","division":"V"},"meta":{"resourceType":"User"}}`},
+		{"", ent, `{` + base + `,"externalId":"e","userName":"u","name":{"familyName":"f","givenName":"g"},"displayName":"d","emails":[{"type":"work","value":"a@x"},{"type":"home","value":"b@x"}],"entitlements":[{"value":"3"}],` + meta + `}`},
+		{"", "department,division,manager", `{` + base + `,"externalId":"e","userName":"u","name":{"familyName":"f","givenName":"g"},"displayName":"d","emails":[{"type":"work","value":"a@x"},{"type":"home","value":"b@x"}],"entitlements":[{"value":"3"}],` + meta + `}`},
+	} {
+		s, err := ParseAttributeSelection(tc.attrs, tc.excluded)
+		if err != nil {
+			t.Errorf("%q %q: %v", tc.attrs, tc.excluded, err)
+			continue
+		}
+		r := mustDecode(t, selUser)
+		before := mustJSON(t, r)
+		got := mustJSON(t, s.Apply(r, userRS()))
+		if got != tc.want {
+			t.Errorf("attributes=%q excludedAttributes=%q\n got %s\nwant %s", tc.attrs, tc.excluded, got, tc.want)
+		}
+		if mustJSON(t, r) != before {
+			t.Errorf("Apply modified its input")
+		}
+	}
+
+	// Without schemas the same names work, but nothing is known to be
+	// "always" or "never".
+	s, _ := ParseAttributeSelection("userName,"+ent+":department", "")
+	got := mustJSON(t, s.Apply(mustDecode(t, selUser), nil))
+	if want := `{` + base + `,"userName":"u","` + ent + `":{"department":"D"},` + meta + `}`; got != want {
+		t.Errorf("schemaless\n got %s\nwant %s", got, want)
+	}
+
+	for _, tc := range []struct {
+		attrs, excluded string
+		typ             ErrorType
+		detail          string
+	}{
+		{"userName", "emails", InvalidSyntax, "use attributes or excludedAttributes, not both"},
+		{`emails[type eq "work"]`, "", InvalidValue, `attributes: "emails[type eq "work"]" is not an attribute path such as userName, name.givenName or urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department`},
+		{"", "a b", InvalidValue, `excludedAttributes: "a b" is not an attribute path such as userName, name.givenName or urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department`},
+	} {
+		_, err := ParseAttributeSelection(tc.attrs, tc.excluded)
+		checkError(t, err, tc.typ, tc.detail)
+	}
+}
+
+func TestAttributeSelectionExcludes(t *testing.T) {
+	const ent = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+	for _, tc := range []struct {
+		attrs, excluded, path string
+		want                  bool
+	}{
+		{"", "", "entitlements", false},
+		{"", "entitlements", "entitlements", true},
+		{"", "ENTITLEMENTS", "entitlements", true},
+		{"", "entitlements", "emails", false},
+		{"", "entitlements", "entitlements.value", true},
+		{"", "emails.value", "emails", false},
+		{"", "id", "id", false},
+		{"", ent, ent + ":department", true},
+		{"", ent + ":department", "department", true},
+		{"", "department", ent + ":department", true},
+		{"", "urn:ietf:params:scim:schemas:core:2.0:User:groups", "groups", true},
+		{"userName", "", "entitlements", true},
+		{"userName", "", "userName", false},
+		{"userName", "", "id", false},
+		{"userName", "", "meta", false},
+		{"emails.value", "", "emails", false},
+		{"emails", "", "emails.value", false},
+		{"name.givenName", "", "name.familyName", true},
+		{ent + ":department", "", ent, false},
+		{ent, "", ent + ":department", false},
+		{ent, "", "entitlements", true},
+	} {
+		s, err := ParseAttributeSelection(tc.attrs, tc.excluded)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := s.Excludes(tc.path); got != tc.want {
+			t.Errorf("attributes=%q excludedAttributes=%q: Excludes(%q) = %v, want %v", tc.attrs, tc.excluded, tc.path, got, tc.want)
+		}
+	}
+	if (*AttributeSelection)(nil).Excludes("x") {
+		t.Error("nil selection excludes")
+	}
+}

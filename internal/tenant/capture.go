@@ -1,0 +1,101 @@
+package tenant
+
+import (
+	"crypto/sha256"
+	"encoding/json"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/sqlscim/sqlscim/internal/db"
+	"github.com/sqlscim/sqlscim/internal/secret"
+)
+
+// Capture records each distinct configuration the agent sends, with
+// passwords and secrets replaced by ***, one JSON document per line, so that
+// an admin running the real agent can learn and share its exact shape.
+type Capture struct {
+	path string
+	mu   sync.Mutex
+	seen map[[32]byte]bool
+}
+
+// NewCapture records into path (created with mode 0600 on first use).
+func NewCapture(path string) *Capture {
+	return &Capture{path: path, seen: map[[32]byte]bool{}}
+}
+
+// Path is the file the capture writes.
+func (c *Capture) Path() string { return c.path }
+
+// Record writes doc, redacted, unless the same document was recorded before.
+func (c *Capture) Record(app string, doc map[string]any) {
+	red := redact(doc)
+	body, err := json.Marshal(red)
+	if err != nil {
+		return
+	}
+	key := sha256.Sum256(append([]byte(app+"\x00"), body...))
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.seen[key] || len(c.seen) > 1000 {
+		return
+	}
+	c.seen[key] = true
+	line, _ := json.Marshal(map[string]any{"time": time.Now().UTC().Format(time.RFC3339), "app": app, "config": json.RawMessage(body)})
+	f, err := os.OpenFile(c.path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	_, _ = f.Write(append(line, '\n'))
+}
+
+// isSecretKey reports keys whose values are secrets.
+func isSecretKey(k string) bool {
+	n := norm(k)
+	for _, w := range []string{"password", "passwd", "pwd", "secret", "token", "credential", "apikey", "privatekey"} {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// redact copies a JSON document with secret values replaced by ***.
+func redact(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		secretPair := false
+		for k, val := range x { // {"key": "password", "value": "..."} pairs
+			if s, ok := val.(string); ok && (norm(k) == "key" || norm(k) == "name") && isSecretKey(s) {
+				secretPair = true
+			}
+		}
+		for k, val := range x {
+			switch {
+			case isSecretKey(k) && val != nil:
+				out[k] = secret.Redacted
+			case secretPair && norm(k) == "value":
+				out[k] = secret.Redacted
+			default:
+				out[k] = redact(val)
+			}
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = redact(e)
+		}
+		return out
+	case string:
+		if strings.HasPrefix(strings.ToLower(x), "jdbc:") {
+			return db.RedactURL(x)
+		}
+		return x
+	}
+	return v
+}

@@ -1,0 +1,138 @@
+package tenant
+
+import (
+	"container/list"
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"net/http"
+	"sync"
+
+	"github.com/sqlscim/sqlscim/internal/db"
+	"github.com/sqlscim/sqlscim/internal/provision"
+	"github.com/sqlscim/sqlscim/internal/scim"
+)
+
+// Options configure a Registry.
+type Options struct {
+	// Local are the tenants of the local configuration file.
+	Local []*provision.Config
+	// IgnoreUnknown tolerates header fields the decoder does not know.
+	IgnoreUnknown bool
+	// Capture, if set, records each distinct header configuration.
+	Capture *Capture
+	// MaxCached bounds the compiled header configurations kept (default 64).
+	MaxCached int
+}
+
+// Registry finds the tenant of each request: from the agent's header when
+// the request carries one, else from the local configuration.
+type Registry struct {
+	pools         *db.Pools
+	local         map[string]*provision.Tenant
+	order         []string
+	ignoreUnknown bool
+	capture       *Capture
+	maxCached     int
+
+	mu    sync.Mutex
+	cache map[[32]byte]*list.Element
+	lru   *list.List
+}
+
+type cached struct {
+	key    [32]byte
+	tenant *provision.Tenant
+}
+
+// NewRegistry compiles the local tenants; every problem of every tenant is
+// reported.
+func NewRegistry(pools *db.Pools, opts Options) (*Registry, error) {
+	r := &Registry{
+		pools: pools, local: map[string]*provision.Tenant{}, ignoreUnknown: opts.IgnoreUnknown,
+		capture: opts.Capture, maxCached: opts.MaxCached, cache: map[[32]byte]*list.Element{}, lru: list.New(),
+	}
+	if r.maxCached <= 0 {
+		r.maxCached = 64
+	}
+	var problems provision.Problems
+	for i, cfg := range opts.Local {
+		prefix := fmt.Sprintf("tenants[%d]", i)
+		if _, dup := r.local[cfg.Name]; dup {
+			problems = append(problems, provision.Problem{Path: prefix + ".name", Message: fmt.Sprintf("tenant %q is defined twice", cfg.Name)})
+			continue
+		}
+		t, err := provision.Compile(cfg, pools, prefix)
+		if err != nil {
+			if ps, ok := err.(provision.Problems); ok {
+				problems = append(problems, ps...)
+				continue
+			}
+			return nil, err
+		}
+		r.local[cfg.Name] = t
+		r.order = append(r.order, cfg.Name)
+	}
+	if len(problems) > 0 {
+		return nil, problems
+	}
+	return r, nil
+}
+
+// Local returns the locally configured tenants in file order.
+func (r *Registry) Local() []*provision.Tenant {
+	out := make([]*provision.Tenant, len(r.order))
+	for i, n := range r.order {
+		out[i] = r.local[n]
+	}
+	return out
+}
+
+// Tenant returns the tenant serving app. header is the X-OKTA-ONPREM-DATA
+// value, "" when absent. A repeated header costs a map lookup: compiled
+// configurations are cached by the hash of app and header.
+func (r *Registry) Tenant(ctx context.Context, app, header string) (*provision.Tenant, error) {
+	if !provision.ValidTenantName(app) {
+		return nil, scim.NotFound("No tenant %q: a tenant name has only letters, digits, '_', '-' and '.'.", app)
+	}
+	if header == "" {
+		if t, ok := r.local[app]; ok {
+			return t, nil
+		}
+		return nil, &scim.Error{Status: http.StatusBadRequest, Type: scim.MissingAttribute,
+			Detail: "Missing " + HeaderName + " header"}
+	}
+	key := sha256.Sum256([]byte(app + "\x00" + header))
+	r.mu.Lock()
+	if el, ok := r.cache[key]; ok {
+		r.lru.MoveToFront(el)
+		t := el.Value.(*cached).tenant
+		r.mu.Unlock()
+		return t, nil
+	}
+	r.mu.Unlock()
+
+	cfg, doc, err := decodeHeader(app, header, r.ignoreUnknown)
+	if doc != nil && r.capture != nil {
+		r.capture.Record(app, doc)
+	}
+	if err != nil {
+		return nil, err
+	}
+	t, err := provision.Compile(cfg, r.pools, HeaderName)
+	if err != nil {
+		return nil, &scim.Error{Status: http.StatusBadRequest, Type: scim.InvalidValue, Detail: err.Error(), Cause: err}
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if el, ok := r.cache[key]; ok { // compiled concurrently
+		return el.Value.(*cached).tenant, nil
+	}
+	r.cache[key] = r.lru.PushFront(&cached{key: key, tenant: t})
+	for r.lru.Len() > r.maxCached {
+		old := r.lru.Back()
+		r.lru.Remove(old)
+		delete(r.cache, old.Value.(*cached).key)
+	}
+	return t, nil
+}

@@ -1,0 +1,10 @@
+-- sqlscim lab database: procedures for SQLite.
+--
+-- SQLite has no stored procedures or functions, so this file intentionally
+-- holds no statement; it exists so that every dialect has the same three
+-- files (schema.sql, procedures.sql, data.sql). With SQLite, configure sqlscim
+-- with plain SQL statements against the tables and views of schema.sql
+-- instead of procedure calls, e.g.
+--   SELECT * FROM V_ACTIVE_USERS ORDER BY USER_ID
+--   SELECT * FROM USERS WHERE USER_ID = ?
+--   UPDATE USERS SET IS_ACTIVE = 0 WHERE USER_ID = ?
