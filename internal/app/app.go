@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"syscall"
+	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 	"go.uber.org/zap"
@@ -62,7 +63,7 @@ func Run(ctx context.Context, args []string, opts Options) error {
 	root.SetOut(opts.Stdout)
 	root.SetErr(opts.Stderr)
 	root.SetArgs(args)
-	root.AddCommand(serveCommand(ctx, &opts), credentialsCommand(&opts), versionCommand(&opts))
+	root.AddCommand(serveCommand(ctx, &opts), credentialsCommand(&opts), versionCommand(&opts), checkCommand(ctx, &opts))
 	return root.ExecuteContext(ctx)
 }
 
@@ -269,4 +270,65 @@ func displayHost(addr net.Addr) string {
 		return net.JoinHostPort("localhost", fmt.Sprint(tcp.Port))
 	}
 	return tcp.String()
+}
+
+func checkCommand(ctx context.Context, opts *Options) *cobra.Command {
+	var only string
+	cmd := &cobra.Command{
+		Use:   "check",
+		Short: "Test every tenant's connection, procedures, statements and columns, changing nothing",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := loadConfig(cmd, opts)
+			if err != nil {
+				return err
+			}
+			pools := db.NewPools(cfg.Pool)
+			defer pools.Close()
+			registry, err := buildRegistry(ctx, cfg, pools)
+			if err != nil {
+				return err
+			}
+			return runCheck(ctx, opts.Stdout, registry.Local(), only)
+		},
+	}
+	config.RegisterFlags(cmd.Flags())
+	cmd.Flags().StringVar(&only, "tenant", "", "check only this tenant")
+	return cmd
+}
+
+// runCheck prints a pass/fail table per tenant and fails if any check did.
+func runCheck(ctx context.Context, w io.Writer, tenants []*provision.Tenant, only string) error {
+	failed, checked := 0, 0
+	for _, t := range tenants {
+		if only != "" && t.Name() != only {
+			continue
+		}
+		checked++
+		fmt.Fprintf(w, "tenant %s (%s)\n", t.Name(), t.Config().Database.String())
+		tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+		tenantFailed := false
+		for _, r := range t.Check(ctx) {
+			result := "ok"
+			if !r.OK {
+				result, tenantFailed = "FAIL", true
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", r.Subject, r.Check, result, r.Detail)
+		}
+		tw.Flush()
+		if tenantFailed {
+			failed++
+		}
+		fmt.Fprintln(w)
+	}
+	switch {
+	case checked == 0 && only != "":
+		return fmt.Errorf("no local tenant %q; the tenants come from --tenants (and the demo)", only)
+	case checked == 0:
+		return errors.New("no local tenants to check; give a tenants file with --tenants")
+	case failed > 0:
+		return fmt.Errorf("%d of %d tenant(s) failed the check", failed, checked)
+	}
+	fmt.Fprintf(w, "%d tenant(s) passed the check\n", checked)
+	return nil
 }

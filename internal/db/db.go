@@ -48,6 +48,10 @@ type Conn struct {
 // String describes the connection without its password.
 func (c Conn) String() string {
 	var b strings.Builder
+	if c.Host == "" && c.Descriptor == "" && c.Database != "" {
+		b.WriteString(c.Type + ":" + c.Database) // a file, such as SQLite's
+		return b.String()
+	}
 	b.WriteString(c.Type + "://")
 	if c.User != "" {
 		b.WriteString(c.User + "@")
@@ -152,6 +156,11 @@ type Dialect interface {
 	// empty result when it produces none). Calls with cursor arguments need
 	// q to be a transaction on PostgreSQL.
 	CallProcedure(ctx context.Context, q Querier, call ProcCall) (*sql.Rows, error)
+	// ArityQuery is a catalog query for `sqlscim check`: each row holds
+	// one integer, the number of arguments a call of a procedure (or, for
+	// PostgreSQL reads, function) named call.Name takes. No rows means no
+	// such procedure.
+	ArityQuery(call ProcCall) (query string, args []any, err error)
 	// Classify sorts a driver error into a Class.
 	Classify(err error) *Error
 }

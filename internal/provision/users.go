@@ -253,7 +253,11 @@ func (t *Tenant) CreateUser(ctx context.Context, res scim.Resource) (scim.Resour
 		return nil, err
 	}
 	if existing != nil {
-		return nil, &scim.Error{Status: http.StatusConflict, Type: scim.Uniqueness, Detail: fmt.Sprintf("User %s already exists.", id)}
+		detail := fmt.Sprintf("User %s already exists.", id)
+		if active, ok := m.toResource(existing)["active"].(bool); ok && !active {
+			detail = fmt.Sprintf("User %s already exists, deactivated; PATCH it with active=true to reactivate it.", id)
+		}
+		return nil, &scim.Error{Status: http.StatusConflict, Type: scim.Uniqueness, Detail: detail}
 	}
 	if err := t.exec(ctx, s.q, CreateUser, rowValues(cols)); err != nil {
 		return nil, err
@@ -280,6 +284,9 @@ func (t *Tenant) CreateUser(ctx context.Context, res scim.Resource) (scim.Resour
 // Deactivate User when active changes, and the entitlement difference when
 // the body lists entitlements, in one transaction.
 func (t *Tenant) ReplaceUser(ctx context.Context, id string, res scim.Resource) (scim.Resource, error) {
+	if un, ok := res.Get("userName"); !ok || text(un) == "" {
+		return nil, scim.BadRequest(scim.InvalidValue, "userName is required: a PUT replaces the whole user")
+	}
 	return t.update(ctx, id, func(cur scim.Resource) (scim.Resource, bool, error) { return res, false, nil })
 }
 

@@ -127,6 +127,13 @@ func ParseAttributeSelection(attributes, excluded string) (*AttributeSelection, 
 		if p == "" {
 			continue
 		}
+		// emails[type eq "work"] is not an attribute path (RFC 7644 §3.10),
+		// but Microsoft's reference tests send it: select the attribute.
+		if open := strings.IndexByte(p, '['); open > 0 {
+			if end := strings.LastIndexByte(p, ']'); end > open {
+				p = p[:open] + p[end+1:]
+			}
+		}
 		if !attrPathRE.MatchString(p) {
 			return nil, BadRequest(InvalidValue, "%s: %s is not an attribute path such as userName, name.givenName or %s:department", param, quoteForMessage(p), EnterpriseUserURN)
 		}

@@ -125,11 +125,23 @@ func TestAttributeSelection(t *testing.T) {
 		detail          string
 	}{
 		{"userName", "emails", InvalidSyntax, "use attributes or excludedAttributes, not both"},
-		{`emails[type eq "work"]`, "", InvalidValue, `attributes: "emails[type eq "work"]" is not an attribute path such as userName, name.givenName or urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department`},
+		{`emails[type eq "work"`, "", InvalidValue, `attributes: "emails[type eq "work"" is not an attribute path such as userName, name.givenName or urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department`},
 		{"", "a b", InvalidValue, `excludedAttributes: "a b" is not an attribute path such as userName, name.givenName or urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department`},
 	} {
 		_, err := ParseAttributeSelection(tc.attrs, tc.excluded)
 		checkError(t, err, tc.typ, tc.detail)
+	}
+}
+
+// Microsoft's reference tests put a value filter in attributes, which RFC
+// 7644 does not allow; the attribute is selected whole.
+func TestAttributeSelectionIgnoresValueFilters(t *testing.T) {
+	s, err := ParseAttributeSelection(`emails[type eq "work"]`, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Excludes("emails") || !s.Excludes("userName") {
+		t.Errorf("emails[type eq \"work\"] should select emails and nothing else")
 	}
 }
 

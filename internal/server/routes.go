@@ -49,7 +49,40 @@ func (s *Server) routes() http.Handler {
 		r.Patch("/Groups/{id}", s.groupsNotSupported)
 		r.Delete("/Groups/{id}", s.groupsNotSupported)
 	})
-	return r
+	return canonicalPaths(r)
+}
+
+// resourceNames spells each endpoint the way the routes do. Clients differ:
+// Microsoft's reference tests ask for /users and the old
+// /serviceConfiguration, some add a trailing slash.
+var resourceNames = map[string]string{
+	"status": "Status", "users": "Users", "groups": "Groups", "entitlements": "Entitlements",
+	"schemas": "Schemas", "resourcetypes": "ResourceTypes", "serviceproviderconfig": "ServiceProviderConfig",
+	"serviceproviderconfigs": "ServiceProviderConfig", "serviceconfiguration": "ServiceProviderConfig",
+}
+
+// canonicalPaths matches endpoint names case-insensitively and ignores a
+// trailing slash, before the router sees the path.
+func canonicalPaths(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := r.URL.Path
+		if i := strings.Index(p, "/scim/v2/"); i >= 0 {
+			head, rest := p[:i+len("/scim/v2/")], p[i+len("/scim/v2/"):]
+			seg, tail, _ := strings.Cut(rest, "/")
+			if name, ok := resourceNames[strings.ToLower(seg)]; ok {
+				seg = name
+			}
+			p = head + seg
+			if tail != "" {
+				p += "/" + tail
+			}
+			p = strings.TrimSuffix(p, "/")
+			if p != r.URL.Path {
+				r.URL.Path, r.URL.RawPath = p, ""
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 func (s *Server) contextPath() string {

@@ -3,7 +3,6 @@ package mysql
 import (
 	"fmt"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/sqlscim/sqlscim/internal/db"
@@ -74,7 +73,7 @@ func (d Dialect) ParseJDBC(raw string) (db.Conn, error) {
 	if strings.Contains(authority, "(") || strings.Contains(strings.ToLower(authority), "address=") {
 		return db.Conn{}, fmt.Errorf("%s URL uses the key-value host syntax (address=(host=...)); write host:port instead", scheme)
 	}
-	host, port, err := splitHostPort(authority)
+	host, port, err := db.SplitHostPort(authority)
 	if err != nil {
 		return db.Conn{}, fmt.Errorf("%s URL: %w", scheme, err)
 	}
@@ -134,45 +133,4 @@ func decode(s string) (string, error) {
 		return "", fmt.Errorf("invalid percent-encoding")
 	}
 	return v, nil
-}
-
-// splitHostPort splits host, host:port, [v6] and [v6]:port. The port is 0
-// when absent.
-func splitHostPort(s string) (string, int, error) {
-	host, portText := s, ""
-	if strings.HasPrefix(s, "[") {
-		end := strings.IndexByte(s, ']')
-		if end < 0 {
-			return "", 0, fmt.Errorf("IPv6 address %q has no closing ]", s)
-		}
-		host, portText = s[1:end], s[end+1:]
-		if portText != "" {
-			if portText[0] != ':' {
-				return "", 0, fmt.Errorf("unexpected %q after IPv6 address", portText)
-			}
-			portText = portText[1:]
-		}
-	} else if i := strings.LastIndexByte(s, ':'); i >= 0 {
-		if strings.Count(s, ":") > 1 {
-			return "", 0, fmt.Errorf("IPv6 address %q must be written in brackets, like [::1]:3306", s)
-		}
-		host, portText = s[:i], s[i+1:]
-	}
-	if portText == "" {
-		return host, 0, nil
-	}
-	port, err := parsePort(portText)
-	return host, port, err
-}
-
-// parsePort reads a TCP port number.
-func parsePort(s string) (int, error) {
-	p, err := strconv.Atoi(s)
-	if err != nil {
-		return 0, fmt.Errorf("port %q is not a number", s)
-	}
-	if p < 1 || p > 65535 {
-		return 0, fmt.Errorf("port %d is out of range (1-65535)", p)
-	}
-	return p, nil
 }

@@ -59,7 +59,7 @@ func TestParseJDBCErrors(t *testing.T) {
 		{"jdbc:mysql://u:sec%zzret@h/db", "jdbc:mysql URL: password: invalid percent-encoding"},
 		{"jdbc:mysql://h/db?password=sec%zzret", `jdbc:mysql URL: value of property "password": invalid percent-encoding`},
 		{"jdbc:mysql://h/d%zz", "jdbc:mysql URL: database name: invalid percent-encoding"},
-		{"jdbc:mysql://::1/db", `jdbc:mysql URL: IPv6 address "::1" must be written in brackets, like [::1]:3306`},
+		{"jdbc:mysql://::1/db", `jdbc:mysql URL: IPv6 address "::1" must be written in brackets, like [::1] or [::1]:port`},
 		{"jdbc:mysql://[::1/db", `jdbc:mysql URL: IPv6 address "[::1" has no closing ]`},
 		{"jdbc:mysql://address=(host=h)(port=1)/db", "jdbc:mysql URL uses the key-value host syntax (address=(host=...)); write host:port instead"},
 		{"jdbc:mysql://h/db?=x", "jdbc:mysql URL has a property without a name"},

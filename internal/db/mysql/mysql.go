@@ -83,3 +83,21 @@ func (d Dialect) CallProcedure(ctx context.Context, q db.Querier, call db.ProcCa
 	}
 	return q.QueryContext(ctx, stmt, args...)
 }
+
+// ArityQuery counts the parameters of each procedure named like call in
+// the current (or the named) database.
+func (Dialect) ArityQuery(call db.ProcCall) (string, []any, error) {
+	parts, err := db.ParseProcName(call.Name, identQuotes)
+	if err != nil {
+		return "", nil, err
+	}
+	var schema any
+	if len(parts) > 1 {
+		schema = parts[len(parts)-2].Text
+	}
+	return `SELECT COUNT(p.PARAMETER_NAME) FROM information_schema.ROUTINES r
+LEFT JOIN information_schema.PARAMETERS p
+  ON p.SPECIFIC_SCHEMA = r.ROUTINE_SCHEMA AND p.SPECIFIC_NAME = r.SPECIFIC_NAME AND p.ORDINAL_POSITION > 0
+WHERE r.ROUTINE_TYPE = 'PROCEDURE' AND r.ROUTINE_SCHEMA = COALESCE(?, DATABASE()) AND r.ROUTINE_NAME = ?
+GROUP BY r.SPECIFIC_NAME`, []any{schema, parts[len(parts)-1].Text}, nil
+}

@@ -130,3 +130,28 @@ func wrapCursor(ctx context.Context, q db.Querier, cursor *go_ora.RefCursor, nam
 	}
 	return rows, err
 }
+
+// ArityQuery counts the arguments of each stand-alone procedure named like
+// call, in the named schema or the user's own. Unquoted names fold to upper
+// case.
+func (Dialect) ArityQuery(call db.ProcCall) (string, []any, error) {
+	parts, err := db.ParseProcName(call.Name, identQuotes)
+	if err != nil {
+		return "", nil, err
+	}
+	fold := func(p db.NamePart) string {
+		if p.Quoted {
+			return p.Text
+		}
+		return strings.ToUpper(p.Text)
+	}
+	var schema any
+	if len(parts) > 1 {
+		schema = fold(parts[len(parts)-2])
+	}
+	return `SELECT COUNT(a.ARGUMENT_NAME) FROM ALL_PROCEDURES p
+LEFT JOIN ALL_ARGUMENTS a ON a.OWNER = p.OWNER AND a.OBJECT_NAME = p.OBJECT_NAME
+  AND a.PACKAGE_NAME IS NULL AND a.ARGUMENT_NAME IS NOT NULL
+WHERE p.OBJECT_TYPE = 'PROCEDURE' AND p.OWNER = NVL(:1, USER) AND p.OBJECT_NAME = :2
+GROUP BY p.OWNER, p.OBJECT_NAME`, []any{schema, fold(parts[len(parts)-1])}, nil
+}

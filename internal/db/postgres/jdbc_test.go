@@ -49,7 +49,7 @@ func TestParseJDBCErrors(t *testing.T) {
 		{"jdbc:postgresql://h1,h2:5433/db", "jdbc:postgresql URL lists 2 hosts; sqlscim supports only one host"},
 		{"jdbc:postgresql://h:abc/db", `jdbc:postgresql URL: port "abc" is not a number`},
 		{"jdbc:postgresql://h:0/db", "jdbc:postgresql URL: port 0 is out of range (1-65535)"},
-		{"jdbc:postgresql://::1/db", `jdbc:postgresql URL: IPv6 address "::1" must be written in brackets, like [::1]:5432`},
+		{"jdbc:postgresql://::1/db", `jdbc:postgresql URL: IPv6 address "::1" must be written in brackets, like [::1] or [::1]:port`},
 		{"jdbc:postgresql://u:sec%zzret@h/db", "jdbc:postgresql URL: password: invalid percent-encoding"},
 		{"jdbc:postgresql://h/db?password=sec%zzret", `jdbc:postgresql URL: value of property "password": invalid percent-encoding`},
 		{"jdbc:postgresql://h/a/b", `jdbc:postgresql URL: database name "a/b" contains '/'`},

@@ -185,3 +185,37 @@ func cursorName(rows *sql.Rows) (string, error) {
 	}
 	return name.String, nil
 }
+
+// ArityQuery counts the arguments of each routine named like call that
+// CallProcedure would call: a set-returning function for a read without a
+// cursor (its IN arguments), a procedure otherwise (all its arguments, as
+// CALL passes OUT and INOUT ones too). Unquoted names fold to lower case.
+func (Dialect) ArityQuery(call db.ProcCall) (string, []any, error) {
+	parts, err := db.ParseProcName(call.Name, identQuotes)
+	if err != nil {
+		return "", nil, err
+	}
+	fold := func(p db.NamePart) string {
+		if p.Quoted {
+			return p.Text
+		}
+		return strings.ToLower(p.Text)
+	}
+	var schema any
+	if len(parts) > 1 {
+		schema = fold(parts[len(parts)-2])
+	}
+	kind := "p"
+	cursor := false
+	for _, a := range call.Args {
+		cursor = cursor || a.Cursor
+	}
+	if call.WantRows && !cursor {
+		kind = "f"
+	}
+	return `SELECT CASE WHEN p.prokind = 'p' THEN COALESCE(array_length(p.proallargtypes, 1), p.pronargs) ELSE p.pronargs END
+FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+WHERE p.proname = $1 AND p.prokind = $2
+  AND (($3::text IS NULL AND n.nspname = ANY (current_schemas(false))) OR n.nspname = $3::text)`,
+		[]any{fold(parts[len(parts)-1]), kind, schema}, nil
+}

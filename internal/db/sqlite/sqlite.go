@@ -58,3 +58,8 @@ func (Dialect) CallSQL(db.ProcCall) (string, error) { return "", errNoProcedures
 func (Dialect) CallProcedure(context.Context, db.Querier, db.ProcCall) (*sql.Rows, error) {
 	return nil, errNoProcedures
 }
+
+// ArityQuery fails: SQLite has no stored procedures.
+func (Dialect) ArityQuery(db.ProcCall) (string, []any, error) {
+	return "", nil, errors.New("SQLite has no stored procedures; set the operation type to sql")
+}

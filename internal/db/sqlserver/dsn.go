@@ -185,7 +185,7 @@ func (s *settings) translate(props map[string]string) (map[string]string, error)
 			}
 		case "portnumber", "port":
 			if s.port == 0 {
-				if s.port, err = parsePort(v); err != nil {
+				if s.port, err = db.ParsePort(v); err != nil {
 					return nil, fmt.Errorf("SQL Server connection property %s: %w", k, err)
 				}
 			}

@@ -2,7 +2,6 @@ package sqlserver
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/sqlscim/sqlscim/internal/db"
@@ -51,7 +50,7 @@ func (d Dialect) ParseJDBC(raw string) (db.Conn, error) {
 		case "password":
 			c.Password = secret.String(p.value)
 		case "portnumber", "port":
-			if c.Port, err = parsePort(p.value); err != nil {
+			if c.Port, err = db.ParsePort(p.value); err != nil {
 				return db.Conn{}, fmt.Errorf("%s URL: %w", scheme, err)
 			}
 		case "servername":
@@ -115,9 +114,9 @@ func parseServer(s string) (host, instance string, port int, err error) {
 		return "", "", 0, fmt.Errorf("unexpected %q in server %q", rest, s)
 	}
 	if strings.Count(rest, ":") > 1 {
-		return "", "", 0, fmt.Errorf("IPv6 address %q must be written in brackets, like [::1]:1433", s)
+		return "", "", 0, fmt.Errorf("IPv6 address %q must be written in brackets, like [::1] or [::1]:port", s)
 	}
-	port, err = parsePort(rest[1:])
+	port, err = db.ParsePort(rest[1:])
 	return host, instance, port, err
 }
 
@@ -188,16 +187,4 @@ func parseProps(s string) ([]pair, error) {
 		out = append(out, pair{key, value})
 	}
 	return out, nil
-}
-
-// parsePort reads a TCP port number.
-func parsePort(s string) (int, error) {
-	p, err := strconv.Atoi(strings.TrimSpace(s))
-	if err != nil {
-		return 0, fmt.Errorf("port %q is not a number", s)
-	}
-	if p < 1 || p > 65535 {
-		return 0, fmt.Errorf("port %d is out of range (1-65535)", p)
-	}
-	return p, nil
 }

@@ -85,3 +85,15 @@ func (d Dialect) CallProcedure(ctx context.Context, q db.Querier, call db.ProcCa
 	}
 	return q.QueryContext(ctx, stmt, args...)
 }
+
+// ArityQuery counts the parameters of the procedure OBJECT_ID resolves the
+// name to.
+func (Dialect) ArityQuery(call db.ProcCall) (string, []any, error) {
+	name, err := checkProcName(call.Name)
+	if err != nil {
+		return "", nil, err
+	}
+	return `SELECT COUNT(pa.parameter_id) FROM sys.procedures pr
+LEFT JOIN sys.parameters pa ON pa.object_id = pr.object_id AND pa.parameter_id > 0
+WHERE pr.object_id = OBJECT_ID(@p1) GROUP BY pr.object_id`, []any{name}, nil
+}

@@ -57,7 +57,7 @@ func TestParseJDBCErrors(t *testing.T) {
 		{"jdbc:sqlserver://sql:abc", `jdbc:sqlserver URL: port "abc" is not a number`},
 		{"jdbc:sqlserver://sql;portNumber=99999", "jdbc:sqlserver URL: port 99999 is out of range (1-65535)"},
 		{`jdbc:sqlserver://sql\:1433`, `jdbc:sqlserver URL: server "sql\\:1433" has an empty instance name after \`},
-		{"jdbc:sqlserver://::1", `jdbc:sqlserver URL: IPv6 address "::1" must be written in brackets, like [::1]:1433`},
+		{"jdbc:sqlserver://::1", `jdbc:sqlserver URL: IPv6 address "::1" must be written in brackets, like [::1] or [::1]:port`},
 		{"jdbc:sqlserver://sql;password={secret;x", `jdbc:sqlserver URL: value of property "password" opens { without a closing }`},
 		{"jdbc:sqlserver://sql;password={secret}x", `jdbc:sqlserver URL: value of property "password" has text after its closing }`},
 		{"jdbc:sqlserver://sql;integratedSecurity;user=u", `jdbc:sqlserver URL: property "integratedSecurity" has no value (write key=value)`},

@@ -1,0 +1,48 @@
+package db
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// SplitHostPort splits host, host:port, [v6] and [v6]:port. The port is 0
+// when absent.
+func SplitHostPort(s string) (string, int, error) {
+	host, portText := s, ""
+	if strings.HasPrefix(s, "[") {
+		end := strings.IndexByte(s, ']')
+		if end < 0 {
+			return "", 0, fmt.Errorf("IPv6 address %q has no closing ]", s)
+		}
+		host, portText = s[1:end], s[end+1:]
+		if portText != "" {
+			if portText[0] != ':' {
+				return "", 0, fmt.Errorf("unexpected %q after IPv6 address", portText)
+			}
+			portText = portText[1:]
+		}
+	} else if i := strings.LastIndexByte(s, ':'); i >= 0 {
+		if strings.Count(s, ":") > 1 {
+			return "", 0, fmt.Errorf("IPv6 address %q must be written in brackets, like [::1] or [::1]:port", s)
+		}
+		host, portText = s[:i], s[i+1:]
+	}
+	if portText == "" {
+		return host, 0, nil
+	}
+	port, err := ParsePort(portText)
+	return host, port, err
+}
+
+// ParsePort reads a TCP port number.
+func ParsePort(s string) (int, error) {
+	p, err := strconv.Atoi(s)
+	if err != nil {
+		return 0, fmt.Errorf("port %q is not a number", s)
+	}
+	if p < 1 || p > 65535 {
+		return 0, fmt.Errorf("port %d is out of range (1-65535)", p)
+	}
+	return p, nil
+}

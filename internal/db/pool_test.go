@@ -1,0 +1,159 @@
+package db_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	"github.com/sqlscim/sqlscim/internal/db"
+	_ "github.com/sqlscim/sqlscim/internal/db/all"
+	"github.com/sqlscim/sqlscim/internal/dbtest"
+	"github.com/sqlscim/sqlscim/internal/secret"
+)
+
+func sqliteTarget(t *testing.T, dir string, i int) *db.Target {
+	t.Helper()
+	target, err := db.NewTarget(db.Conn{Type: "sqlite", Database: filepath.Join(dir, fmt.Sprintf("tenant%d.db", i))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return target
+}
+
+func ping(t *testing.T, l *db.Lease) {
+	t.Helper()
+	if err := l.DB.PingContext(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestPoolsEvictTheLeastRecentlyUsedIdlePool(t *testing.T) {
+	dir := t.TempDir()
+	pools := db.NewPools(db.PoolConfig{MaxOpen: 2, MaxTenants: 3})
+	var leases []*db.Lease
+	for i := 0; i < 3; i++ {
+		l, err := pools.Acquire(context.Background(), sqliteTarget(t, dir, i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ping(t, l)
+		leases = append(leases, l)
+	}
+	// Every pool is busy: a fourth database is refused with the limit and the fix.
+	_, err := pools.Acquire(context.Background(), sqliteTarget(t, dir, 3))
+	var tooMany *db.TooManyTenantsError
+	if !errors.As(err, &tooMany) || tooMany.Max != 3 {
+		t.Fatalf("fourth tenant while all are busy: %v", err)
+	}
+	if want := "3 tenant databases are in use at once, the limit (pool.max_tenants); retry later or raise pool.max_tenants"; err.Error() != want {
+		t.Errorf("message %q", err.Error())
+	}
+
+	// Tenant 1 becomes idle, then tenant 0 and 2 are used again: tenant 1
+	// is the least recently used idle pool and makes room.
+	leases[1].Release()
+	leases[0].Release()
+	l0, _ := pools.Acquire(context.Background(), sqliteTarget(t, dir, 0))
+	l3, err := pools.Acquire(context.Background(), sqliteTarget(t, dir, 3))
+	if err != nil {
+		t.Fatalf("fourth tenant with an idle pool: %v", err)
+	}
+	ping(t, l3)
+	ids := map[string]bool{}
+	for _, s := range pools.Stats() {
+		ids[s.Identity] = true
+	}
+	if len(ids) != 3 || ids[sqliteTarget(t, dir, 1).Identity] || !ids[sqliteTarget(t, dir, 3).Identity] {
+		t.Errorf("live pools after eviction: %v", ids)
+	}
+	for _, l := range []*db.Lease{l0, l3, leases[0], leases[2]} {
+		l.Release()
+	}
+	if err := pools.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pools.Acquire(context.Background(), sqliteTarget(t, dir, 0)); !errors.Is(err, db.ErrClosed) {
+		t.Errorf("acquire after Close: %v", err)
+	}
+}
+
+func TestPoolIsSharedAndLeavesNoConnectionOpen(t *testing.T) {
+	d := dbtest.MySQL(t)
+	pools := db.NewPools(db.PoolConfig{MaxOpen: 4, MaxTenants: 8})
+	target, err := db.NewTarget(d.Conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := pools.Acquire(context.Background(), target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := pools.Acquire(context.Background(), target)
+	if a.DB != b.DB {
+		t.Error("the same database got two pools")
+	}
+	ping(t, a)
+	if st := a.DB.Stats(); st.MaxOpenConnections != 4 || st.InUse != 0 {
+		t.Errorf("stats %+v", st)
+	}
+	a.Release()
+	b.Release()
+	handle := a.DB
+	if err := pools.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if st := handle.Stats(); st.OpenConnections != 0 {
+		t.Errorf("%d connections still open after Close", st.OpenConnections)
+	}
+}
+
+func TestChangedCredentialsReplaceThePool(t *testing.T) {
+	d := dbtest.MySQL(t)
+	pools := db.NewPools(db.DefaultPoolConfig)
+	defer pools.Close()
+	good, _ := db.NewTarget(d.Conn)
+	l, err := pools.Acquire(context.Background(), good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ping(t, l)
+	old := l.DB
+
+	changed := d.Conn
+	changed.Password = secret.String("a-new-password")
+	bad, _ := db.NewTarget(changed)
+	if bad.Identity != good.Identity {
+		t.Fatalf("the identity must not depend on the password: %q vs %q", bad.Identity, good.Identity)
+	}
+	nl, err := pools.Acquire(context.Background(), bad)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if nl.DB == old {
+		t.Fatal("changed credentials reused the old pool")
+	}
+	// The old pool keeps serving its request in flight, then closes.
+	ping(t, l)
+	l.Release()
+	nl.Release()
+	if len(pools.Stats()) != 1 {
+		t.Errorf("pools: %+v", pools.Stats())
+	}
+	for _, s := range pools.Stats() {
+		if s.Identity != good.Identity {
+			t.Errorf("unexpected pool %s", s.Identity)
+		}
+	}
+}
+
+func TestIdentityHidesThePassword(t *testing.T) {
+	target, err := db.NewTarget(db.Conn{Type: "mysql", Host: "db", Port: 3306, Database: "oktademo", User: "oktademo", Password: "s3cr3t!", Properties: map[string]string{"password": "x"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "mysql://oktademo@db:3306/oktademo?password=***"; target.Identity != want {
+		t.Errorf("identity %q, want %q", target.Identity, want)
+	}
+}

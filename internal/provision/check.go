@@ -1,0 +1,187 @@
+package provision
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/sqlscim/sqlscim/internal/db"
+	"github.com/sqlscim/sqlscim/internal/scim"
+)
+
+// CheckResult is one line of `sqlscim check`.
+type CheckResult struct {
+	// Subject is "connection", an operation name or "columns".
+	Subject string
+	// Check says what was checked.
+	Check string
+	OK    bool
+	// Detail explains a failure, or adds what was found.
+	Detail string
+}
+
+// Check tests a tenant against its database without changing anything:
+// the connection, every enabled operation (a procedure must exist and take
+// as many arguments as are mapped; a statement must prepare), and Get Users
+// and Get All Entitlements, whose columns it reports. It is the
+// troubleshooting section of the lab guide ("Stored Procedure Not Found",
+// "Parameter Mismatch", "executeCall not allowed") as one command.
+func (t *Tenant) Check(ctx context.Context) []CheckResult {
+	var out []CheckResult
+	add := func(subject, check string, err error, detail string) bool {
+		r := CheckResult{Subject: subject, Check: check, OK: err == nil, Detail: detail}
+		if err != nil {
+			r.Detail = explain(err)
+		}
+		out = append(out, r)
+		return err == nil
+	}
+	lease, err := t.pools.Acquire(ctx, t.target)
+	if err != nil {
+		add("connection", "connect to "+t.target.Identity, err, "")
+		return out
+	}
+	defer lease.Release()
+	pctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	err = lease.DB.PingContext(pctx)
+	cancel()
+	if !add("connection", "connect to "+t.target.Identity, t.wrap("", err), "") {
+		return out
+	}
+
+	for _, name := range AllOps {
+		op, ok := t.cfg.Op(name)
+		if !ok {
+			continue
+		}
+		st := t.stmts[name]
+		if st.proc != "" {
+			n, err := t.procedureArity(ctx, lease, name, op)
+			add(string(name), "procedure "+st.proc, err, fmt.Sprintf("exists, %d parameter(s)", n))
+			continue
+		}
+		add(string(name), "statement", t.prepare(ctx, lease, name), "prepares")
+	}
+
+	cols, err := t.sampleUsers(ctx)
+	if add("get_users", "run it (first row)", err, "") {
+		add("columns", "user columns", nil, strings.Join(cols, ", "))
+	}
+	if _, ok := t.cfg.Op(GetAllEntitlements); ok {
+		list, err := t.Entitlements(ctx)
+		add("get_all_entitlements", "run it", err, fmt.Sprintf("%d entitlement(s)", len(list)))
+	}
+	return out
+}
+
+// explain turns an error into the one line `check` prints.
+func explain(err error) string {
+	var se *scim.Error
+	if errors.As(err, &se) {
+		return se.Detail
+	}
+	return err.Error()
+}
+
+// wrap classifies a database error like an operation's.
+func (t *Tenant) wrap(name OpName, err error) error {
+	if err == nil {
+		return nil
+	}
+	return t.opError(name, err)
+}
+
+// procedureArity finds the operation's procedure in the catalogue and
+// compares its parameter count with the mapped parameters.
+func (t *Tenant) procedureArity(ctx context.Context, lease *db.Lease, name OpName, op *Operation) (int, error) {
+	args, err := t.bind(name, func(string) (any, bool) { return nil, true })
+	if err != nil {
+		return 0, err
+	}
+	call := db.ProcCall{Name: t.stmts[name].proc, Args: args, WantRows: name.reads()}
+	query, qargs, err := t.dialect.ArityQuery(call)
+	if err != nil {
+		return 0, err
+	}
+	rows, err := lease.DB.QueryContext(ctx, query, qargs...)
+	if err != nil {
+		return 0, t.wrap("", err)
+	}
+	defer rows.Close()
+	var counts []int
+	for rows.Next() {
+		var n int
+		if err := rows.Scan(&n); err != nil {
+			return 0, t.wrap("", err)
+		}
+		counts = append(counts, n)
+	}
+	if err := rows.Err(); err != nil {
+		return 0, t.wrap("", err)
+	}
+	kind := "procedure"
+	if t.dialect.Name() == "postgresql" && call.WantRows && !t.needsTx(name) {
+		kind = "set-returning function" // what PostgreSQL reads call without a cursor
+	}
+	mapped := len(op.Parameters)
+	switch {
+	case len(counts) == 0:
+		return 0, fmt.Errorf("Stored Procedure Not Found: no %s %s in the database; create it or correct the statement", kind, call.Name)
+	}
+	for _, n := range counts {
+		if n == mapped {
+			return n, nil
+		}
+	}
+	return counts[0], fmt.Errorf("Parameter Mismatch: %s %s takes %d parameter(s) but %d are mapped; map one parameter per argument", kind, call.Name, counts[0], mapped)
+}
+
+// prepare asks the database to parse a statement, inside a transaction
+// that is rolled back, so nothing runs.
+func (t *Tenant) prepare(ctx context.Context, lease *db.Lease, name OpName) error {
+	tx, err := lease.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return t.wrap(name, err)
+	}
+	defer tx.Rollback()
+	stmt, err := tx.PrepareContext(ctx, t.stmts[name].sql)
+	if err != nil {
+		return t.wrap(name, err)
+	}
+	return stmt.Close()
+}
+
+// sampleUsers runs Get Users, reads its first row, and returns the columns.
+func (t *Tenant) sampleUsers(ctx context.Context) ([]string, error) {
+	s, err := t.open(ctx, t.needsTx(GetUsers))
+	if err != nil {
+		return nil, err
+	}
+	defer s.close()
+	rows, err := t.query(ctx, s.q, GetUsers, func(string) (any, bool) { return nil, false })
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	cols, err := columnsOf(rows)
+	if err != nil {
+		return nil, t.wrap(GetUsers, err)
+	}
+	if rows.Next() {
+		if _, err := readRow(rows, cols); err != nil {
+			return nil, t.wrap(GetUsers, err)
+		}
+	}
+	names := make([]string, len(cols))
+	idFound := false
+	for i, c := range cols {
+		names[i] = c.name
+		idFound = idFound || c.key == strings.ToUpper(t.cfg.Operations[GetUsers].UserIDColumn)
+	}
+	if !idFound {
+		return names, fmt.Errorf("user_id_column %s is not among the columns of Get Users (%s)", t.cfg.Operations[GetUsers].UserIDColumn, strings.Join(names, ", "))
+	}
+	return names, nil
+}

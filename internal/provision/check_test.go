@@ -1,0 +1,70 @@
+package provision_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/sqlscim/sqlscim/internal/db"
+	"github.com/sqlscim/sqlscim/internal/labtest"
+	"github.com/sqlscim/sqlscim/internal/provision"
+)
+
+func TestCheckNamesMissingProceduresAndParameterMismatches(t *testing.T) {
+	for _, lab := range []struct{ dialect, file, drop string }{
+		{"mysql", "mysql-procedures.yaml", "DROP PROCEDURE ACTIVATE_USER"},
+		{"postgresql", "postgresql-procedures.yaml", "DROP PROCEDURE ACTIVATE_USER"},
+	} {
+		t.Run(lab.dialect, func(t *testing.T) {
+			d := labtest.Database(t, lab.dialect)
+			if _, err := d.DB.Exec(lab.drop); err != nil {
+				t.Fatal(err)
+			}
+			cfg := labtest.Tenant(t, lab.file, d)
+			// Map one parameter too few to create_user.
+			create := cfg.Operations[provision.CreateUser]
+			create.Parameters = create.Parameters[:23]
+			create.Statement = "CALL CREATE_USER(" + strings.Repeat("?, ", 22) + "?)"
+			pools := db.NewPools(db.DefaultPoolConfig)
+			defer pools.Close()
+			tn, err := provision.Compile(cfg, pools, "tenant")
+			if err != nil {
+				t.Fatal(err)
+			}
+			failures := map[string]string{}
+			passed := 0
+			for _, r := range tn.Check(context.Background()) {
+				if r.OK {
+					passed++
+				} else {
+					failures[r.Subject] = r.Detail
+				}
+			}
+			if len(failures) != 2 {
+				t.Fatalf("failures %v", failures)
+			}
+			if got := failures["activate_user"]; !strings.HasPrefix(got, "Stored Procedure Not Found: no procedure ACTIVATE_USER in the database") {
+				t.Errorf("activate_user: %q", got)
+			}
+			if got := failures["create_user"]; got != "Parameter Mismatch: procedure CREATE_USER takes 24 parameter(s) but 23 are mapped; map one parameter per argument" {
+				t.Errorf("create_user: %q", got)
+			}
+			if passed < 10 {
+				t.Errorf("only %d checks passed", passed)
+			}
+		})
+	}
+}
+
+func TestCheckPassesOnTheLab(t *testing.T) {
+	for _, lab := range labs {
+		t.Run(strings.TrimSuffix(lab.file, ".yaml"), func(t *testing.T) {
+			tn, _ := compile(t, lab.dialect, lab.file)
+			for _, r := range tn.Check(context.Background()) {
+				if !r.OK {
+					t.Errorf("%s %s: %s", r.Subject, r.Check, r.Detail)
+				}
+			}
+		})
+	}
+}
