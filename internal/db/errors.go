@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"regexp"
 	"syscall"
 )
 
@@ -61,6 +62,10 @@ type Error struct {
 	Object string
 	// Code is the vendor's error number or SQLSTATE ("1062", "23505").
 	Code string
+	// Message is the text of an error the database's own code raised on
+	// purpose (SIGNAL, RAISE EXCEPTION, THROW, RAISE_APPLICATION_ERROR).
+	// It is written for people and may be shown to the client.
+	Message string
 	// Err is the driver's error.
 	Err error
 }
@@ -104,4 +109,13 @@ func ClassifyNetwork(err error) *Error {
 		return &Error{Class: Unavailable, Code: "network", Err: err}
 	}
 	return nil
+}
+
+// FirstMatch returns re's first submatch in msg, or "". Classifiers use it
+// to pull object names out of vendor messages.
+func FirstMatch(re *regexp.Regexp, msg string) string {
+	if m := re.FindStringSubmatch(msg); m != nil {
+		return m[1]
+	}
+	return ""
 }

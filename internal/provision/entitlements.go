@@ -11,25 +11,42 @@ import (
 )
 
 // catalogue returns the entitlements of Get All Entitlements, cached for a
-// minute, using the session's connection.
-func (t *Tenant) catalogue(ctx context.Context, s *session) (*entitlementCache, error) {
+// minute (refresh forces a reload), using the session's connection.
+func (t *Tenant) catalogue(ctx context.Context, s *session, refresh bool) (*catalogueSnapshot, error) {
 	c := t.ents
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.byValue != nil && time.Since(c.loaded) < entitlementTTL {
-		return c, nil
+	if c.snap != nil && !refresh && time.Since(c.loaded) < entitlementTTL {
+		return c.snap, nil
 	}
 	list, ids, err := t.loadEntitlements(ctx, s)
 	if err != nil {
 		return nil, err
 	}
-	c.byValue = make(map[string]scim.Resource, len(list))
+	snap := &catalogueSnapshot{byValue: make(map[string]scim.Resource, len(list)), ids: ids}
 	for _, e := range list {
-		c.byValue[e["id"].(string)] = e
+		snap.byValue[e["id"].(string)] = e
 	}
-	c.ids = ids
-	c.loaded = time.Now()
-	return c, nil
+	c.snap, c.loaded = snap, time.Now()
+	return snap, nil
+}
+
+// entitlementExists looks value up in the catalogue, reloading it once when
+// the value is missing, since it may have been added since the last load.
+// When the catalogue cannot be read the database decides.
+func (t *Tenant) entitlementExists(ctx context.Context, s *session, value string) bool {
+	cat, err := t.catalogue(ctx, s, false)
+	if err != nil {
+		return true
+	}
+	if _, ok := cat.byValue[value]; ok {
+		return true
+	}
+	if cat, err = t.catalogue(ctx, s, true); err != nil {
+		return true
+	}
+	_, ok := cat.byValue[value]
+	return ok
 }
 
 // loadEntitlements runs Get All Entitlements and returns the entitlements in

@@ -188,7 +188,7 @@ func (t *Tenant) opError(name OpName, err error) error {
 	case db.Conflict:
 		return &scim.Error{Status: http.StatusConflict, Type: scim.Uniqueness, Detail: fmt.Sprintf("%s: the database already holds this value%s; a user or assignment with the same key exists", what, object), Cause: err}
 	case db.Invalid:
-		return &scim.Error{Status: http.StatusBadRequest, Type: scim.InvalidValue, Detail: fmt.Sprintf("%s: the database refused a value%s: %s", what, object, safeMessage(de)), Cause: err}
+		return &scim.Error{Status: http.StatusBadRequest, Type: scim.InvalidValue, Detail: fmt.Sprintf("%s: the database refused a value%s: %s", what, object, t.refusal(de)), Cause: err}
 	case db.MissingObject:
 		return &scim.Error{Status: http.StatusBadRequest, Type: scim.InvalidValue, Detail: fmt.Sprintf("%s: %s does not exist in the database or takes a different number of parameters; check the statement and the procedure's signature (sqlscim check tests every operation)", what, strings.TrimSpace("object "+de.Object)), Cause: err}
 	case db.BadStatement:
@@ -201,11 +201,31 @@ func (t *Tenant) opError(name OpName, err error) error {
 	return scim.Internal(fmt.Errorf("%s: %w", what, err))
 }
 
-// safeMessage returns what a client may learn of a refused value: the
-// user-defined message of a procedure's own error, or a generic phrase.
-func safeMessage(e *db.Error) string {
-	if e.Object != "" {
-		return "check the value of " + e.Object
+// refusal says what a client may learn of a refused value: the message a
+// procedure raised on purpose, or which attribute feeds the column the
+// database named; never the driver's own text, which can quote values.
+func (t *Tenant) refusal(e *db.Error) string {
+	if e.Message != "" {
+		return e.Message
 	}
-	return "check the values sent"
+	if e.Object == "" {
+		return "check the values sent"
+	}
+	t.mu.Lock()
+	m := t.mapping
+	t.mu.Unlock()
+	if m != nil {
+		name := e.Object
+		if i := strings.LastIndexByte(name, '.'); i >= 0 { // TABLE.COLUMN
+			name = name[i+1:]
+		}
+		if col, ok := m.column(name); ok {
+			hint := m.extURN + ":" + col.name
+			if tg, ok := m.targets[col.key]; ok {
+				hint = tg.String() + " (or " + hint + ")"
+			}
+			return "a value for column " + col.name + " is missing or invalid; send " + hint
+		}
+	}
+	return "check the value of " + e.Object
 }

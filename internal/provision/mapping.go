@@ -52,6 +52,9 @@ func parseTarget(s string) (target, error) {
 	if t.urn == scim.UserSchemaURN {
 		t.urn = ""
 	}
+	if t.urn != "" && t.urn != scim.EnterpriseUserURN {
+		return target{}, fmt.Errorf("%q is in schema %s; a column can map to the core User or the enterprise extension (every column is in the tenant extension already)", s, t.urn)
+	}
 	rs := scim.ResourceSchema{Core: scim.UserSchema, Extensions: []scim.Schema{scim.EnterpriseUserSchema}}
 	if t.urn == "" || t.urn == scim.EnterpriseUserURN {
 		_, a, sub, ok := rs.Resolve(t.urn, t.attr, t.sub)
@@ -194,33 +197,45 @@ func newMapping(cfg *Config, cols []column) (*mapping, error) {
 	if _, ok := m.byKey[m.idKey]; !ok {
 		return nil, fmt.Errorf("get_users.user_id_column %s is not a column of the Get Users result (columns: %s)", op.UserIDColumn, m.columnList())
 	}
-	spec := map[string]string{}
-	for k, v := range defaultMapping {
-		spec[k] = v
-	}
+	explicit := map[string]string{}
 	for k, v := range cfg.Mapping {
-		spec[strings.ToUpper(k)] = v
+		explicit[strings.ToUpper(k)] = v
 	}
 	used := map[string]string{}
-	for _, c := range cols {
-		s, ok := spec[c.key]
-		if !ok || s == "" || c.key == m.idKey {
-			continue
-		}
-		t, err := parseTarget(s)
+	assign := func(c column, spec string, isExplicit bool) error {
+		t, err := parseTarget(spec)
 		if err != nil {
-			return nil, fmt.Errorf("mapping of %s: %v", c.name, err)
+			return fmt.Errorf("mapping of %s: %v", c.name, err)
 		}
 		if prev, dup := used[t.String()]; dup {
-			if _, explicit := cfg.Mapping[c.name]; !explicit {
-				continue // a default must not take a target another column holds
+			if !isExplicit {
+				return nil // a default never takes a target another column holds
 			}
-			return nil, fmt.Errorf("mapping: columns %s and %s both map to %s", prev, c.name, t)
+			return fmt.Errorf("mapping: columns %s and %s both map to %s", prev, c.name, t)
 		}
 		used[t.String()] = c.name
 		m.targets[c.key] = t
 		if t.urn == "" && t.attr == "userName" {
 			m.userNameKey = c.key
+		}
+		return nil
+	}
+	// Explicit mappings first, so that a default never shadows them.
+	for _, c := range cols {
+		if spec, ok := explicit[c.key]; ok && spec != "" && c.key != m.idKey {
+			if err := assign(c, spec, true); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, c := range cols {
+		if _, ok := explicit[c.key]; ok || c.key == m.idKey {
+			continue
+		}
+		if spec, ok := defaultMapping[c.key]; ok {
+			if err := assign(c, spec, false); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return m, nil
@@ -470,6 +485,9 @@ func getTarget(res scim.Resource, t target) (any, bool) {
 	switch {
 	case t.typ != "":
 		list, _ := raw.([]any)
+		if len(list) == 0 {
+			return nil, true // "emails": null or [] clears the column
+		}
 		el := pickElement(list, t.typ)
 		if el == nil {
 			return nil, false

@@ -67,13 +67,9 @@ func (p *pusher) expr(e filter.Expression) (string, bool) {
 		}
 		return "(" + left + " OR " + right + ")", true
 	case *filter.NotExpression:
-		mark := len(p.args)
-		inner, ok := p.expr(x.Expression)
-		if inner == "" || !ok {
-			p.rewind(mark)
-			return "", false
-		}
-		return "NOT " + inner, true
+		// SQL's NOT of a comparison with a NULL column is NULL, not true, so
+		// NOT would drop users whose attribute is missing: evaluate it here.
+		return "", false
 	case *filter.AttributeExpression:
 		return p.compare(x)
 	}
@@ -165,6 +161,9 @@ func (p *pusher) compare(x *filter.AttributeExpression) (string, bool) {
 	default:
 		value = v
 	}
+	if isActive && col.kind != kindInt && col.kind != kindBool {
+		return "", false // a Y/N or text flag: only truthy() knows how to read it
+	}
 	switch {
 	case col.kind == kindString && !isActive:
 		s, isString := value.(string)
@@ -197,6 +196,9 @@ var sqlOperators = map[filter.CompareOperator]string{
 func (p *pusher) compareText(ref string, op filter.CompareOperator, s string, caseExact bool) (string, bool) {
 	col := ref
 	if !caseExact {
+		if p.d.Name() == "sqlite" && !isASCII(s) {
+			return "", false // SQLite's LOWER folds ASCII only
+		}
 		col = "LOWER(" + ref + ")"
 		s = strings.ToLower(s)
 	}
@@ -231,4 +233,13 @@ func limitOffset(d db.Dialect, limit, offset int) string {
 		return fmt.Sprintf(" OFFSET %d ROWS FETCH NEXT %d ROWS ONLY", offset, limit)
 	}
 	return fmt.Sprintf(" LIMIT %d OFFSET %d", limit, offset)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }

@@ -89,7 +89,7 @@ func scan(stmt string, rules lexRules, placeholder func(int) string) scanned {
 				continue
 			}
 			copyUntil(i + 2 + end + 2)
-		case c == '$' && rules.dollarQuotes:
+		case c == '$' && rules.dollarQuotes && !(i > 0 && identByte(stmt[i-1])):
 			tag, ok := dollarTag(stmt[i:])
 			if !ok {
 				out.WriteByte(c)
@@ -150,6 +150,12 @@ func closingQuote(s string, start int, q byte, backslash bool) int {
 	return -1
 }
 
+// identByte reports bytes that continue an identifier; a $ after one is
+// part of the identifier (a$b), not a dollar quote.
+func identByte(c byte) bool {
+	return c == '_' || c == '$' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
+}
+
 // dollarTag reads a PostgreSQL dollar-quote opener ($$ or $tag$) at the
 // start of s. $1 (a positional parameter) is not one.
 func dollarTag(s string) (string, bool) {
@@ -198,6 +204,31 @@ func firstWord(stmt string, rules lexRules) string {
 	}
 }
 
+// onlyComments reports whether s holds nothing but white space and comments.
+func onlyComments(s string, rules lexRules) bool {
+	for {
+		s = strings.TrimLeftFunc(s, unicode.IsSpace)
+		switch {
+		case s == "":
+			return true
+		case strings.HasPrefix(s, "--"), rules.hashComments && strings.HasPrefix(s, "#"):
+			nl := strings.IndexByte(s, '\n')
+			if nl < 0 {
+				return true
+			}
+			s = s[nl+1:]
+		case strings.HasPrefix(s, "/*"):
+			end := strings.Index(s, "*/")
+			if end < 0 {
+				return false
+			}
+			s = s[end+2:]
+		default:
+			return false
+		}
+	}
+}
+
 var ddlWords = map[string]bool{
 	"CREATE": true, "ALTER": true, "DROP": true, "TRUNCATE": true, "RENAME": true,
 	"GRANT": true, "REVOKE": true, "COMMENT": true,
@@ -237,8 +268,9 @@ func compileStatement(name OpName, op *Operation, dialect string, placeholder fu
 	if sc.unterminated != "" {
 		return nil, fmt.Errorf("statement=%s: %s never ends", quoteStatement(stmt), sc.unterminated)
 	}
-	// A single trailing semicolon is harmless; any other is a second statement.
-	if n := len(sc.separators); n > 0 && strings.TrimSpace(stmt[sc.separators[n-1]+1:]) == "" {
+	// A single trailing semicolon is harmless, even with a comment after it;
+	// any other is a second statement.
+	if n := len(sc.separators); n > 0 && onlyComments(stmt[sc.separators[n-1]+1:], rules) {
 		stmt = strings.TrimSpace(stmt[:sc.separators[n-1]])
 		sc = scan(stmt, rules, placeholder)
 	}
@@ -246,9 +278,6 @@ func compileStatement(name OpName, op *Operation, dialect string, placeholder fu
 
 	switch op.Type {
 	case SQLStatement:
-		if len(sc.separators) > 0 {
-			return nil, fmt.Errorf("statement=%s, errors=[ValidationException: execute not allowed.] – it holds more than one statement (a ';' outside quotes); an operation runs exactly one statement", quoteStatement(stmt))
-		}
 		switch {
 		case callWords[word]:
 			return nil, fmt.Errorf("statement=%s, errors=[ValidationException: executeCall not allowed.] – this is a stored procedure call: set the type of %s to stored_procedure (\"Execute Stored Procedure\" in Okta)", quoteStatement(stmt), name)
@@ -262,6 +291,9 @@ func compileStatement(name OpName, op *Operation, dialect string, placeholder fu
 			}
 		default:
 			return nil, fmt.Errorf("statement=%s, errors=[ValidationException: execute not allowed.] – only SELECT, INSERT, UPDATE, DELETE and WITH statements are allowed in SQL mode", quoteStatement(stmt))
+		}
+		if len(sc.separators) > 0 {
+			return nil, fmt.Errorf("statement=%s, errors=[ValidationException: execute not allowed.] – it holds more than one statement (a ';' outside quotes); an operation runs exactly one statement", quoteStatement(stmt))
 		}
 		if want := len(op.Parameters); sc.params != want {
 			return nil, fmt.Errorf("statement=%s has %d ? placeholder(s) but %d parameter(s) are mapped; map exactly one parameter to each ?", quoteStatement(stmt), sc.params, want)
@@ -323,7 +355,7 @@ func parseCall(stmt string, rules lexRules) (string, int, error) {
 		}
 		rest = strings.TrimSpace(rest)
 		if rest == "" {
-			return name, 0, nil
+			return name, -1, nil
 		}
 		n, err := countArgs(rest)
 		return name, n, err

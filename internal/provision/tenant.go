@@ -179,8 +179,13 @@ func columnsOf(rows *sql.Rows) ([]column, error) {
 // entitlementCache keeps the entitlement catalogue for a short while: it
 // gives display names and typed ids to entitlement writes.
 type entitlementCache struct {
-	mu      sync.Mutex
-	loaded  time.Time
+	mu     sync.Mutex
+	loaded time.Time
+	snap   *catalogueSnapshot
+}
+
+// catalogueSnapshot is one load of the catalogue; it is never modified.
+type catalogueSnapshot struct {
 	byValue map[string]scim.Resource
 	ids     map[string]any // value → the id as the database typed it
 }

@@ -88,7 +88,7 @@ func (t *Tenant) userEntitlements(ctx context.Context, s *session, user row) ([]
 		return nil, t.opError(GetUserEntitlements, err)
 	}
 	if missingDisplay {
-		if cat, err := t.catalogue(ctx, s); err == nil {
+		if cat, err := t.catalogue(ctx, s, false); err == nil {
 			for _, e := range out {
 				el := e.(map[string]any)
 				if _, ok := el["display"]; !ok {
@@ -434,6 +434,11 @@ func (t *Tenant) changeEntitlements(ctx context.Context, s *session, user row, w
 		if _, ok := t.cfg.Op(AddEntitlementToUser); !ok {
 			return disabled(AddEntitlementToUser, "adding entitlements")
 		}
+		for _, v := range add {
+			if !t.entitlementExists(ctx, s, v) {
+				return scim.BadRequest(scim.InvalidValue, "entitlement %q does not exist; GET /Entitlements lists the entitlements and their ids", v)
+			}
+		}
 	}
 	if len(remove) > 0 {
 		if _, ok := t.cfg.Op(RemoveEntitlementFromUser); !ok {
@@ -458,7 +463,7 @@ func (t *Tenant) changeEntitlements(ctx context.Context, s *session, user row, w
 // typed as the entitlement catalogue types it.
 func (t *Tenant) entitlementValues(ctx context.Context, s *session, user row, value string) values {
 	var typed any = value
-	if cat, err := t.catalogue(ctx, s); err == nil {
+	if cat, err := t.catalogue(ctx, s, false); err == nil {
 		if v, ok := cat.ids[value]; ok {
 			typed = v
 		}

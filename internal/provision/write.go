@@ -3,6 +3,7 @@ package provision
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -51,7 +52,11 @@ func (m *mapping) columnsFor(res scim.Resource, current row, isPatch bool, field
 		if mapped {
 			coreVal, corePresent = getTarget(res, t)
 		}
-		if key == m.idKey && current == nil && !extPresent {
+		if key == m.idKey && current != nil {
+			out[key] = current[key] // the id never changes
+			continue
+		}
+		if key == m.idKey && !extPresent {
 			// A new user's id: the id column, else userName.
 			if un, ok := res.Get("userName"); ok {
 				extVal, extPresent = un, true
@@ -71,7 +76,10 @@ func (m *mapping) columnsFor(res scim.Resource, current row, isPatch bool, field
 			extChanged := extPresent && !sameValue(extVal, cur)
 			coreChanged := corePresent && !sameValue(coreVal, cur)
 			if isPatch {
-				if _, was := lookupCI(oldExt, name); was && !extPresent {
+				// A removed extension attribute clears its column; removing
+				// the whole extension object says nothing about the columns,
+				// which the core attributes still describe.
+				if _, was := lookupCI(oldExt, name); was && !extPresent && ext != nil {
 					extChanged, extVal = true, nil
 				}
 				if mapped {
@@ -145,6 +153,9 @@ func toDB(v any, c column, known bool) (any, error) {
 	s := text(v)
 	switch c.kind {
 	case kindBool:
+		if s == "" {
+			return nil, nil
+		}
 		b, ok := truthy(v)
 		if !ok {
 			return nil, fmt.Errorf("%q is not a boolean", s)
@@ -175,7 +186,7 @@ func toDB(v any, c column, known bool) (any, error) {
 		if s == "" {
 			return nil, nil
 		}
-		if _, err := strconv.ParseFloat(strings.TrimSpace(s), 64); err != nil {
+		if f, err := strconv.ParseFloat(strings.TrimSpace(s), 64); err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
 			return nil, fmt.Errorf("%q is not a number", s)
 		}
 		return strings.TrimSpace(s), nil

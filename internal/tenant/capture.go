@@ -69,8 +69,8 @@ func redact(v any) any {
 	case map[string]any:
 		out := make(map[string]any, len(x))
 		secretPair := false
-		for k, val := range x { // {"key": "password", "value": "..."} pairs
-			if s, ok := val.(string); ok && (norm(k) == "key" || norm(k) == "name") && isSecretKey(s) {
+		for k, val := range x { // {"key": "password", "value": "..."} pairs, in every spelling
+			if s, ok := val.(string); ok && pairKeys[norm(k)] && isSecretKey(s) {
 				secretPair = true
 			}
 		}
@@ -78,7 +78,7 @@ func redact(v any) any {
 			switch {
 			case isSecretKey(k) && val != nil:
 				out[k] = secret.Redacted
-			case secretPair && norm(k) == "value":
+			case secretPair && pairValues[norm(k)]:
 				out[k] = secret.Redacted
 			default:
 				out[k] = redact(val)
@@ -92,10 +92,15 @@ func redact(v any) any {
 		}
 		return out
 	case string:
-		if strings.HasPrefix(strings.ToLower(x), "jdbc:") {
-			return db.RedactURL(x)
-		}
-		return x
+		// JDBC URLs, "k=v;password=..." property strings, connection strings.
+		return db.RedactURL(x)
 	}
 	return v
 }
+
+// pairKeys and pairValues are the spellings of a property pair's name and
+// value the decoder accepts.
+var (
+	pairKeys   = map[string]bool{"key": true, "name": true, "property": true, "propertyname": true, "propertykey": true}
+	pairValues = map[string]bool{"value": true, "propertyvalue": true}
+)

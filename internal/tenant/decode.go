@@ -210,7 +210,12 @@ func (d *decoder) tenant(v any) *provision.Config {
 		field, known := topFields[nk]
 		if field == "database" {
 			if _, isObj := asObject(val); !isObj {
-				flatDB[k] = val // "database": "oktademo" is the database name
+				// "database": "oktademo" (or "db": ...) is the database name.
+				flatDB["database"] = val
+				if str, ok := val.(string); ok && strings.HasPrefix(strings.ToLower(strings.TrimSpace(str)), "jdbc:") {
+					delete(flatDB, "database")
+					flatDB["jdbc_url"] = val
+				}
 				continue
 			}
 		}
@@ -264,10 +269,18 @@ func (d *decoder) str(path string, v any) string {
 
 func kindOf(v any) string {
 	switch v.(type) {
+	case nil:
+		return "null"
 	case map[string]any, map[any]any:
 		return "an object"
 	case []any:
 		return "a list"
+	case string:
+		return "a string"
+	case bool:
+		return "a boolean"
+	case json.Number, float64, int, int64, uint64:
+		return "a number"
 	}
 	return fmt.Sprintf("%T", v)
 }
@@ -277,8 +290,11 @@ func (d *decoder) boolean(path string, v any) bool {
 	case bool:
 		return x
 	case string:
-		if b, err := strconv.ParseBool(strings.TrimSpace(x)); err == nil {
-			return b
+		switch strings.ToLower(strings.TrimSpace(x)) {
+		case "true", "t", "1", "yes", "y", "on":
+			return true
+		case "false", "f", "0", "no", "n", "off":
+			return false
 		}
 	}
 	d.problem(path, "must be true or false")
@@ -396,12 +412,14 @@ func (d *decoder) properties(path string, v any) map[string]string {
 			var key, value string
 			for _, k := range sortedKeys(obj) {
 				switch norm(k) {
-				case "key", "name", "property", "propertyname":
+				case "key", "name", "property", "propertyname", "propertykey":
 					key = d.str(fmt.Sprintf("%s[%d].%s", path, i, k), obj[k])
 				case "value", "propertyvalue":
 					value = d.str(fmt.Sprintf("%s[%d].%s", path, i, k), obj[k])
 				default:
-					d.problem(fmt.Sprintf("%s[%d].%s", path, i, k), "unknown field; a property has key and value")
+					if !d.src.IgnoreUnknown {
+						d.problem(fmt.Sprintf("%s[%d].%s", path, i, k), "unknown field; a property has key and value")
+					}
 				}
 			}
 			if key == "" {
@@ -461,7 +479,9 @@ func (d *decoder) operations(cfg *provision.Config, path string, v any) {
 	for _, k := range sortedKeys(obj) {
 		name, known := opNames[norm(k)]
 		if !known {
-			d.problem(path+"."+k, "unknown operation; the operations are %s", opList())
+			if !d.src.IgnoreUnknown {
+				d.problem(path+"."+k, "unknown operation; the operations are %s", opList())
+			}
 			continue
 		}
 		d.operation(cfg, name, path+"."+k, obj[k])
@@ -496,6 +516,7 @@ func (d *decoder) operation(cfg *provision.Config, name provision.OpName, path s
 		return
 	}
 	op := &provision.Operation{Enabled: true}
+	typeGiven := false
 	for _, k := range sortedKeys(obj) {
 		val := obj[k]
 		p := path + "." + k
@@ -509,6 +530,7 @@ func (d *decoder) operation(cfg *provision.Config, name provision.OpName, path s
 		case "enabled":
 			op.Enabled = d.boolean(p, val)
 		case "type":
+			typeGiven = true
 			s := d.str(p, val)
 			t, ok := opTypes[norm(s)]
 			if !ok {
@@ -533,7 +555,7 @@ func (d *decoder) operation(cfg *provision.Config, name provision.OpName, path s
 			}
 		}
 	}
-	if op.Type == "" && op.Enabled {
+	if !typeGiven && op.Enabled {
 		d.problem(path+".type", "missing: set sql (\"SQL Statement\") or stored_procedure (\"Execute Stored Procedure\")")
 	}
 	cfg.Operations[name] = op
@@ -560,6 +582,9 @@ func (d *decoder) parameters(path string, v any) []provision.Param {
 			add(fmt.Sprintf("%s[%d]", path, i), e, i+1)
 		}
 	case string:
+		if strings.TrimSpace(x) == "" {
+			return nil
+		}
 		for i, f := range strings.Split(x, ",") {
 			add(fmt.Sprintf("%s[%d]", path, i), strings.TrimSpace(f), i+1)
 		}
@@ -608,6 +633,7 @@ func (d *decoder) parameter(path string, v any) (provision.Param, int) {
 	}
 	var p provision.Param
 	idx := 0
+	typeGiven := false
 	for _, k := range sortedKeys(obj) {
 		val := obj[k]
 		field, known := paramFields[norm(k)]
@@ -617,6 +643,7 @@ func (d *decoder) parameter(path string, v any) (provision.Param, int) {
 		}
 		switch field {
 		case "type":
+			typeGiven = true
 			s := d.str(path+"."+k, val)
 			t, ok := paramTypes[norm(s)]
 			if !ok {
@@ -631,7 +658,7 @@ func (d *decoder) parameter(path string, v any) (provision.Param, int) {
 			idx = d.integer(path+"."+k, val)
 		}
 	}
-	if p.Type == "" {
+	if p.Type == "" && !typeGiven {
 		switch {
 		case p.Field != "":
 			p.Type = provision.DatabaseField

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/sqlscim/sqlscim/internal/db"
 	"github.com/sqlscim/sqlscim/internal/provision"
 	"github.com/sqlscim/sqlscim/internal/scim"
 )
@@ -67,5 +68,19 @@ func decodeHeader(app, value string, ignoreUnknown bool) (*provision.Config, map
 		return nil, doc, &scim.Error{Status: http.StatusBadRequest, Type: scim.InvalidValue, Detail: err.Error(), Cause: err}
 	}
 	cfg.Name = app
+	if isSQLite(cfg) {
+		return nil, doc, scim.BadRequest(scim.InvalidValue, "%s: SQLite databases are files on this server; configure them in the local tenants file, not in the agent's header", HeaderName)
+	}
 	return cfg, doc, nil
+}
+
+// isSQLite reports a configuration naming a SQLite file, which only the
+// local file may do: from a header it would let a client open or create
+// any file the server can reach.
+func isSQLite(cfg *provision.Config) bool {
+	if strings.HasPrefix(strings.ToLower(strings.TrimSpace(cfg.JDBCURL)), "jdbc:sqlite:") {
+		return true
+	}
+	d, err := db.Lookup(cfg.Database.Type)
+	return err == nil && d.Name() == "sqlite"
 }

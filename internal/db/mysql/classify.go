@@ -74,18 +74,18 @@ func (Dialect) Classify(err error) *db.Error {
 	msg := me.Message
 	switch me.Number {
 	case erDupEntry, erDupEntryWithKeyName:
-		e.Class, e.Object = db.Conflict, first(reKey, msg)
+		e.Class, e.Object = db.Conflict, db.FirstMatch(reKey, msg)
 	case erRowIsReferenced, erNoReferencedRow:
-		e.Class, e.Object = db.Invalid, first(reConstraint, msg)
+		e.Class, e.Object = db.Invalid, db.FirstMatch(reConstraint, msg)
 	case erBadNull, erNoDefaultForField, erDataTooLong, erTruncatedWrongValue, erTruncatedWrongValue2,
 		erWarnDataTruncated, erWarnDataOutOfRange:
 		e.Class, e.Object = db.Invalid, column(msg)
 	case erSignalException:
-		e.Class = db.Invalid
+		e.Class, e.Message = db.Invalid, msg
 	case erSPDoesNotExist, erSPWrongNoOfArgs:
-		e.Class, e.Object = db.MissingObject, first(reRoutine, msg)
+		e.Class, e.Object = db.MissingObject, db.FirstMatch(reRoutine, msg)
 	case erNoSuchTable:
-		e.Class, e.Object = db.MissingObject, first(reTable, msg)
+		e.Class, e.Object = db.MissingObject, db.FirstMatch(reTable, msg)
 	case erBadField:
 		e.Class, e.Object = db.MissingObject, column(msg)
 	case erParseError:
@@ -93,19 +93,11 @@ func (Dialect) Classify(err error) *db.Error {
 	case erAccessDenied:
 		e.Class = db.Auth
 	case erDBAccessDenied, erBadDB:
-		e.Class, e.Object = db.Auth, first(reDatabase, msg)
+		e.Class, e.Object = db.Auth, db.FirstMatch(reDatabase, msg)
 	case erConCount, erServerShutdown, erLockWaitTimeout, erLockDeadlock, erConnectionKilled, crServerGone, crServerLost:
 		e.Class = db.Unavailable
 	}
 	return e
-}
-
-// first returns re's first submatch in msg, or "".
-func first(re *regexp.Regexp, msg string) string {
-	if m := re.FindStringSubmatch(msg); m != nil {
-		return m[1]
-	}
-	return ""
 }
 
 // column finds the column a message names: 'NAME' (MySQL) or

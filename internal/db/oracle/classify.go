@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/sijms/go-ora/v2/network"
 
@@ -49,23 +50,23 @@ func (Dialect) Classify(err error) *db.Error {
 	e := &db.Error{Class: db.Other, Code: fmt.Sprintf("ORA-%05d", code), Err: err}
 	switch {
 	case code == 1:
-		e.Class, e.Object = db.Conflict, first(reConstraint, msg)
+		e.Class, e.Object = db.Conflict, db.FirstMatch(reConstraint, msg)
 	case code == 2291 || code == 2292 || code == 2290:
-		e.Class, e.Object = db.Invalid, first(reConstraint, msg)
+		e.Class, e.Object = db.Invalid, db.FirstMatch(reConstraint, msg)
 	case code == 1400 || code == 1407 || code == 12899:
 		e.Class, e.Object = db.Invalid, lastQuoted(msg)
 	case code == 1722 || code == 1858 || code == 1861 || code == 1840 || code == 1841 || code == 1843 || code == 1847 || code == 6502:
 		e.Class = db.Invalid
 	case code >= 20000 && code <= 20999:
-		e.Class = db.Invalid
+		e.Class, e.Message = db.Invalid, userMessage(msg)
 	case code == 6550:
-		e.Class, e.Object = db.MissingObject, first(rePLS, msg)
+		e.Class, e.Object = db.MissingObject, db.FirstMatch(rePLS, msg)
 	case code == 6564:
-		e.Class, e.Object = db.MissingObject, first(reObject, msg)
+		e.Class, e.Object = db.MissingObject, db.FirstMatch(reObject, msg)
 	case code == 942:
 		e.Class = db.MissingObject
 	case code == 904:
-		e.Class, e.Object = db.MissingObject, first(reInvalidID, msg)
+		e.Class, e.Object = db.MissingObject, db.FirstMatch(reInvalidID, msg)
 	case code == 900 || code == 933 || code == 905 || code == 906 || code == 907 || code == 911 || code == 917 || code == 923 || code == 936:
 		e.Class = db.BadStatement
 	case code == 1017 || code == 12514 || code == 12505 || code == 28000 || code == 28001 || code == 1045:
@@ -78,14 +79,6 @@ func (Dialect) Classify(err error) *db.Error {
 	return e
 }
 
-// first returns re's first submatch in msg, or "".
-func first(re *regexp.Regexp, msg string) string {
-	if m := re.FindStringSubmatch(msg); m != nil {
-		return m[1]
-	}
-	return ""
-}
-
 // lastQuoted returns the last "quoted" name in msg: the column of
 // ("SCHEMA"."TABLE"."COLUMN").
 func lastQuoted(msg string) string {
@@ -94,4 +87,16 @@ func lastQuoted(msg string) string {
 		return ""
 	}
 	return all[len(all)-1][1]
+}
+
+// userMessage strips the ORA-2xxxx prefix and the PL/SQL backtrace from the
+// message of RAISE_APPLICATION_ERROR.
+func userMessage(msg string) string {
+	if i := strings.Index(msg, ": "); i >= 0 && strings.HasPrefix(msg, "ORA-") {
+		msg = msg[i+2:]
+	}
+	if i := strings.Index(msg, "\nORA-"); i >= 0 {
+		msg = msg[:i]
+	}
+	return strings.TrimSpace(msg)
 }

@@ -53,28 +53,20 @@ func classifyPg(pe *pgconn.PgError, err error) *db.Error {
 	case strings.HasPrefix(code, "22"):
 		e.Class, e.Object = db.Invalid, pe.ColumnName
 	case code == "P0001":
-		e.Class = db.Invalid
+		e.Class, e.Message = db.Invalid, pe.Message
 	case code == "42883":
-		e.Class, e.Object = db.MissingObject, first(reRoutine, pe.Message)
+		e.Class, e.Object = db.MissingObject, db.FirstMatch(reRoutine, pe.Message)
 	case code == "42809":
-		e.Class, e.Object = db.MissingObject, first(reIsNotA, pe.Message)
+		e.Class, e.Object = db.MissingObject, db.FirstMatch(reIsNotA, pe.Message)
 	case code == "42P01", code == "42703":
-		e.Class, e.Object = db.MissingObject, first(reQuoted, pe.Message)
+		e.Class, e.Object = db.MissingObject, db.FirstMatch(reQuoted, pe.Message)
 	case code == "42601":
 		e.Class = db.BadStatement
 	case code == "28P01", code == "28000", code == "3D000":
-		e.Class, e.Object = db.Auth, first(reQuoted, pe.Message)
+		e.Class, e.Object = db.Auth, db.FirstMatch(reQuoted, pe.Message)
 	case code == "53300", code == "57P01", code == "57P02", code == "57P03", code == "40001", code == "40P01",
 		strings.HasPrefix(code, "08"):
 		e.Class = db.Unavailable
 	}
 	return e
-}
-
-// first returns re's first submatch in msg, or "".
-func first(re *regexp.Regexp, msg string) string {
-	if m := re.FindStringSubmatch(msg); m != nil {
-		return m[1]
-	}
-	return ""
 }

@@ -55,7 +55,7 @@ func (Dialect) Classify(err error) *db.Error {
 	e := &db.Error{Class: db.Other, Code: strconv.Itoa(code), Err: err}
 	switch code & 0xff {
 	case sqliteConstraint:
-		e.Class, e.Object = db.Invalid, first(reConstraint, msg)
+		e.Class, e.Object = db.Invalid, db.FirstMatch(reConstraint, msg)
 		if code == constraintUnique || code == constraintPrimaryKey {
 			e.Class = db.Conflict
 		}
@@ -68,18 +68,10 @@ func (Dialect) Classify(err error) *db.Error {
 	case sqliteError:
 		switch {
 		case reMissing.MatchString(msg):
-			e.Class, e.Object = db.MissingObject, first(reMissing, msg)
+			e.Class, e.Object = db.MissingObject, db.FirstMatch(reMissing, msg)
 		case strings.Contains(msg, "syntax error"), strings.Contains(msg, "incomplete input"), strings.Contains(msg, "unrecognized token"):
 			e.Class = db.BadStatement
 		}
 	}
 	return e
-}
-
-// first returns re's first submatch in msg, or "".
-func first(re *regexp.Regexp, msg string) string {
-	if m := re.FindStringSubmatch(msg); m != nil {
-		return m[1]
-	}
-	return ""
 }

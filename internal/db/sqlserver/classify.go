@@ -53,43 +53,35 @@ func (Dialect) Classify(err error) *db.Error {
 	msg := me.Message
 	switch me.Number {
 	case 2627:
-		e.Class, e.Object = db.Conflict, first(reConstraintSingle, msg)
+		e.Class, e.Object = db.Conflict, db.FirstMatch(reConstraintSingle, msg)
 	case 2601:
-		e.Class, e.Object = db.Conflict, first(reUniqueIndex, msg)
+		e.Class, e.Object = db.Conflict, db.FirstMatch(reUniqueIndex, msg)
 	case 547:
-		e.Class, e.Object = db.Invalid, first(reConstraintDouble, msg)
+		e.Class, e.Object = db.Invalid, db.FirstMatch(reConstraintDouble, msg)
 	case 515, 2628:
-		e.Class, e.Object = db.Invalid, first(reColumn, msg)
+		e.Class, e.Object = db.Invalid, db.FirstMatch(reColumn, msg)
 	case 8152, 245, 8114, 8115, 241, 242, 220, 248:
 		e.Class = db.Invalid
 	case 2812:
-		e.Class, e.Object = db.MissingObject, first(reProcedure, msg)
+		e.Class, e.Object = db.MissingObject, db.FirstMatch(reProcedure, msg)
 	case 208:
-		e.Class, e.Object = db.MissingObject, first(reObjectName, msg)
+		e.Class, e.Object = db.MissingObject, db.FirstMatch(reObjectName, msg)
 	case 207:
-		e.Class, e.Object = db.MissingObject, first(reColumnName, msg)
+		e.Class, e.Object = db.MissingObject, db.FirstMatch(reColumnName, msg)
 	case 201, 8144:
-		e.Class, e.Object = db.MissingObject, first(reRoutine, msg)
+		e.Class, e.Object = db.MissingObject, db.FirstMatch(reRoutine, msg)
 	case 102, 156:
 		e.Class = db.BadStatement
 	case 18456:
-		e.Class, e.Object = db.Auth, first(reLogin, msg)
+		e.Class, e.Object = db.Auth, db.FirstMatch(reLogin, msg)
 	case 4060:
-		e.Class, e.Object = db.Auth, first(reDatabase, msg)
+		e.Class, e.Object = db.Auth, db.FirstMatch(reDatabase, msg)
 	case 1205, -2, 233, 64, 10053, 10054, 10060, 40197, 40501, 40613, 49918, 49919, 49920:
 		e.Class = db.Unavailable
 	default:
 		if me.Number >= 50000 {
-			e.Class = db.Invalid
+			e.Class, e.Message = db.Invalid, me.Message
 		}
 	}
 	return e
-}
-
-// first returns re's first submatch in msg, or "".
-func first(re *regexp.Regexp, msg string) string {
-	if m := re.FindStringSubmatch(msg); m != nil {
-		return m[1]
-	}
-	return ""
 }
