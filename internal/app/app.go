@@ -9,11 +9,14 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"sync"
 	"syscall"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 	"go.uber.org/zap"
@@ -22,10 +25,12 @@ import (
 	"github.com/sqlscim/sqlscim/internal/config"
 	"github.com/sqlscim/sqlscim/internal/db"
 	_ "github.com/sqlscim/sqlscim/internal/db/all" // registers every dialect
+	mysqldialect "github.com/sqlscim/sqlscim/internal/db/mysql"
 	"github.com/sqlscim/sqlscim/internal/demo"
 	"github.com/sqlscim/sqlscim/internal/logging"
 	"github.com/sqlscim/sqlscim/internal/provision"
 	"github.com/sqlscim/sqlscim/internal/server"
+	"github.com/sqlscim/sqlscim/internal/telemetry"
 	"github.com/sqlscim/sqlscim/internal/tenant"
 )
 
@@ -50,6 +55,8 @@ type Options struct {
 	Config config.Options
 	// Ready, if set, is called with the listening address once the server accepts.
 	Ready func(addr net.Addr)
+	// AdminReady, if set, is called with the admin endpoints' address.
+	AdminReady func(addr net.Addr)
 }
 
 // Run executes the sqlscim command line in args until ctx is cancelled.
@@ -63,7 +70,7 @@ func Run(ctx context.Context, args []string, opts Options) error {
 	root.SetOut(opts.Stdout)
 	root.SetErr(opts.Stderr)
 	root.SetArgs(args)
-	root.AddCommand(serveCommand(ctx, &opts), credentialsCommand(&opts), versionCommand(&opts), checkCommand(ctx, &opts))
+	root.AddCommand(serveCommand(ctx, &opts), credentialsCommand(&opts), versionCommand(&opts), checkCommand(ctx, &opts), healthCommand(ctx, &opts))
 	return root.ExecuteContext(ctx)
 }
 
@@ -159,12 +166,23 @@ func serve(ctx context.Context, cfg *config.Config, opts *Options) error {
 		zap.String("mode", string(cfg.Layout.Mode)),
 		zap.String("properties", cfg.PropertiesFile),
 	)
+	driverLog := log.Named("mysql")
+	mysqldialect.SetLogger(func(msg string) { driverLog.Warn(msg) })
 	pools := db.NewPools(cfg.Pool)
 	defer pools.Close()
-	registry, err := buildRegistry(ctx, cfg, pools)
+	metrics := telemetry.New(pools)
+	registry, err := buildRegistry(ctx, cfg, pools, metrics)
 	if err != nil {
 		ln.Close()
 		return err
+	}
+	if cfg.AdminAddress != "" {
+		stopAdmin, err := serveAdmin(ctx, cfg.AdminAddress, metrics.Admin(readiness(registry)), log, opts.AdminReady)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer stopAdmin()
 	}
 	for _, t := range registry.Local() {
 		log.Info("tenant", zap.String("app", t.Name()), zap.String("database", t.Config().Database.String()))
@@ -178,12 +196,52 @@ func serve(ctx context.Context, cfg *config.Config, opts *Options) error {
 	if cfg.Demo && isTerminal(opts.Stderr) {
 		printBanner(opts.Stderr, cfg, ln.Addr())
 	}
-	return server.New(cfg.Server, log, backend{registry}).Serve(ctx, ln)
+	return server.New(cfg.Server, log, backend{registry}, metrics).Serve(ctx, ln)
+}
+
+// serveAdmin serves the admin endpoints in plain HTTP until ctx ends.
+func serveAdmin(ctx context.Context, addr string, h http.Handler, log *zap.Logger, ready func(net.Addr)) (func(), error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("admin.address %s: %w (choose another with --admin-address, or off)", addr, err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	log.Info("admin endpoints listening", zap.String("address", ln.Addr().String()), zap.String("paths", "/healthz /readyz /metrics"))
+	if ready != nil {
+		ready(ln.Addr())
+	}
+	return func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(sctx)
+	}, nil
+}
+
+// readiness pings the database of every local tenant.
+func readiness(r *tenant.Registry) func(ctx context.Context) []telemetry.Check {
+	return func(ctx context.Context) []telemetry.Check {
+		tenants := r.Local()
+		checks := make([]telemetry.Check, len(tenants))
+		var wg sync.WaitGroup
+		for i, t := range tenants {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				checks[i] = telemetry.Check{Tenant: t.Name(), OK: true}
+				if err := t.Ping(ctx); err != nil {
+					checks[i].OK, checks[i].Error = false, err.Error()
+				}
+			}()
+		}
+		wg.Wait()
+		return checks
+	}
 }
 
 // buildRegistry loads the local tenants (the tenants file and the demo)
 // and compiles them.
-func buildRegistry(ctx context.Context, cfg *config.Config, pools *db.Pools) (*tenant.Registry, error) {
+func buildRegistry(ctx context.Context, cfg *config.Config, pools *db.Pools, observer provision.Observer) (*tenant.Registry, error) {
 	var local []*provision.Config
 	if cfg.TenantsFile != "" {
 		cfgs, err := tenant.LoadFile(cfg.TenantsFile)
@@ -205,7 +263,11 @@ func buildRegistry(ctx context.Context, cfg *config.Config, pools *db.Pools) (*t
 			local = append(local, d)
 		}
 	}
-	opts := tenant.Options{Local: local, IgnoreUnknown: cfg.IgnoreUnknownHeaderFields}
+	allowed, err := tenant.ParseAllowRules(cfg.AllowedDatabases)
+	if err != nil {
+		return nil, err
+	}
+	opts := tenant.Options{Local: local, IgnoreUnknown: cfg.IgnoreUnknownHeaderFields, Allowed: allowed, Observer: observer}
 	if cfg.CaptureFile != "" {
 		opts.Capture = tenant.NewCapture(cfg.CaptureFile)
 	}
@@ -285,7 +347,7 @@ func checkCommand(ctx context.Context, opts *Options) *cobra.Command {
 			}
 			pools := db.NewPools(cfg.Pool)
 			defer pools.Close()
-			registry, err := buildRegistry(ctx, cfg, pools)
+			registry, err := buildRegistry(ctx, cfg, pools, nil)
 			if err != nil {
 				return err
 			}
@@ -331,4 +393,33 @@ func runCheck(ctx context.Context, w io.Writer, tenants []*provision.Tenant, onl
 	}
 	fmt.Fprintf(w, "%d tenant(s) passed the check\n", checked)
 	return nil
+}
+
+func healthCommand(ctx context.Context, opts *Options) *cobra.Command {
+	var url string
+	cmd := &cobra.Command{
+		Use:   "health",
+		Short: "Exit 0 when a running sqlscim answers its health endpoint (for container health checks)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			hctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+			defer cancel()
+			req, err := http.NewRequestWithContext(hctx, http.MethodGet, url, nil)
+			if err != nil {
+				return err
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				return fmt.Errorf("unhealthy: %w", err)
+			}
+			defer resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				return fmt.Errorf("unhealthy: %s answered %s", url, resp.Status)
+			}
+			_, err = fmt.Fprintln(opts.Stdout, "healthy")
+			return err
+		},
+	}
+	cmd.Flags().StringVar(&url, "url", "http://127.0.0.1:8081/healthz", "health endpoint to ask (/readyz also checks the databases)")
+	return cmd
 }

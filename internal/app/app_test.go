@@ -62,14 +62,21 @@ func testConfig(t *testing.T) config.Options {
 // start runs "sqlscim serve" with args on a free loopback port.
 func start(t *testing.T, cfg config.Options, args ...string) *instance {
 	t.Helper()
+	return startWith(t, cfg, nil, args...)
+}
+
+// startWith is start with a chance to adjust the run's options.
+func startWith(t *testing.T, cfg config.Options, adjust func(*Options), args ...string) *instance {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	in := &instance{out: &syncBuffer{}, cancel: cancel, done: make(chan error, 1)}
 	ready := make(chan net.Addr, 1)
+	opts := Options{Stdout: in.out, Stderr: in.out, Config: cfg, Ready: func(a net.Addr) { ready <- a }}
+	if adjust != nil {
+		adjust(&opts)
+	}
 	go func() {
-		in.done <- Run(ctx, append([]string{"serve", "--address", "127.0.0.1", "--port", "0"}, args...), Options{
-			Stdout: in.out, Stderr: in.out, Config: cfg,
-			Ready: func(a net.Addr) { ready <- a },
-		})
+		in.done <- Run(ctx, append([]string{"serve", "--address", "127.0.0.1", "--port", "0", "--admin-address", "127.0.0.1:0"}, args...), opts)
 	}()
 	select {
 	case a := <-ready:
@@ -515,7 +522,7 @@ func TestBadConfigurationStopsWithOneLine(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg, opsDir, _ := opsInstall(t)
-			args := append([]string{"serve", "--address", "127.0.0.1", "--port", "0"}, tc.setup(t, opsDir)...)
+			args := append([]string{"serve", "--address", "127.0.0.1", "--port", "0", "--admin-address", "127.0.0.1:0"}, tc.setup(t, opsDir)...)
 			var out bytes.Buffer
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()

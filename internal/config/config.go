@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
 	"os"
 	"path/filepath"
 	"sort"
@@ -29,6 +30,7 @@ import (
 	"github.com/sqlscim/sqlscim/internal/scim"
 	"github.com/sqlscim/sqlscim/internal/secret"
 	"github.com/sqlscim/sqlscim/internal/server"
+	"github.com/sqlscim/sqlscim/internal/tenant"
 )
 
 // EnvPrefix prefixes every environment variable sqlscim reads.
@@ -79,6 +81,9 @@ var defaults = map[string]any{
 	"demo":                         "auto",
 	"header.ignore_unknown_fields": false,
 	"header.capture":               false,
+	"header.allowed_databases":     []string{},
+	"admin.address":                "127.0.0.1:8081",
+	"pool.query_timeout":           "30s",
 	"server.max_results":           1000,
 }
 
@@ -89,16 +94,17 @@ const defaultHeaderBytes = 64 << 10
 
 // flagKeys maps command-line flags to configuration keys.
 var flagKeys = map[string]string{
-	"ops-dir":     "ops_dir",
-	"data-dir":    "data_dir",
-	"customer-id": "customer_id",
-	"address":     "server.address",
-	"port":        "server.port",
-	"log-level":   "log.level",
-	"log-format":  "log.format",
-	"log-file":    "log.file",
-	"tenants":     "tenants_file",
-	"demo":        "demo",
+	"ops-dir":       "ops_dir",
+	"data-dir":      "data_dir",
+	"customer-id":   "customer_id",
+	"address":       "server.address",
+	"port":          "server.port",
+	"log-level":     "log.level",
+	"log-format":    "log.format",
+	"log-file":      "log.file",
+	"tenants":       "tenants_file",
+	"demo":          "demo",
+	"admin-address": "admin.address",
 }
 
 // RegisterFlags adds the configuration flags to fs.
@@ -113,6 +119,7 @@ func RegisterFlags(fs *pflag.FlagSet) {
 	fs.String("log-format", "json", "log format: json or console")
 	fs.String("log-file", "", "also write the log to this file")
 	fs.String("tenants", "", "YAML file of local tenants (their databases and operations)")
+	fs.String("admin-address", "127.0.0.1:8081", "plain-HTTP address of /healthz, /readyz and /metrics (\"off\" disables them)")
 	fs.String("demo", "auto", "serve the embedded SQLite demo tenant jdbc_on_prem: auto (when no tenants file is given, in standalone mode), true or false")
 }
 
@@ -161,6 +168,10 @@ type Config struct {
 	IgnoreUnknownHeaderFields bool
 	// CaptureFile, when set, records each distinct agent configuration (redacted).
 	CaptureFile string
+	// AllowedDatabases limits the databases header configurations may reach.
+	AllowedDatabases []string
+	// AdminAddress serves /healthz, /readyz and /metrics ("" when off).
+	AdminAddress string
 }
 
 // Load reads and validates the configuration, creating first-start
@@ -545,6 +556,7 @@ func (l *loader) decode(cfg *Config) error {
 		"pool.connection_timeout": &p.ConnectionTimeout,
 		"pool.idle_timeout":       &p.IdleTimeout,
 		"pool.max_lifetime":       &p.MaxLifetime,
+		"pool.query_timeout":      &p.QueryTimeout,
 	} {
 		if *dst, err = l.duration(key); err != nil {
 			return err
@@ -587,6 +599,25 @@ func (l *loader) decode(cfg *Config) error {
 	}
 	if capture {
 		cfg.CaptureFile = filepath.Join(cfg.DataDir, "captured-headers.jsonl")
+	}
+	for _, rule := range l.v.GetStringSlice("header.allowed_databases") {
+		for _, part := range strings.Split(rule, ",") { // SQLSCIM_HEADER_ALLOWED_DATABASES=a,b
+			if part = strings.TrimSpace(part); part != "" {
+				cfg.AllowedDatabases = append(cfg.AllowedDatabases, part)
+			}
+		}
+	}
+	if _, err := tenant.ParseAllowRules(cfg.AllowedDatabases); err != nil {
+		return l.errorf("header.allowed_databases", "%v; write host, host:port, *.domain, an IP or a CIDR block", err)
+	}
+	cfg.AdminAddress = l.str("admin.address")
+	switch strings.ToLower(cfg.AdminAddress) {
+	case "off", "false", "none", "":
+		cfg.AdminAddress = ""
+	default:
+		if _, _, err := net.SplitHostPort(cfg.AdminAddress); err != nil {
+			return l.errorf("admin.address", "%q is not host:port; use 127.0.0.1:8081, or off", cfg.AdminAddress)
+		}
 	}
 	return nil
 }
@@ -639,7 +670,14 @@ func (l *loader) loadCertificate(cfg *Config) error {
 	}
 	password := l.v.GetString("tls.keystore_password")
 	if password == "" {
-		if pass, err := os.ReadFile(store + ".pass"); err == nil {
+		if _, err := os.Stat(store + ".pass"); err == nil {
+			if err := checkPrivate(store+".pass", "keystore password file"); err != nil {
+				return err
+			}
+			pass, err := os.ReadFile(store + ".pass")
+			if err != nil {
+				return l.errorf("tls.keystore_password", "%v", err)
+			}
 			password = strings.TrimRight(string(pass), "\r\n")
 		}
 	}

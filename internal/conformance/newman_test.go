@@ -418,7 +418,7 @@ func newmanStartServer(t *testing.T, tmp string, args ...string) (string, *newma
 	done := make(chan error, 1)
 	ready := make(chan net.Addr, 1)
 	go func() {
-		done <- app.Run(ctx, append([]string{"serve", "--address", "127.0.0.1", "--port", "0"}, args...), app.Options{
+		done <- app.Run(ctx, append([]string{"serve", "--address", "127.0.0.1", "--port", "0", "--admin-address", "127.0.0.1:0"}, args...), app.Options{
 			Stdout: logs, Stderr: logs,
 			Config: config.Options{
 				DefaultOPSDir: filepath.Join(tmp, "no-ops-install"),

@@ -124,7 +124,7 @@ func startServer(t *testing.T, args ...string) *server {
 	done := make(chan error, 1)
 	ready := make(chan net.Addr, 1)
 	go func() {
-		done <- app.Run(ctx, append([]string{"serve", "--address", "127.0.0.1", "--port", "0", "--data-dir", dataDir}, args...), app.Options{
+		done <- app.Run(ctx, append([]string{"serve", "--address", "127.0.0.1", "--port", "0", "--admin-address", "127.0.0.1:0", "--data-dir", dataDir}, args...), app.Options{
 			Stdout: out, Stderr: out, Config: cfg,
 			Ready: func(a net.Addr) { ready <- a },
 		})

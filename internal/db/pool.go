@@ -35,12 +35,15 @@ type PoolConfig struct {
 	MaxLifetime       time.Duration
 	// MaxTenants is how many tenant databases may have a pool at once.
 	MaxTenants int
+	// QueryTimeout bounds each request's wait for the database: a request
+	// whose database work makes no progress for this long fails with 503.
+	QueryTimeout time.Duration
 }
 
 // DefaultPoolConfig is OPS's HikariCP configuration.
 var DefaultPoolConfig = PoolConfig{
 	MaxOpen: 10, ConnectionTimeout: 30 * time.Second, IdleTimeout: 90 * time.Second,
-	MaxLifetime: 180 * time.Second, MaxTenants: 8,
+	MaxLifetime: 180 * time.Second, MaxTenants: 8, QueryTimeout: 30 * time.Second,
 }
 
 // Target is a database to pool: its dialect, driver DSN and identity.
@@ -108,6 +111,9 @@ func NewPools(cfg PoolConfig) *Pools {
 	}
 	return &Pools{cfg: cfg, open: sql.Open, byID: map[string]*list.Element{}, lru: list.New()}
 }
+
+// Config returns the pools' configuration.
+func (ps *Pools) Config() PoolConfig { return ps.cfg }
 
 // ErrClosed is returned after Close.
 var ErrClosed = errors.New("the database pools are closed")

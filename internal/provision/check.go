@@ -76,6 +76,19 @@ func (t *Tenant) Check(ctx context.Context) []CheckResult {
 	return out
 }
 
+// Ping checks that the tenant's database answers.
+func (t *Tenant) Ping(ctx context.Context) error {
+	lease, err := t.pools.Acquire(ctx, t.target)
+	if err != nil {
+		return err
+	}
+	defer lease.Release()
+	if err := lease.DB.PingContext(ctx); err != nil {
+		return errors.New(explain(t.opError("", err)))
+	}
+	return nil
+}
+
 // explain turns an error into the one line `check` prints.
 func explain(err error) string {
 	var se *scim.Error

@@ -107,7 +107,10 @@ func (t *Tenant) loadEntitlements(ctx context.Context, s *session) ([]scim.Resou
 }
 
 // Entitlements returns every entitlement, fresh from the database.
-func (t *Tenant) Entitlements(ctx context.Context) ([]scim.Resource, error) {
+func (t *Tenant) Entitlements(ctx context.Context) (_ []scim.Resource, err error) {
+	ctx, _, stop := t.guard(ctx)
+	defer stop()
+	defer func() { err = t.settle(ctx, err) }()
 	s, err := t.open(ctx, t.needsTx(GetAllEntitlements))
 	if err != nil {
 		return nil, err

@@ -176,6 +176,9 @@ func (t *Tenant) opError(name OpName, err error) error {
 	if de == nil {
 		de = &db.Error{Class: db.Other, Err: err}
 	}
+	if t.observer != nil {
+		t.observer.OperationFailed(t.cfg.Name, name, de.Class)
+	}
 	what := "the database"
 	if name != "" {
 		what = "operation " + string(name)

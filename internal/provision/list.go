@@ -19,7 +19,10 @@ import (
 // Get Users SQL statement is wrapped, so the database filters, sorts,
 // counts and pages; a stored procedure is read to the end and filtered
 // here. Users stream: a full list is never held in memory.
-func (t *Tenant) ListUsers(ctx context.Context, q scim.Query, emit func(scim.Resource) error) (int, error) {
+func (t *Tenant) ListUsers(ctx context.Context, q scim.Query, emit func(scim.Resource) error) (_ int, err error) {
+	ctx, wd, stop := t.guard(ctx)
+	defer stop()
+	defer func() { err = t.settle(ctx, err) }()
 	m, err := t.discover(ctx)
 	if err != nil {
 		return 0, err
@@ -28,7 +31,7 @@ func (t *Tenant) ListUsers(ctx context.Context, q scim.Query, emit func(scim.Res
 	if err != nil {
 		return 0, err
 	}
-	l := &lister{t: t, m: m, q: q, schema: schema, emit: emit}
+	l := &lister{t: t, m: m, q: q, schema: schema, emit: emit, wd: wd}
 	if q.Filter != nil {
 		if total, done, err := l.byID(ctx); done || err != nil {
 			return total, err
@@ -43,6 +46,7 @@ type lister struct {
 	q      scim.Query
 	schema *scim.ResourceSchema
 	emit   func(scim.Resource) error
+	wd     *watchdog
 	// needsEntitlements is set when the filter looks at entitlements.
 	needsEntitlements bool
 }
@@ -211,6 +215,7 @@ func (l *lister) filterRows(ctx context.Context, s *session, rows *sql.Rows) (in
 	}
 	var page []entry
 	for rows.Next() {
+		l.wd.progress()
 		r, err := readRow(rows, cols)
 		if err != nil {
 			return 0, l.t.opError(GetUsers, err)
@@ -260,6 +265,7 @@ func (l *lister) filterRows(ctx context.Context, s *session, rows *sql.Rows) (in
 	}
 	rows.Close()
 	for _, e := range page {
+		l.wd.progress()
 		switch {
 		case !l.withEntitlements():
 			delete(e.res, "entitlements")
@@ -291,6 +297,7 @@ func (l *lister) collect(rows *sql.Rows) ([]row, error) {
 	}
 	var out []row
 	for rows.Next() {
+		l.wd.progress()
 		r, err := readRow(rows, cols)
 		if err != nil {
 			return nil, l.t.opError(GetUsers, err)
@@ -306,6 +313,7 @@ func (l *lister) collect(rows *sql.Rows) ([]row, error) {
 // emitPage completes and emits a page of rows.
 func (l *lister) emitPage(ctx context.Context, s *session, page []row) error {
 	for _, r := range page {
+		l.wd.progress()
 		res, err := l.t.complete(ctx, s, l.m, r, l.withEntitlements())
 		if err != nil {
 			return err

@@ -9,7 +9,10 @@ import (
 // UserSchema returns the schemas of this tenant's users: the core User, the
 // enterprise extension and the tenant extension, which holds one attribute
 // per column of the Get Users result.
-func (t *Tenant) UserSchema(ctx context.Context) (*scim.ResourceSchema, error) {
+func (t *Tenant) UserSchema(ctx context.Context) (_ *scim.ResourceSchema, err error) {
+	ctx, _, stop := t.guard(ctx)
+	defer stop()
+	defer func() { err = t.settle(ctx, err) }()
 	m, err := t.discover(ctx)
 	if err != nil {
 		return nil, err

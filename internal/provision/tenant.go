@@ -22,9 +22,10 @@ type Tenant struct {
 	stmts   map[OpName]*compiledStatement
 	pools   *db.Pools
 
-	mu      sync.Mutex
-	mapping *mapping // discovered on first use
-	ents    *entitlementCache
+	mu       sync.Mutex
+	mapping  *mapping // discovered on first use
+	ents     *entitlementCache
+	observer Observer
 }
 
 // Compile validates cfg and prepares it for serving. Every problem is

@@ -117,7 +117,10 @@ func (t *Tenant) entitlementKeys() (string, string) {
 }
 
 // GetUser reads one user, with its entitlements unless skipped.
-func (t *Tenant) GetUser(ctx context.Context, id string, withEntitlements bool) (scim.Resource, error) {
+func (t *Tenant) GetUser(ctx context.Context, id string, withEntitlements bool) (_ scim.Resource, err error) {
+	ctx, _, stop := t.guard(ctx)
+	defer stop()
+	defer func() { err = t.settle(ctx, err) }()
 	m, err := t.discover(ctx)
 	if err != nil {
 		return nil, err
@@ -209,7 +212,10 @@ func requestedEntitlements(res scim.Resource) (values []string, present bool, er
 // CreateUser runs Create User, then Add Entitlement to User for each
 // entitlement in the body, then Deactivate User if the body says
 // active=false, all in one transaction.
-func (t *Tenant) CreateUser(ctx context.Context, res scim.Resource) (scim.Resource, error) {
+func (t *Tenant) CreateUser(ctx context.Context, res scim.Resource) (_ scim.Resource, err error) {
+	ctx, _, stop := t.guard(ctx)
+	defer stop()
+	defer func() { err = t.settle(ctx, err) }()
 	if _, ok := t.cfg.Op(CreateUser); !ok {
 		return nil, disabled(CreateUser, "POST /Users")
 	}
@@ -308,7 +314,10 @@ func (t *Tenant) PatchUser(ctx context.Context, id string, ops []scim.PatchOp) (
 
 // update reads the user and its entitlements, computes the new user with
 // change, and writes the difference, all in one transaction.
-func (t *Tenant) update(ctx context.Context, id string, change func(cur scim.Resource) (scim.Resource, bool, error)) (scim.Resource, error) {
+func (t *Tenant) update(ctx context.Context, id string, change func(cur scim.Resource) (scim.Resource, bool, error)) (_ scim.Resource, err error) {
+	ctx, _, stop := t.guard(ctx)
+	defer stop()
+	defer func() { err = t.settle(ctx, err) }()
 	m, err := t.discover(ctx)
 	if err != nil {
 		return nil, err
@@ -479,7 +488,10 @@ func (t *Tenant) entitlementValues(ctx context.Context, s *session, user row, va
 // DeactivateUser answers DELETE /Users/{id}: Okta never deletes users of
 // this connector, and a client that does must not lose data, so the user is
 // deactivated.
-func (t *Tenant) DeactivateUser(ctx context.Context, id string) error {
+func (t *Tenant) DeactivateUser(ctx context.Context, id string) (err error) {
+	ctx, _, stop := t.guard(ctx)
+	defer stop()
+	defer func() { err = t.settle(ctx, err) }()
 	if _, ok := t.cfg.Op(DeactivateUser); !ok {
 		return disabled(DeactivateUser, "DELETE /Users/{id}")
 	}

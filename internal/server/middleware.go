@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -17,6 +18,31 @@ import (
 	"github.com/sqlscim/sqlscim/internal/logging"
 	"github.com/sqlscim/sqlscim/internal/scim"
 )
+
+// requestInfo collects what handlers learn about a request for the metrics.
+type requestInfo struct {
+	// tenant is the {app} of a request that reached a tenant.
+	tenant string
+}
+
+type requestInfoKey struct{}
+
+// setTenant records the tenant a request was served by.
+func setTenant(r *http.Request, app string) {
+	if info, ok := r.Context().Value(requestInfoKey{}).(*requestInfo); ok {
+		info.tenant = app
+	}
+}
+
+// Observer receives what the metrics count. telemetry implements it.
+type Observer interface {
+	// ObserveRequest counts a finished request; route is the route pattern
+	// under /{app}/scim/v2 ("/Users/{id}"), tenant the {app} when the
+	// request reached a tenant, else "".
+	ObserveRequest(route, method string, status int, tenant string, d time.Duration)
+	// AuthFailed counts a refused bearer token.
+	AuthFailed()
+}
 
 // RequestIDHeader carries the request id back to the client.
 const RequestIDHeader = "X-Request-Id"
@@ -68,7 +94,8 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		id := newRequestID()
 		w.Header().Set(RequestIDHeader, id)
 		log := s.log.With(zap.String("request_id", id))
-		r = r.WithContext(logging.With(r.Context(), log))
+		info := &requestInfo{}
+		r = r.WithContext(context.WithValue(logging.With(r.Context(), log), requestInfoKey{}, info))
 		rec := &statusRecorder{ResponseWriter: w}
 
 		defer func() {
@@ -85,13 +112,21 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			if status == 0 {
 				status = http.StatusOK
 			}
+			elapsed := time.Since(start)
+			if s.observer != nil {
+				route := "unmatched"
+				if rctx := chi.RouteContext(r.Context()); rctx != nil && rctx.RoutePattern() != "" {
+					route = strings.TrimPrefix(rctx.RoutePattern(), s.contextPath()+"/{app}/scim/v2")
+				}
+				s.observer.ObserveRequest(route, r.Method, status, info.tenant, elapsed)
+			}
 			log.Info("request",
 				zap.String("method", r.Method),
 				zap.String("path", r.URL.Path),
 				zap.String("app", chi.URLParamFromCtx(r.Context(), "app")),
 				zap.Int("status", status),
 				zap.Int64("bytes", rec.bytes),
-				zap.Duration("duration", time.Since(start)),
+				zap.Duration("duration", elapsed),
 				zap.String("remote", r.RemoteAddr),
 			)
 		}()
@@ -118,10 +153,23 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		default:
 			got := sha256.Sum256([]byte(strings.TrimSpace(token)))
 			if subtle.ConstantTimeCompare(got[:], want[:]) == 1 {
+				s.throttle.succeeded(clientIP(r))
 				next.ServeHTTP(w, r)
 				return
 			}
 			detail = "The bearer token is not valid."
+		}
+		ip := clientIP(r)
+		if s.observer != nil {
+			s.observer.AuthFailed()
+		}
+		if delay := s.throttle.failed(ip); delay > 0 {
+			logging.From(r.Context()).Warn("repeated authentication failures; slowing this address down", zap.String("remote", ip), zap.Duration("delay", delay))
+			select {
+			case <-time.After(delay):
+			case <-r.Context().Done():
+				return
+			}
 		}
 		challenge := `Bearer realm="sqlscim"`
 		if header != "" {

@@ -65,16 +65,19 @@ const StatusBody = "✅ Scim Server is running."
 
 // Server serves the SCIM API over HTTPS.
 type Server struct {
-	cfg     Config
-	log     *zap.Logger
-	backend Backend
-	handler http.Handler
+	cfg      Config
+	log      *zap.Logger
+	backend  Backend
+	observer Observer
+	throttle *throttle
+	handler  http.Handler
 }
 
 // New builds a server. backend serves the tenants; with a nil backend only
-// /Status and the discovery documents answer.
-func New(cfg Config, log *zap.Logger, backend Backend) *Server {
-	s := &Server{cfg: cfg, log: log, backend: backend}
+// /Status and the discovery documents answer. observer, if not nil, is told
+// of every request for the metrics.
+func New(cfg Config, log *zap.Logger, backend Backend, observer Observer) *Server {
+	s := &Server{cfg: cfg, log: log, backend: backend, observer: observer, throttle: newThrottle()}
 	s.handler = s.routes()
 	return s
 }

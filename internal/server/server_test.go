@@ -20,7 +20,7 @@ func TestServeFinishesRequestsInFlightOnShutdown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := New(Config{Certificate: cred.TLSCertificate(), ShutdownTimeout: 10 * time.Second, Token: "0123456789abcdef0123456789abcdef"}, zap.NewNop(), nil)
+	s := New(Config{Certificate: cred.TLSCertificate(), ShutdownTimeout: 10 * time.Second, Token: "0123456789abcdef0123456789abcdef"}, zap.NewNop(), nil, nil)
 	entered := make(chan struct{})
 	release := make(chan struct{})
 	s.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

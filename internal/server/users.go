@@ -26,6 +26,7 @@ func (s *Server) tenant(r *http.Request) (Tenant, error) {
 	if err != nil {
 		return nil, err
 	}
+	setTenant(r, app)
 	logging.From(r.Context()).Debug("tenant", zap.String("app", app))
 	return t, nil
 }

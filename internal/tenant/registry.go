@@ -23,6 +23,11 @@ type Options struct {
 	Capture *Capture
 	// MaxCached bounds the compiled header configurations kept (default 64).
 	MaxCached int
+	// Allowed, when not empty, lists the only databases a header
+	// configuration may reach; others get 403.
+	Allowed []AllowRule
+	// Observer, if set, learns of failed operations of every tenant.
+	Observer provision.Observer
 }
 
 // Registry finds the tenant of each request: from the agent's header when
@@ -34,6 +39,8 @@ type Registry struct {
 	ignoreUnknown bool
 	capture       *Capture
 	maxCached     int
+	allowed       []AllowRule
+	observer      provision.Observer
 
 	mu    sync.Mutex
 	cache map[[32]byte]*list.Element
@@ -51,6 +58,7 @@ func NewRegistry(pools *db.Pools, opts Options) (*Registry, error) {
 	r := &Registry{
 		pools: pools, local: map[string]*provision.Tenant{}, ignoreUnknown: opts.IgnoreUnknown,
 		capture: opts.Capture, maxCached: opts.MaxCached, cache: map[[32]byte]*list.Element{}, lru: list.New(),
+		allowed: opts.Allowed, observer: opts.Observer,
 	}
 	if r.maxCached <= 0 {
 		r.maxCached = 64
@@ -69,6 +77,9 @@ func NewRegistry(pools *db.Pools, opts Options) (*Registry, error) {
 				continue
 			}
 			return nil, err
+		}
+		if r.observer != nil {
+			t.Observe(r.observer)
 		}
 		r.local[cfg.Name] = t
 		r.order = append(r.order, cfg.Name)
@@ -122,6 +133,12 @@ func (r *Registry) Tenant(ctx context.Context, app, header string) (*provision.T
 	t, err := provision.Compile(cfg, r.pools, HeaderName)
 	if err != nil {
 		return nil, &scim.Error{Status: http.StatusBadRequest, Type: scim.InvalidValue, Detail: err.Error(), Cause: err}
+	}
+	if err := checkAllowed(r.allowed, t.Config().Database, t.Dialect()); err != nil {
+		return nil, &scim.Error{Status: http.StatusForbidden, Detail: HeaderName + ": " + err.Error()}
+	}
+	if r.observer != nil {
+		t.Observe(r.observer)
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -10,10 +10,11 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 
 	// The go-sql-driver/mysql package registers the "mysql" database/sql driver.
-	_ "github.com/go-sql-driver/mysql"
+	"github.com/go-sql-driver/mysql"
 
 	"github.com/sqlscim/sqlscim/internal/db"
 )
@@ -100,4 +101,15 @@ LEFT JOIN information_schema.PARAMETERS p
   ON p.SPECIFIC_SCHEMA = r.ROUTINE_SCHEMA AND p.SPECIFIC_NAME = r.SPECIFIC_NAME AND p.ORDINAL_POSITION > 0
 WHERE r.ROUTINE_TYPE = 'PROCEDURE' AND r.ROUTINE_SCHEMA = COALESCE(?, DATABASE()) AND r.ROUTINE_NAME = ?
 GROUP BY r.SPECIFIC_NAME`, []any{schema, parts[len(parts)-1].Text}, nil
+}
+
+// driverLogger hands go-sql-driver's log lines to a function.
+type driverLogger func(string)
+
+func (l driverLogger) Print(v ...any) { l(strings.TrimSpace(fmt.Sprint(v...))) }
+
+// SetLogger routes the MySQL driver's own log lines (a connection it
+// dropped, an unexpected EOF) to log instead of standard error.
+func SetLogger(log func(msg string)) {
+	_ = mysql.SetLogger(driverLogger(log))
 }

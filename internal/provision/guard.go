@@ -1,0 +1,64 @@
+package provision
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/sqlscim/sqlscim/internal/db"
+	"github.com/sqlscim/sqlscim/internal/scim"
+)
+
+// errStalled is the cause of a request's context when its database work
+// made no progress for the query timeout.
+var errStalled = errors.New("the database made no progress within the query timeout")
+
+// watchdog bounds a request's database work: it must make progress at
+// least once every timeout. A single operation must finish in that time; a
+// list resets the clock with every row, so it may stream for as long as rows
+// keep coming, but a database that stops answering is noticed.
+type watchdog struct {
+	timer   *time.Timer
+	timeout time.Duration
+}
+
+// guard starts the watchdog of one request.
+func (t *Tenant) guard(ctx context.Context) (context.Context, *watchdog, context.CancelFunc) {
+	timeout := t.pools.Config().QueryTimeout
+	ctx, cancel := context.WithCancelCause(ctx)
+	if timeout <= 0 {
+		return ctx, &watchdog{}, func() { cancel(nil) }
+	}
+	w := &watchdog{timeout: timeout, timer: time.AfterFunc(timeout, func() { cancel(errStalled) })}
+	return ctx, w, func() { w.timer.Stop(); cancel(nil) }
+}
+
+// progress restarts the clock.
+func (w *watchdog) progress() {
+	if w.timer != nil {
+		w.timer.Reset(w.timeout)
+	}
+}
+
+// settle turns the failure of a request whose watchdog fired into a 503
+// that says so, and reports failed operations to the observer.
+func (t *Tenant) settle(ctx context.Context, err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(context.Cause(ctx), errStalled) {
+		err = &scim.Error{Status: http.StatusServiceUnavailable, RetryAfter: 5, Cause: err,
+			Detail: fmt.Sprintf("The database of tenant %s did not answer within %s; retry later.", t.cfg.Name, t.pools.Config().QueryTimeout)}
+	}
+	return err
+}
+
+// Observer learns of failed operations, for metrics.
+type Observer interface {
+	OperationFailed(tenant string, op OpName, class db.Class)
+}
+
+// Observe sets the observer of the tenant's operation failures.
+func (t *Tenant) Observe(o Observer) { t.observer = o }
