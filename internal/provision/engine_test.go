@@ -282,3 +282,62 @@ func isActive(t *testing.T, d *dbtest.Database, dialect, user string) bool {
 	}
 	return active
 }
+
+// TestImportSurvivesChangesBetweenPages pages through the users the way
+// Okta imports, while a user is created in the middle of the order and
+// another deactivated: no user may be skipped or served twice.
+func TestImportSurvivesChangesBetweenPages(t *testing.T) {
+	for _, lab := range []struct{ dialect, file string }{
+		{"mysql", "mysql-sql.yaml"},
+		{"mysql", "mysql-procedures.yaml"},
+		{"postgresql", "postgresql-sql.yaml"},
+		{"postgresql", "postgresql-procedures.yaml"},
+	} {
+		t.Run(strings.TrimSuffix(lab.file, ".yaml"), func(t *testing.T) {
+			ctx := context.Background()
+			tn, _ := compile(t, lab.dialect, lab.file)
+			before, _ := list(t, tn, scim.Query{StartIndex: 1, Count: -1})
+
+			seen := map[string]int{}
+			first, total := list(t, tn, scim.Query{StartIndex: 1, Count: 5})
+			for _, u := range first {
+				seen[u["id"].(string)]++
+			}
+			// Changes after the first page: a user whose id sorts before
+			// everything served (which shifts every later position), and a
+			// deactivation.
+			if _, err := tn.CreateUser(ctx, scim.Resource{
+				"userName": "able.archer@galaxy.local", "name": map[string]any{"givenName": "Able", "familyName": "Archer"},
+				"emails":                                          []any{map[string]any{"value": "able.archer@galaxy.local"}},
+				"urn:sqlscim:schemas:extension:database:2.0:User": map[string]any{"USERNAME": "able.archer"},
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if err := tn.DeactivateUser(ctx, "yoda@galaxy.local"); err != nil {
+				t.Fatal(err)
+			}
+			for start := 6; start <= total; start += 5 {
+				page, _ := list(t, tn, scim.Query{StartIndex: start, Count: 5})
+				for _, u := range page {
+					seen[u["id"].(string)]++
+				}
+			}
+			for id, n := range seen {
+				if n > 1 {
+					t.Errorf("%s served %d times", id, n)
+				}
+			}
+			for _, u := range before {
+				id := u["id"].(string)
+				if seen[id] == 0 && id != "yoda@galaxy.local" {
+					t.Errorf("%s was skipped", id)
+				}
+			}
+			// A new import sees the changes.
+			again, total := list(t, tn, scim.Query{StartIndex: 1, Count: 100})
+			if total != 13 || len(again) != 13 {
+				t.Errorf("a new import: %d of %d users, want 13 (one added, one deactivated)", len(again), total)
+			}
+		})
+	}
+}

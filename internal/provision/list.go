@@ -47,6 +47,8 @@ type lister struct {
 	schema *scim.ResourceSchema
 	emit   func(scim.Resource) error
 	wd     *watchdog
+	// side is the second session of a scan; see sideSession.
+	side *session
 	// needsEntitlements is set when the filter looks at entitlements.
 	needsEntitlements bool
 }
@@ -106,6 +108,15 @@ func (l *lister) byID(ctx context.Context) (total int, done bool, err error) {
 	return 0, attr == "id" || l.m.userNameKey == "", nil
 }
 
+// queryKey identifies a listing for the import cache.
+func (l *lister) queryKey() string {
+	f := ""
+	if l.q.Filter != nil {
+		f = l.q.Filter.String()
+	}
+	return fmt.Sprintf("%d|%t|%s", l.q.Count, l.q.SkipEntitlements, f)
+}
+
 // scan lists users through Get Users.
 func (l *lister) scan(ctx context.Context) (int, error) {
 	t := l.t
@@ -119,8 +130,12 @@ func (l *lister) scan(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	defer s.close()
+	defer l.closeSide()
 
 	if !wrappable {
+		if l.q.Count >= 0 {
+			return l.fromSnapshot(ctx, s)
+		}
 		rows, err := t.query(ctx, s.q, GetUsers, func(string) (any, bool) { return nil, false })
 		if err != nil {
 			return 0, err
@@ -144,31 +159,38 @@ func (l *lister) scan(ctx context.Context) (int, error) {
 		from += " WHERE " + where.sql
 		args = append(args, where.args...)
 	}
-	order := " ORDER BY sqlscim_u." + t.dialect.QuoteIdent(l.m.columns[l.m.byKey[l.m.idKey]].name)
+	idRef := "sqlscim_u." + t.dialect.QuoteIdent(l.m.columns[l.m.byKey[l.m.idKey]].name)
+	order := " ORDER BY " + idRef
 
-	if !where.complete || l.needsEntitlements {
+	if !where.complete || l.needsEntitlements || l.q.Count < 0 {
+		// The filter runs here, or the list is unpaged: stream every row.
 		rows, err := s.q.QueryContext(ctx, "SELECT *"+from+order, args...)
 		if err != nil {
 			return 0, t.opError(GetUsers, err)
 		}
 		return l.filterRows(ctx, s, rows)
 	}
-	if l.q.Count < 0 {
-		// Unpaged: stream every match.
-		rows, err := s.q.QueryContext(ctx, "SELECT *"+from+order, args...)
-		if err != nil {
-			return 0, t.opError(GetUsers, err)
-		}
-		return l.filterRows(ctx, s, rows)
-	}
+
+	// A page. Continuing an import: the rows after the last id served.
+	key := l.queryKey()
 	var total int
-	if err := s.q.QueryRowContext(ctx, "SELECT COUNT(*)"+from, args...).Scan(&total); err != nil {
-		return 0, t.opError(GetUsers, err)
+	var rows *sql.Rows
+	if _, lastID, known, ok := t.imports.cursor(key, l.q.StartIndex); ok {
+		total = known
+		join := " WHERE "
+		if where.sql != "" {
+			join = " AND "
+		}
+		rows, err = s.q.QueryContext(ctx, "SELECT *"+from+join+idRef+" > "+t.dialect.Placeholder(len(args)+1)+order+limitOffset(t.dialect, l.q.Count, 0), append(args, lastID)...)
+	} else {
+		if err := s.q.QueryRowContext(ctx, "SELECT COUNT(*)"+from, args...).Scan(&total); err != nil {
+			return 0, t.opError(GetUsers, err)
+		}
+		if l.q.Count == 0 || l.q.StartIndex > total {
+			return total, nil
+		}
+		rows, err = s.q.QueryContext(ctx, "SELECT *"+from+order+limitOffset(t.dialect, l.q.Count, l.q.StartIndex-1), args...)
 	}
-	if l.q.Count == 0 || l.q.StartIndex > total {
-		return total, nil
-	}
-	rows, err := s.q.QueryContext(ctx, "SELECT *"+from+order+limitOffset(t.dialect, l.q.Count, l.q.StartIndex-1), args...)
 	if err != nil {
 		return 0, t.opError(GetUsers, err)
 	}
@@ -176,12 +198,82 @@ func (l *lister) scan(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	if len(page) > 0 {
+		t.imports.advance(key, l.q.StartIndex+len(page), page[len(page)-1][l.m.idKey], total)
+	}
 	return total, l.emitPage(ctx, s, page)
 }
 
-// filterRows reads rows to the end, keeps the matches of the filter, and
-// emits those on the page: directly when unpaged, after the scan otherwise.
-func (l *lister) filterRows(ctx context.Context, s *session, rows *sql.Rows) (int, error) {
+// fromSnapshot serves a page of a stored procedure's listing: the first
+// page runs the procedure and records the ids of every match; the next
+// pages of the same import read their users by id.
+func (l *lister) fromSnapshot(ctx context.Context, s *session) (int, error) {
+	key := l.queryKey()
+	ids := l.t.imports.snapshot(key, l.q.StartIndex)
+	if ids == nil {
+		rows, err := l.t.query(ctx, s.q, GetUsers, func(string) (any, bool) { return nil, false })
+		if err != nil {
+			return 0, err
+		}
+		ids = []string{}
+		if _, err := l.eachMatch(ctx, rows, func(_ int, r row, _ scim.Resource, _ bool) error {
+			ids = append(ids, text(r[l.m.idKey]))
+			return nil
+		}); err != nil {
+			return 0, err
+		}
+		l.t.imports.keep(key, ids)
+	}
+	total := len(ids)
+	from := min(l.q.StartIndex-1, total)
+	to := total
+	if l.q.Count >= 0 {
+		to = min(from+l.q.Count, total)
+	}
+	for _, id := range ids[from:to] {
+		l.wd.progress()
+		r, err := l.t.fetchUser(ctx, s, l.m, id)
+		if err != nil {
+			return 0, err
+		}
+		if r == nil {
+			continue // deleted since the first page
+		}
+		res, err := l.t.complete(ctx, s, l.m, r, l.withEntitlements())
+		if err != nil {
+			return 0, err
+		}
+		if err := l.emit(res); err != nil {
+			return 0, err
+		}
+	}
+	return total, nil
+}
+
+// sideSession is a second session for lookups while the rows of a scan
+// hold the first one's connection.
+func (l *lister) sideSession(ctx context.Context) (*session, error) {
+	if l.side == nil {
+		s, err := l.t.open(ctx, l.t.needsTx(GetUserEntitlements))
+		if err != nil {
+			return nil, err
+		}
+		l.side = s
+	}
+	return l.side, nil
+}
+
+func (l *lister) closeSide() {
+	if l.side != nil {
+		l.side.close()
+		l.side = nil
+	}
+}
+
+// eachMatch reads rows to the end and calls fn with every row that matches
+// the filter, numbered from 1. When the filter looks at entitlements, the
+// user is completed first (res has them, haveEnts is true).
+func (l *lister) eachMatch(ctx context.Context, rows *sql.Rows, fn func(n int, r row, res scim.Resource, haveEnts bool) error) (int, error) {
 	defer rows.Close()
 	cols, err := columnsOf(rows)
 	if err != nil {
@@ -190,30 +282,7 @@ func (l *lister) filterRows(ctx context.Context, s *session, rows *sql.Rows) (in
 	if err := l.checkColumns(cols); err != nil {
 		return 0, err
 	}
-	// While rows are open their connection is busy; entitlement lookups
-	// during the scan use a second session.
-	var side *session
-	defer func() {
-		if side != nil {
-			side.close()
-		}
-	}()
-	sideSession := func() (*session, error) {
-		if side == nil {
-			side, err = l.t.open(ctx, l.t.needsTx(GetUserEntitlements))
-		}
-		return side, err
-	}
-
 	matched := 0
-	// A paged scan keeps its page (a few users) until the scan ends, then
-	// adds entitlements on the main session.
-	type entry struct {
-		res      scim.Resource
-		r        row
-		haveEnts bool
-	}
-	var page []entry
 	for rows.Next() {
 		l.wd.progress()
 		r, err := readRow(rows, cols)
@@ -224,7 +293,7 @@ func (l *lister) filterRows(ctx context.Context, s *session, rows *sql.Rows) (in
 		haveEnts := false
 		if l.q.Filter != nil {
 			if l.needsEntitlements {
-				ss, err := sideSession()
+				ss, err := l.sideSession(ctx)
 				if err != nil {
 					return 0, err
 				}
@@ -238,32 +307,52 @@ func (l *lister) filterRows(ctx context.Context, s *session, rows *sql.Rows) (in
 			}
 		}
 		matched++
-		if !l.inPage(matched) {
-			continue
-		}
-		if l.q.Count >= 0 {
-			page = append(page, entry{res: res, r: r, haveEnts: haveEnts})
-			continue
-		}
-		if l.withEntitlements() && !haveEnts {
-			ss, err := sideSession()
-			if err != nil {
-				return 0, err
-			}
-			if res, err = l.t.complete(ctx, ss, l.m, r, true); err != nil {
-				return 0, err
-			}
-		} else if !l.withEntitlements() {
-			delete(res, "entitlements")
-		}
-		if err := l.emit(res); err != nil {
+		if err := fn(matched, r, res, haveEnts); err != nil {
 			return 0, err
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return 0, l.t.opError(GetUsers, err)
 	}
-	rows.Close()
+	return matched, nil
+}
+
+// filterRows keeps the matches of the filter and emits those on the page:
+// directly when unpaged, after the scan otherwise.
+func (l *lister) filterRows(ctx context.Context, s *session, rows *sql.Rows) (int, error) {
+	// A paged scan keeps its page (a few users) until the scan ends, then
+	// adds entitlements on the main session.
+	type entry struct {
+		res      scim.Resource
+		r        row
+		haveEnts bool
+	}
+	var page []entry
+	matched, err := l.eachMatch(ctx, rows, func(n int, r row, res scim.Resource, haveEnts bool) error {
+		if !l.inPage(n) {
+			return nil
+		}
+		if l.q.Count >= 0 {
+			page = append(page, entry{res: res, r: r, haveEnts: haveEnts})
+			return nil
+		}
+		switch {
+		case !l.withEntitlements():
+			delete(res, "entitlements")
+		case !haveEnts:
+			ss, err := l.sideSession(ctx)
+			if err != nil {
+				return err
+			}
+			if res, err = l.t.complete(ctx, ss, l.m, r, true); err != nil {
+				return err
+			}
+		}
+		return l.emit(res)
+	})
+	if err != nil {
+		return 0, err
+	}
 	for _, e := range page {
 		l.wd.progress()
 		switch {

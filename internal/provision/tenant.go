@@ -25,6 +25,7 @@ type Tenant struct {
 	mu       sync.Mutex
 	mapping  *mapping // discovered on first use
 	ents     *entitlementCache
+	imports  importCache
 	observer Observer
 }
 

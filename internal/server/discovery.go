@@ -2,9 +2,8 @@ package server
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
-
-	"github.com/go-chi/chi/v5"
 
 	"github.com/sqlscim/sqlscim/internal/scim"
 )
@@ -101,7 +100,7 @@ func (s *Server) resourceType(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	id := chi.URLParam(r, "id")
+	id := pathParam(r, "id")
 	for _, d := range s.resourceTypeDocs(r, userSchema) {
 		if strings.EqualFold(d["id"].(string), id) {
 			writeJSON(w, http.StatusOK, d)
@@ -131,7 +130,7 @@ func (s *Server) schema(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	id := chi.URLParam(r, "id")
+	id := pathParam(r, "id")
 	for _, sc := range all {
 		if strings.EqualFold(sc.ID, id) {
 			writeJSON(w, http.StatusOK, sc.Document(s.baseURL(r)))
@@ -160,7 +159,7 @@ func (s *Server) groups(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) group(w http.ResponseWriter, r *http.Request) {
-	s.writeError(w, r, scim.NotFound("Group %s not found: the database connector has no groups.", chi.URLParam(r, "id")))
+	s.writeError(w, r, scim.NotFound("Group %s not found: the database connector has no groups.", pathParam(r, "id")))
 }
 
 func (s *Server) groupsNotSupported(w http.ResponseWriter, r *http.Request) {
@@ -210,7 +209,7 @@ func (s *Server) entitlements(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		id, _ := e["id"].(string)
-		items = append(items, sel.Apply(withMeta(e, "Entitlement", base+"/Entitlements/"+id), schema))
+		items = append(items, sel.Apply(withMeta(e, "Entitlement", base+"/Entitlements/"+url.PathEscape(id)), schema))
 	}
 	writeJSON(w, http.StatusOK, scim.ListResponse{TotalResults: total, StartIndex: page.StartIndex, ItemsPerPage: len(items), Resources: items})
 }
@@ -221,11 +220,11 @@ func (s *Server) entitlement(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	id := chi.URLParam(r, "id")
+	id := pathParam(r, "id")
 	e, err := t.GetEntitlement(r.Context(), id)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, withMeta(e, "Entitlement", s.baseURL(r)+"/Entitlements/"+id))
+	writeJSON(w, http.StatusOK, withMeta(e, "Entitlement", s.baseURL(r)+"/Entitlements/"+url.PathEscape(id)))
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/go-chi/chi/v5"
@@ -108,4 +109,15 @@ func allowedMethods(routes chi.Routes, path string) []string {
 		}
 	}
 	return allowed
+}
+
+// pathParam is a route parameter, unescaped: chi matches the escaped path
+// when a segment has escapes (an id with a quote or a space), so its
+// parameters arrive escaped.
+func pathParam(r *http.Request, name string) string {
+	raw := chi.URLParam(r, name)
+	if v, err := url.PathUnescape(raw); err == nil {
+		return v
+	}
+	return raw
 }

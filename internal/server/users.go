@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/go-chi/chi/v5"
@@ -21,7 +22,7 @@ func (s *Server) tenant(r *http.Request) (Tenant, error) {
 	if s.backend == nil {
 		return nil, scim.NotFound("No tenants are configured.")
 	}
-	app := chi.URLParam(r, "app")
+	app := pathParam(r, "app")
 	t, err := s.backend.Tenant(r.Context(), app, r.Header.Get(HeaderName))
 	if err != nil {
 		return nil, err
@@ -170,7 +171,7 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request, p listParams)
 	base := s.baseURL(r)
 	prepare := func(res scim.Resource) scim.Resource {
 		id, _ := res["id"].(string)
-		return sel.Apply(withMeta(res, "User", base+"/Users/"+id), schema)
+		return sel.Apply(withMeta(res, "User", base+"/Users/"+url.PathEscape(id)), schema)
 	}
 	if query.Count >= 0 {
 		// A page is small: answer it whole, in the usual member order.
@@ -290,7 +291,7 @@ func (s *Server) getUser(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	id := chi.URLParam(r, "id")
+	id := pathParam(r, "id")
 	res, err := t.GetUser(r.Context(), id, !sel.Excludes("entitlements"))
 	if err != nil {
 		s.writeError(w, r, err)
@@ -301,7 +302,7 @@ func (s *Server) getUser(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, sel.Apply(withMeta(res, "User", s.baseURL(r)+"/Users/"+id), schema))
+	writeJSON(w, http.StatusOK, sel.Apply(withMeta(res, "User", s.baseURL(r)+"/Users/"+url.PathEscape(id)), schema))
 }
 
 func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
@@ -321,7 +322,7 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id, _ := res["id"].(string)
-	location := s.baseURL(r) + "/Users/" + id
+	location := s.baseURL(r) + "/Users/" + url.PathEscape(id)
 	w.Header().Set("Location", location)
 	writeJSON(w, http.StatusCreated, withMeta(res, "User", location))
 }
@@ -337,13 +338,13 @@ func (s *Server) replaceUser(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	id := chi.URLParam(r, "id")
+	id := pathParam(r, "id")
 	res, err := t.ReplaceUser(r.Context(), id, in)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, withMeta(res, "User", s.baseURL(r)+"/Users/"+id))
+	writeJSON(w, http.StatusOK, withMeta(res, "User", s.baseURL(r)+"/Users/"+url.PathEscape(id)))
 }
 
 func (s *Server) patchUser(w http.ResponseWriter, r *http.Request) {
@@ -362,13 +363,13 @@ func (s *Server) patchUser(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	id := chi.URLParam(r, "id")
+	id := pathParam(r, "id")
 	res, err := t.PatchUser(r.Context(), id, ops)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, withMeta(res, "User", s.baseURL(r)+"/Users/"+id))
+	writeJSON(w, http.StatusOK, withMeta(res, "User", s.baseURL(r)+"/Users/"+url.PathEscape(id)))
 }
 
 func (s *Server) deleteUser(w http.ResponseWriter, r *http.Request) {
@@ -377,7 +378,7 @@ func (s *Server) deleteUser(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	if err := t.DeactivateUser(r.Context(), chi.URLParam(r, "id")); err != nil {
+	if err := t.DeactivateUser(r.Context(), pathParam(r, "id")); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
