@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"syscall"
 	"text/tabwriter"
@@ -397,23 +398,30 @@ func runCheck(ctx context.Context, w io.Writer, tenants []*provision.Tenant, onl
 
 func healthCommand(ctx context.Context, opts *Options) *cobra.Command {
 	var url string
+	var timeout time.Duration
 	cmd := &cobra.Command{
 		Use:   "health",
 		Short: "Exit 0 when a running sqlscim answers its health endpoint (for container health checks)",
-		Args:  cobra.NoArgs,
+		Long: "Asks a running sqlscim's admin endpoint once, without reading any configuration or credential file.\n" +
+			"Exits 0 on a 2xx answer; otherwise prints why and exits 1.",
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			hctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+			if !strings.HasPrefix(url, "http://") && !strings.HasPrefix(url, "https://") {
+				return fmt.Errorf("--url %q is not an http or https URL", url)
+			}
+			hctx, cancel := context.WithTimeout(ctx, timeout)
 			defer cancel()
 			req, err := http.NewRequestWithContext(hctx, http.MethodGet, url, nil)
 			if err != nil {
 				return err
 			}
-			resp, err := http.DefaultClient.Do(req)
+			c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+			resp, err := c.Do(req)
 			if err != nil {
 				return fmt.Errorf("unhealthy: %w", err)
 			}
 			defer resp.Body.Close()
-			if resp.StatusCode != http.StatusOK {
+			if resp.StatusCode < 200 || resp.StatusCode > 299 {
 				return fmt.Errorf("unhealthy: %s answered %s", url, resp.Status)
 			}
 			_, err = fmt.Fprintln(opts.Stdout, "healthy")
@@ -421,5 +429,6 @@ func healthCommand(ctx context.Context, opts *Options) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&url, "url", "http://127.0.0.1:8081/healthz", "health endpoint to ask (/readyz also checks the databases)")
+	cmd.Flags().DurationVar(&timeout, "timeout", 3*time.Second, "how long to wait for the answer")
 	return cmd
 }

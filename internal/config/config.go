@@ -61,6 +61,7 @@ var defaults = map[string]any{
 	"tls.cert_file":         "",
 	"tls.key_file":          "",
 	"tls.protocols":         "TLSv1.2,TLSv1.3",
+	"tls.cert_hostname":     "",
 
 	"auth.token": "",
 
@@ -105,6 +106,7 @@ var flagKeys = map[string]string{
 	"tenants":       "tenants_file",
 	"demo":          "demo",
 	"admin-address": "admin.address",
+	"cert-hostname": "tls.cert_hostname",
 }
 
 // RegisterFlags adds the configuration flags to fs.
@@ -119,6 +121,7 @@ func RegisterFlags(fs *pflag.FlagSet) {
 	fs.String("log-format", "json", "log format: json or console")
 	fs.String("log-file", "", "also write the log to this file")
 	fs.String("tenants", "", "YAML file of local tenants (their databases and operations)")
+	fs.String("cert-hostname", "", "host name for a certificate generated on first start (default: this host's name)")
 	fs.String("admin-address", "127.0.0.1:8081", "plain-HTTP address of /healthz, /readyz and /metrics (\"off\" disables them)")
 	fs.String("demo", "auto", "serve the embedded SQLite demo tenant jdbc_on_prem: auto (when no tenants file is given, in standalone mode), true or false")
 }
@@ -342,7 +345,9 @@ func (l *loader) errorf(key, format string, args ...any) error {
 func (l *loader) resolveInstall(cfg *Config) error {
 	opsDir := l.v.GetString("ops_dir")
 	explicitOPS := opsDir != ""
-	if !explicitOPS {
+	// An OPS installation on the host is used unless a data directory was
+	// asked for explicitly.
+	if !explicitOPS && !l.isSet("data_dir") {
 		if st, err := os.Stat(l.opts.DefaultOPSDir); err == nil && st.IsDir() {
 			opsDir = l.opts.DefaultOPSDir
 		}
@@ -383,6 +388,9 @@ func (l *loader) resolveInstall(cfg *Config) error {
 		hostInfo := DetectHost()
 		if l.opts.Host != nil {
 			hostInfo = *l.opts.Host
+		}
+		if name := l.str("tls.cert_hostname"); name != "" {
+			hostInfo.Name = name // the name the agent connects to, e.g. in a container
 		}
 		if err := bootstrap(cfg.Layout, id, hostInfo, l.opts.KeyBits, "64KB"); err != nil {
 			return err

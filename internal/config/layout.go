@@ -168,7 +168,7 @@ func bootstrap(l Layout, id string, host Host, keyBits int, headerSize string) e
 	for _, dir := range []struct {
 		path string
 		mode fs.FileMode
-	}{{l.ConfDir, 0o755}, {l.CertDir, 0o755}, {l.KeyDir, 0o700}} {
+	}{{l.ConfDir, 0o755}, {l.CertDir, 0o755}, {l.KeyDir, keyDirMode(l)}} {
 		if err := os.MkdirAll(dir.path, dir.mode); err != nil {
 			return fmt.Errorf("create %s: %w", dir.path, err)
 		}
@@ -198,6 +198,16 @@ func bootstrap(l Layout, id string, host Host, keyBits int, headerSize string) e
 		}
 	}
 	return nil
+}
+
+// keyDirMode is the mode of a new key directory: private in a data
+// directory; in OPS mode 0755 like RHEL's /etc/pki/tls/private, because the
+// service user must reach its key there (the key file itself is 0600).
+func keyDirMode(l Layout) fs.FileMode {
+	if l.Mode == OPSMode {
+		return 0o755
+	}
+	return 0o700
 }
 
 // customerIDForSAN returns the id to put in the <id>.okta.com SAN: OPS does so

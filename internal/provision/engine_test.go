@@ -308,7 +308,7 @@ func TestImportSurvivesChangesBetweenPages(t *testing.T) {
 			// deactivation.
 			if _, err := tn.CreateUser(ctx, scim.Resource{
 				"userName": "able.archer@galaxy.local", "name": map[string]any{"givenName": "Able", "familyName": "Archer"},
-				"emails":                                          []any{map[string]any{"value": "able.archer@galaxy.local"}},
+				"emails": []any{map[string]any{"value": "able.archer@galaxy.local"}},
 				"urn:sqlscim:schemas:extension:database:2.0:User": map[string]any{"USERNAME": "able.archer"},
 			}); err != nil {
 				t.Fatal(err)
