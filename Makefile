@@ -35,6 +35,7 @@ lint:
 	scripts/govulncheck.sh
 
 -include deploy/deploy.mk
+-include fuzz.mk
 
 clean:
 	rm -rf bin dist

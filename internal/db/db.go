@@ -231,27 +231,67 @@ func ParseJDBC(url string) (Conn, error) {
 		if strings.HasPrefix(strings.ToLower(u), "jdbc:db2:") {
 			return Conn{}, errors.New("IBM Db2 is not supported: it has no pure-Go driver")
 		}
-		return Conn{}, fmt.Errorf("%q is not a JDBC URL sqlscim understands; it must start with one of jdbc:mysql:, jdbc:mariadb:, jdbc:postgresql:, jdbc:sqlserver:, jdbc:oracle:thin:@, jdbc:sqlite:", redactURL(u))
+		return Conn{}, fmt.Errorf("a URL starting with %q is not a JDBC URL sqlscim understands; it must start with one of jdbc:mysql:, jdbc:mariadb:, jdbc:postgresql:, jdbc:sqlserver:, jdbc:oracle:thin:@, jdbc:sqlite:", scheme(u))
 	}
 	c, err := match.ParseJDBC(u)
 	if err != nil {
+		if holdsCredentials(u) {
+			// A parser's message may quote a piece of the URL, and with a
+			// password in it that piece may be part of the password.
+			return Conn{}, fmt.Errorf("%s URL cannot be read (its text is not shown because it holds a password); percent-encode / ? # @ in the user name and password (%%2F %%3F %%23 %%40)", scheme(u))
+		}
 		return Conn{}, err
+	}
+	if strings.Contains(c.Host, "@") || strings.Contains(c.Database, "@") || strings.Contains(c.SID, "@") {
+		return Conn{}, fmt.Errorf("%s URL has an @ after its host: a password holding / ? # or @ must be percent-encoded (%%2F %%3F %%23 %%40)", scheme(u))
 	}
 	c.Type = match.Name()
 	return c, nil
 }
 
+// scheme is a JDBC URL's prefix up to the second colon ("jdbc:mysql"), the
+// only part of an unreadable URL a message may repeat.
+func scheme(u string) string {
+	parts := strings.SplitN(u, ":", 3)
+	if len(parts) < 2 {
+		return "jdbc"
+	}
+	s := parts[0] + ":" + parts[1]
+	if len(s) > 40 {
+		s = s[:40]
+	}
+	return s
+}
+
+// holdsCredentials reports URLs with a user:password@ or user/password@
+// part, or a password property.
+func holdsCredentials(u string) bool {
+	return passwordParam.MatchString(u) || userInfo.MatchString(u) || oracleUser.MatchString(u)
+}
+
 var (
-	passwordParam = regexp.MustCompile(`(?i)((?:password|pwd)\s*=\s*)[^&;)]*`)
-	userInfo      = regexp.MustCompile(`(//[^/:@]*:)[^@/]*@`)
-	oracleUser    = regexp.MustCompile(`(?i)(:thin:[^/@:]*/)[^@]*@`)
+	// password=..., pwd=...: a {braced} or quoted value whole, else up to ; or &.
+	passwordParam = regexp.MustCompile(`(?i)((?:password|pwd)\s*=\s*)(\{[^}]*\}?|"[^"]*"?|'[^']*'?|[^;&]*)`)
+	// //user:password@host: the password runs to the last @ (hosts have none).
+	userInfo = regexp.MustCompile(`(//[^/:@]*:).*@`)
+	// Oracle's thin:user/password@... or thin:user/password.
+	oracleUser = regexp.MustCompile(`(?i)(:thin:[^/@:]*/)(?:.*@|.*$)`)
 )
 
 // redactURL hides passwords in a JDBC URL or DSN, for messages and logs.
+// It errs on the side of hiding too much.
 func redactURL(u string) string {
 	u = passwordParam.ReplaceAllString(u, "${1}"+secret.Redacted)
 	u = userInfo.ReplaceAllString(u, "${1}"+secret.Redacted+"@")
-	return oracleUser.ReplaceAllString(u, "${1}"+secret.Redacted+"@")
+	if m := oracleUser.FindStringSubmatchIndex(u); m != nil {
+		tail := u[m[1]:]
+		end := ""
+		if strings.HasSuffix(u[m[0]:m[1]], "@") {
+			end = "@"
+		}
+		u = u[:m[3]] + secret.Redacted + end + tail
+	}
+	return u
 }
 
 // RedactURL hides passwords in a JDBC URL or DSN for log lines and messages.

@@ -489,8 +489,8 @@ func getTarget(res scim.Resource, t target) (any, bool) {
 	}
 	switch {
 	case t.typ != "":
-		list, _ := raw.([]any)
-		if len(list) == 0 {
+		list, isList := raw.([]any)
+		if raw == nil || isList && len(list) == 0 {
 			return nil, true // "emails": null or [] clears the column
 		}
 		el := pickElement(list, t.typ)

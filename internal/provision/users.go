@@ -219,11 +219,18 @@ func (t *Tenant) CreateUser(ctx context.Context, res scim.Resource) (_ scim.Reso
 	if _, ok := t.cfg.Op(CreateUser); !ok {
 		return nil, disabled(CreateUser, "POST /Users")
 	}
-	if un, ok := res.Get("userName"); !ok || text(un) == "" {
+	if un, ok := res.Get("userName"); !ok || un == nil || un == "" {
 		return nil, scim.BadRequest(scim.InvalidValue, "userName is required")
 	}
 	m, err := t.discover(ctx)
 	if err != nil {
+		return nil, err
+	}
+	schema, err := t.UserSchema(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := schema.CheckTypes(res); err != nil {
 		return nil, err
 	}
 	cols, err := m.columnsFor(res, nil, false, t.writeFields(CreateUser))
@@ -290,8 +297,15 @@ func (t *Tenant) CreateUser(ctx context.Context, res scim.Resource) (_ scim.Reso
 // Deactivate User when active changes, and the entitlement difference when
 // the body lists entitlements, in one transaction.
 func (t *Tenant) ReplaceUser(ctx context.Context, id string, res scim.Resource) (scim.Resource, error) {
-	if un, ok := res.Get("userName"); !ok || text(un) == "" {
+	if un, ok := res.Get("userName"); !ok || un == nil || un == "" {
 		return nil, scim.BadRequest(scim.InvalidValue, "userName is required: a PUT replaces the whole user")
+	}
+	schema, err := t.UserSchema(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := schema.CheckTypes(res); err != nil {
+		return nil, err
 	}
 	return t.update(ctx, id, func(cur scim.Resource) (scim.Resource, bool, error) { return res, false, nil })
 }

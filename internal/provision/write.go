@@ -30,14 +30,19 @@ func (m *mapping) columnsFor(res scim.Resource, current row, isPatch bool, field
 		oldExt = container(oldRes, m.extURN, false)
 	}
 	out := row{}
-	keys := map[string]bool{}
+	// Columns in result order, then the fields only the statement names:
+	// a stable order, so the first problem found is always the same one.
+	var keys []string
+	seen := map[string]bool{}
 	for _, c := range m.columns {
-		keys[c.key] = true
+		keys, seen[c.key] = append(keys, c.key), true
 	}
 	for _, f := range fields {
-		keys[strings.ToUpper(f)] = true
+		if k := strings.ToUpper(f); !seen[k] {
+			keys, seen[k] = append(keys, k), true
+		}
 	}
-	for key := range keys {
+	for _, key := range keys {
 		col, known := m.column(key)
 		name := key
 		if known {

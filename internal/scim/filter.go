@@ -23,6 +23,9 @@ func ParseFilter(s string) (*Filter, error) {
 	if strings.TrimSpace(s) == "" {
 		return nil, BadRequest(InvalidFilter, `the filter is empty; give an expression such as userName eq "bjensen"`)
 	}
+	if depth := nesting(s); depth > maxFilterNesting {
+		return nil, BadRequest(InvalidFilter, "the filter nests parentheses or brackets %d deep; the limit is %d", depth, maxFilterNesting)
+	}
 	expr, err := parseFilterText(s)
 	if err != nil {
 		msg := diagnoseFilter(s)
@@ -33,6 +36,30 @@ func ParseFilter(s string) (*Filter, error) {
 			Detail: "the filter " + quoteForMessage(s) + " is invalid: " + msg, Cause: err}
 	}
 	return &Filter{raw: s, expr: expr}, nil
+}
+
+// maxFilterNesting bounds parentheses and brackets: the parser's cost grows
+// with the depth, and no real filter needs more.
+const maxFilterNesting = 32
+
+// nesting is the deepest nesting of ( and [ outside quoted strings.
+func nesting(s string) int {
+	depth, deepest, inString := 0, 0, false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case inString && c == '\\':
+			i++
+		case c == '"':
+			inString = !inString
+		case inString:
+		case c == '(' || c == '[':
+			depth++
+			deepest = max(deepest, depth)
+		case c == ')' || c == ']':
+			depth--
+		}
+	}
+	return deepest
 }
 
 // Expr returns the parsed filter for translation into a query language.

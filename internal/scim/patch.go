@@ -323,21 +323,28 @@ func (p *patcher) applyPath(op string, fp filter.Path, raw string, val any, from
 	}
 	t := &target{filter: fp.ValueExpression, path: raw, fromObject: fromObject}
 
-	coreLevel := uri == "" || (p.rs != nil && strings.EqualFold(uri, p.rs.Core.ID))
-	if coreLevel {
-		for _, common := range []string{"id", "meta", "schemas"} {
-			if !strings.EqualFold(name, common) {
+	// id, meta and schemas belong to every resource and cannot be patched.
+	// done reports an echoed, unchanged value, which is no change at all.
+	common := func() (done bool, err error) {
+		for _, c := range []string{"id", "meta", "schemas"} {
+			if !strings.EqualFold(name, c) {
 				continue
 			}
 			if fromObject && sub == "" && fp.ValueExpression == nil {
-				if cur, ok := p.res.Get(common); !ok || valuesEqual(cur, val, nil) {
-					return nil // echoed unchanged: nothing to do
+				if cur, ok := p.res.Get(c); !ok || valuesEqual(cur, val, nil) {
+					return true, nil
 				}
 			}
-			if common == "schemas" {
-				return BadRequest(Mutability, "attribute schemas cannot be patched; the server keeps it in step with the extensions the resource has")
+			if c == "schemas" {
+				return false, BadRequest(Mutability, "attribute schemas cannot be patched; the server keeps it in step with the extensions the resource has")
 			}
-			return BadRequest(Mutability, "attribute %s is read-only", common)
+			return false, BadRequest(Mutability, "attribute %s is read-only", c)
+		}
+		return false, nil
+	}
+	if uri == "" || (p.rs != nil && strings.EqualFold(uri, p.rs.Core.ID)) {
+		if done, err := common(); done || err != nil {
+			return err
 		}
 	}
 
@@ -378,6 +385,12 @@ func (p *patcher) applyPath(op string, fp filter.Path, raw string, val any, from
 			p.res[t.schemaURN] = ext
 			t.container = ext
 			p.touched[t.schemaURN] = true
+		}
+	}
+	if !t.typed && t.schemaURN == "" && uri != "" {
+		// An unknown prefix taken as the core one: the same rule applies.
+		if done, err := common(); done || err != nil {
+			return err
 		}
 	}
 	if !t.typed {

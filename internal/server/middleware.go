@@ -179,3 +179,24 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		s.writeError(w, r, &scim.Error{Status: http.StatusUnauthorized, Detail: detail})
 	})
 }
+
+// limitHeaders refuses requests whose header block is larger than
+// server.max_header_bytes with a SCIM 431.
+func (s *Server) limitHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.cfg.MaxHeaderBytes > 0 {
+			size := len(r.Method) + len(r.RequestURI) + len(r.Proto) + 4
+			for k, vs := range r.Header {
+				for _, v := range vs {
+					size += len(k) + len(v) + 4
+				}
+			}
+			if size > s.cfg.MaxHeaderBytes {
+				s.writeError(w, r, scim.Errorf(http.StatusRequestHeaderFieldsTooLarge, "",
+					"The request headers are %d bytes; the limit is %d (server.max_header_bytes).", size, s.cfg.MaxHeaderBytes))
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}

@@ -14,7 +14,7 @@ import (
 // then dispatched under <context path>/{app}/scim/v2.
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(s.observe, s.authenticate)
+	r.Use(s.observe, s.limitHeaders, s.authenticate)
 	r.NotFound(func(w http.ResponseWriter, req *http.Request) {
 		s.writeError(w, req, scim.NotFound("No resource at %s. SCIM routes live under %s/{app}/scim/v2/.", req.URL.Path, s.contextPath()))
 	})

@@ -3,6 +3,7 @@ package tenant
 import (
 	"crypto/sha256"
 	"encoding/json"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -93,6 +94,12 @@ func redact(v any) any {
 		return out
 	case string:
 		// JDBC URLs, "k=v;password=..." property strings, connection strings.
+		if c, err := db.ParseJDBC(x); err == nil && !c.Password.IsZero() {
+			pw := c.Password.Reveal()
+			x = strings.ReplaceAll(x, pw, secret.Redacted)
+			x = strings.ReplaceAll(x, url.QueryEscape(pw), secret.Redacted)
+			x = strings.ReplaceAll(x, url.PathEscape(pw), secret.Redacted)
+		}
 		return db.RedactURL(x)
 	}
 	return v

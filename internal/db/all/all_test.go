@@ -89,7 +89,7 @@ func TestParseJDBCDispatch(t *testing.T) {
 		{"jdbc:oracle:oci:@XE", "only the thin driver URL jdbc:oracle:thin:@... is supported; the OCI driver needs Oracle client libraries"},
 		{"jdbc:sqlite:", "jdbc:sqlite URL has no database file"},
 		{"jdbc:db2://h:50000/db", "IBM Db2 is not supported: it has no pure-Go driver"},
-		{"jdbc:h2:mem:test;password=secret", `"jdbc:h2:mem:test;password=***" is not a JDBC URL sqlscim understands; it must start with one of jdbc:mysql:, jdbc:mariadb:, jdbc:postgresql:, jdbc:sqlserver:, jdbc:oracle:thin:@, jdbc:sqlite:`},
+		{"jdbc:h2:mem:test;password=secret", `a URL starting with "jdbc:h2" is not a JDBC URL sqlscim understands; it must start with one of jdbc:mysql:, jdbc:mariadb:, jdbc:postgresql:, jdbc:sqlserver:, jdbc:oracle:thin:@, jdbc:sqlite:`},
 	} {
 		_, err := db.ParseJDBC(tt.url)
 		if err == nil || err.Error() != tt.want {

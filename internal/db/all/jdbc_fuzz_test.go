@@ -1,0 +1,157 @@
+package all
+
+import (
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/sqlscim/sqlscim/internal/db"
+)
+
+// FuzzParseJDBC reads a JDBC URL with every dialect and builds the driver's
+// DSN for what it yields, with its own dialect and with every other one.
+// Nothing may panic; a parsed URL has a known type; and the password of the
+// URL never appears in an error message, in Conn.String (what logs show)
+// or in a pool's identity. The seed corpus is in testdata/fuzz/FuzzParseJDBC.
+func FuzzParseJDBC(f *testing.F) {
+	f.Add("jdbc:mysql://okta:S3cr3tPw@db.example.com:3306/oktademo?useSSL=false")
+	f.Add(`jdbc:sqlserver://sql\INST:1433;databaseName=scim;user=okta;password={S3cr;3tPw}`)
+	f.Add("jdbc:oracle:thin:okta/S3cr3tPw@//ora:1521/XEPDB1")
+	f.Fuzz(func(t *testing.T, raw string) {
+		secrets := jdbcSecrets(raw)
+		c, err := db.ParseJDBC(raw)
+		if err != nil {
+			noSecret(t, "ParseJDBC error", err.Error(), secrets)
+			return
+		}
+		d, err := db.Lookup(c.Type)
+		if err != nil {
+			t.Fatalf("ParseJDBC(%q) gave type %q, which Lookup does not know: %v", raw, c.Type, err)
+		}
+		if d.Name() != c.Type {
+			t.Fatalf("ParseJDBC(%q) gave type %q, not a canonical name (%s)", raw, c.Type, d.Name())
+		}
+		pw := c.Password.Reveal()
+		if recognisable(pw, c) {
+			secrets = append(secrets, secretText{text: pw})
+		}
+		noSecret(t, "Conn.String", c.String(), secrets)
+		if _, err := d.DSN(c); err != nil {
+			noSecret(t, d.Name()+" DSN error", err.Error(), secrets)
+		}
+		if tgt, err := db.NewTarget(c); err != nil {
+			noSecret(t, "NewTarget error", err.Error(), secrets)
+		} else {
+			noSecret(t, "the pool identity", tgt.Identity, secrets)
+		}
+		for _, name := range db.Known() {
+			other, _ := db.Lookup(name)
+			oc := c
+			oc.Type = name
+			if _, err := other.DSN(oc); err != nil {
+				noSecret(t, name+" DSN error", err.Error(), secrets)
+			}
+		}
+	})
+}
+
+// Where JDBC URLs put passwords: user:password@ in the authority,
+// password=... (or pwd=...) properties, Oracle's
+// user/password@ (up to the first or the last @) and
+// SQL Server's {braced} values.
+var passwordSpots = []*regexp.Regexp{
+	regexp.MustCompile(`//[^/?#@]*?:([^@]*)@`),
+	regexp.MustCompile(`(?i)[;?&(]\s*(?:password|pwd)\s*=\s*\{([^}]*)\}`),
+	regexp.MustCompile(`(?i)[;?&(]\s*(?:password|pwd)\s*=\s*([^&;)]*)`),
+	regexp.MustCompile(`(?i):thin:[^/@:]*/([^@]*)@`),
+	regexp.MustCompile(`(?i):thin:[^/@:]*/(.*)@[^@]*$`),
+	regexp.MustCompile(`(?i):thin:[^/@:]*/([^@]*)$`),
+}
+
+// secretText is a password, or a fragment of one, that must not appear.
+type secretText struct {
+	text string
+	// fragment is the password this is a piece of, split at a character
+	// that ends a URL component; "" when text is the whole password.
+	fragment string
+}
+
+// delimiters end a component of some JDBC URL syntax; a password holding
+// one is cut there by the parsers and by RedactURL.
+const delimiters = "/?#@;&(){}\"\\"
+
+// jdbcSecrets lists the passwords raw seems to carry, as written and
+// percent-decoded, and the pieces of those passwords between delimiters,
+// keeping only texts long enough to be recognisable and found nowhere else
+// in the URL, so that an error quoting the host or the database cannot
+// match by chance.
+func jdbcSecrets(raw string) []secretText {
+	var out []secretText
+	add := func(s, of string, minLen int) {
+		if len(s) >= minLen && strings.TrimSpace(s) == s && strings.Count(raw, s) <= 1 {
+			out = append(out, secretText{s, of})
+		}
+	}
+	// A password=... property counts where the dialect's properties are:
+	// after the first ? (MySQL, PostgreSQL, Oracle) or ; (SQL Server).
+	// Before that it is part of the host or the database name. In a URL
+	// no dialect reads, the whole text is echoed (redacted).
+	props := 0
+	switch low := strings.ToLower(strings.TrimSpace(raw)); {
+	case strings.HasPrefix(low, "jdbc:sqlserver:"):
+		props = strings.IndexByte(raw, ';')
+	case strings.HasPrefix(low, "jdbc:mysql:"), strings.HasPrefix(low, "jdbc:mariadb:"),
+		strings.HasPrefix(low, "jdbc:postgresql:"), strings.HasPrefix(low, "jdbc:oracle:"), strings.HasPrefix(low, "jdbc:sqlite:"):
+		props = strings.IndexByte(raw, '?')
+	}
+	for i, re := range passwordSpots {
+		for _, m := range re.FindAllStringSubmatchIndex(raw, -1) {
+			if (i == 1 || i == 2) && (props < 0 || m[0] < props) {
+				continue
+			}
+			pw := raw[m[2]:m[3]]
+			if strings.Count(raw, pw) != 1 {
+				continue
+			}
+			add(pw, "", 6)
+			if dec, err := url.PathUnescape(pw); err == nil && dec != pw && !strings.Contains(raw, dec) {
+				add(dec, "", 6)
+			}
+			if strings.ContainsAny(pw, delimiters) {
+				for _, piece := range strings.FieldsFunc(pw, func(r rune) bool { return strings.ContainsRune(delimiters, r) }) {
+					add(piece, pw, 5)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// recognisable reports whether pw is long enough, and absent from the
+// connection's other fields, for its presence in a text to be a leak.
+func recognisable(pw string, c db.Conn) bool {
+	if len(pw) < 6 || strings.TrimSpace(pw) != pw {
+		return false
+	}
+	others := []string{c.Type, c.Host, c.Database, c.SID, c.Descriptor, c.Instance, c.User}
+	for k, v := range c.Properties {
+		others = append(others, k, v)
+	}
+	for _, o := range others {
+		if strings.Contains(o, pw) {
+			return false
+		}
+	}
+	return true
+}
+
+func noSecret(t *testing.T, what, text string, secrets []secretText) {
+	t.Helper()
+	for _, s := range secrets {
+		if !strings.Contains(text, s.text) {
+			continue
+		}
+		t.Fatalf("%s repeats the password %q: %s", what, s.text, text)
+	}
+}

@@ -1,0 +1,152 @@
+package scim
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+)
+
+// CheckTypes checks the shape of a resource a client sent (POST, PUT)
+// against the schemas: a multi-valued attribute must be a list, a complex
+// one an object, a simple one a single value of its type. Attributes the
+// schemas do not know are left alone (RFC 7644 lets a service provider
+// ignore them). The first mismatch is a 400 invalidValue that names the
+// attribute and what it should be.
+//
+// Two leniencies match what Microsoft Entra sends: booleans may be the
+// strings "True"/"False", and a complex attribute with a value
+// sub-attribute (manager) may be given as its bare value.
+func (rs *ResourceSchema) CheckTypes(r Resource) error {
+	for key, v := range r {
+		if strings.EqualFold(key, "schemas") || strings.EqualFold(key, "meta") {
+			continue
+		}
+		if ext, ok := rs.extension(key); ok {
+			obj, isObj := v.(map[string]any)
+			if v != nil && !isObj {
+				return BadRequest(InvalidValue, "%s must be an object of that extension's attributes", key)
+			}
+			for name, ev := range obj {
+				if a, ok := ext.Attribute(name); ok {
+					if err := checkValue(a, ev, key+":"+name, false); err != nil {
+						return err
+					}
+				}
+			}
+			continue
+		}
+		if a, ok := rs.Core.Attribute(key); ok {
+			if err := checkValue(a, v, a.Name, true); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// checkValue checks a value's shape; strict also checks scalar types (the
+// core schemas' are fixed, an extension's come from database columns, whose
+// values are converted, and refused, when they are written).
+func checkValue(a Attribute, v any, path string, strict bool) error {
+	if v == nil {
+		return nil
+	}
+	if a.MultiValued {
+		list, ok := v.([]any)
+		if !ok {
+			return BadRequest(InvalidValue, "%s must be a list%s, not %s", path, elementWords(a), jsonKind(v))
+		}
+		for i, e := range list {
+			if err := checkSingle(a, e, path+"["+strconv.Itoa(i)+"]", strict); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return checkSingle(a, v, path, strict)
+}
+
+func elementWords(a Attribute) string {
+	if a.Type == TypeComplex {
+		return " of objects"
+	}
+	return " of " + string(a.Type) + " values"
+}
+
+// checkSingle checks one value (or one element of a list).
+func checkSingle(a Attribute, v any, path string, strict bool) error {
+	if v == nil {
+		return nil
+	}
+	if a.Type == TypeComplex {
+		obj, ok := v.(map[string]any)
+		if !ok {
+			if _, hasValue := a.Sub("value"); hasValue && !a.MultiValued {
+				if _, isList := v.([]any); !isList {
+					if _, isMap := v.(map[string]any); !isMap {
+						return nil // manager: "id"
+					}
+				}
+			}
+			return BadRequest(InvalidValue, "%s must be an object, not %s", path, jsonKind(v))
+		}
+		for name, sv := range obj {
+			if sa, ok := a.Sub(name); ok {
+				if err := checkSingle(sa, sv, path+"."+sa.Name, strict); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	switch v.(type) {
+	case map[string]any, []any:
+		return BadRequest(InvalidValue, "%s must be a single %s value, not %s", path, a.Type, jsonKind(v))
+	}
+	if !strict {
+		return nil
+	}
+	switch a.Type {
+	case TypeBoolean:
+		switch x := v.(type) {
+		case bool:
+			return nil
+		case string:
+			if _, err := strconv.ParseBool(strings.TrimSpace(x)); err == nil {
+				return nil
+			}
+		}
+		return BadRequest(InvalidValue, "%s must be true or false, not %s", path, describeJSON(v))
+	case TypeInteger, TypeDecimal:
+		switch x := v.(type) {
+		case json.Number, float64, int64, int:
+			return nil
+		case string:
+			if _, err := strconv.ParseFloat(strings.TrimSpace(x), 64); err == nil {
+				return nil
+			}
+		}
+		return BadRequest(InvalidValue, "%s must be a number, not %s", path, describeJSON(v))
+	case TypeString, TypeReference, TypeDateTime, TypeBinary:
+		if _, ok := v.(string); !ok {
+			return BadRequest(InvalidValue, "%s must be a string, not %s", path, describeJSON(v))
+		}
+	}
+	return nil
+}
+
+// describeJSON names a scalar JSON value for a message.
+func describeJSON(v any) string {
+	switch x := v.(type) {
+	case string:
+		if len(x) > 40 {
+			x = x[:40] + "..."
+		}
+		return strconv.Quote(x)
+	case bool:
+		return "the boolean " + strconv.FormatBool(x)
+	case json.Number:
+		return "the number " + x.String()
+	}
+	return jsonKind(v)
+}
