@@ -194,8 +194,8 @@ func serve(ctx context.Context, cfg *config.Config, opts *Options) error {
 	if opts.Ready != nil {
 		opts.Ready(ln.Addr())
 	}
-	if cfg.Demo && isTerminal(opts.Stderr) {
-		printBanner(opts.Stderr, cfg, ln.Addr())
+	if cfg.Demo {
+		printBanner(opts.Stderr, cfg, ln.Addr(), isTerminal(opts.Stderr))
 	}
 	return server.New(cfg.Server, log, backend{registry}, metrics).Serve(ctx, ln)
 }
@@ -304,9 +304,13 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-// printBanner tells a newcomer at a terminal how to call the demo. It goes
-// to the terminal only, never to a log: it holds the token.
-func printBanner(w io.Writer, cfg *config.Config, addr net.Addr) {
+// printBanner tells a newcomer how to call the demo. The token is shown
+// only at a terminal, never where output may end in a log.
+func printBanner(w io.Writer, cfg *config.Config, addr net.Addr, showToken bool) {
+	token := cfg.Server.Token.Reveal()
+	if !showToken {
+		token = "<the token: sqlscim credentials --data-dir " + cfg.DataDir + ">"
+	}
 	base := fmt.Sprintf("https://%s%s/%s/scim/v2", displayHost(addr), cfg.Server.ContextPath, demo.TenantName)
 	fmt.Fprintf(w, `
 sqlscim is serving the demo tenant %[1]s from %[2]s
@@ -320,7 +324,7 @@ Try:
 
 Press Ctrl-C to stop.
 
-`, demo.TenantName, filepath.Join(cfg.DataDir, demo.FileName), base, cfg.Server.Token.Reveal(), cfg.CertFile)
+`, demo.TenantName, filepath.Join(cfg.DataDir, demo.FileName), base, token, cfg.CertFile)
 }
 
 // displayHost turns a listening address into something a curl can reach.

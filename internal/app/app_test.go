@@ -190,6 +190,10 @@ func TestStatusIsByteExact(t *testing.T) {
 	if string(body) != "\u2705 Scim Server is running." {
 		t.Errorf("body = %q", body)
 	}
+	// The demo says how to call it, without the token outside a terminal.
+	if out := in.out.String(); !strings.Contains(out, "sqlscim is serving the demo tenant jdbc_on_prem") || strings.Contains(out, token) {
+		t.Errorf("the demo banner is missing or shows the token:\n%s", out)
+	}
 	// Any {app} name is served.
 	resp, _ = get(t, client(cert, 0, 0), "https://"+in.addr+"/ws/rest/another_app/scim/v2/Status", "Bearer "+token)
 	if resp.StatusCode != 200 {
