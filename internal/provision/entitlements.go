@@ -61,7 +61,7 @@ func (t *Tenant) loadEntitlements(ctx context.Context, s *session) ([]scim.Resou
 		return nil, nil, err
 	}
 	defer rows.Close()
-	cols, err := columnsOf(rows)
+	cols, err := t.resultColumns(GetAllEntitlements, rows)
 	if err != nil {
 		return nil, nil, t.opError(GetAllEntitlements, err)
 	}

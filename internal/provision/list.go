@@ -275,7 +275,7 @@ func (l *lister) closeSide() {
 // user is completed first (res has them, haveEnts is true).
 func (l *lister) eachMatch(ctx context.Context, rows *sql.Rows, fn func(n int, r row, res scim.Resource, haveEnts bool) error) (int, error) {
 	defer rows.Close()
-	cols, err := columnsOf(rows)
+	cols, err := l.t.resultColumns(GetUsers, rows)
 	if err != nil {
 		return 0, l.t.opError(GetUsers, err)
 	}
@@ -377,7 +377,7 @@ func (l *lister) filterRows(ctx context.Context, s *session, rows *sql.Rows) (in
 // collect reads a page of rows into memory (a page is small).
 func (l *lister) collect(rows *sql.Rows) ([]row, error) {
 	defer rows.Close()
-	cols, err := columnsOf(rows)
+	cols, err := l.t.resultColumns(GetUsers, rows)
 	if err != nil {
 		return nil, l.t.opError(GetUsers, err)
 	}

@@ -176,6 +176,8 @@ type mapping struct {
 	targets map[string]target // upper-case column → core/enterprise target
 	// userNameKey is the column mapped to userName ("" when id is used).
 	userNameKey string
+	// schema is the tenant's user schemas, built once with the mapping.
+	schema *scim.ResourceSchema
 }
 
 // newMapping builds a tenant's mapping from its discovered columns.
@@ -238,6 +240,7 @@ func newMapping(cfg *Config, cols []column) (*mapping, error) {
 			}
 		}
 	}
+	m.schema = &scim.ResourceSchema{Core: scim.UserSchema, Extensions: []scim.Schema{scim.EnterpriseUserSchema, m.extensionSchema(cfg.Name)}}
 	return m, nil
 }
 

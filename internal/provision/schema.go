@@ -17,7 +17,7 @@ func (t *Tenant) UserSchema(ctx context.Context) (_ *scim.ResourceSchema, err er
 	if err != nil {
 		return nil, err
 	}
-	return &scim.ResourceSchema{Core: scim.UserSchema, Extensions: []scim.Schema{scim.EnterpriseUserSchema, m.extensionSchema(t.cfg.Name)}}, nil
+	return m.schema, nil
 }
 
 // extensionSchema describes the tenant extension: every column, typed.

@@ -27,6 +27,8 @@ type Tenant struct {
 	ents     *entitlementCache
 	imports  importCache
 	observer Observer
+	// columnCache holds each operation's result columns ([]column by OpName).
+	columnCache sync.Map
 }
 
 // Compile validates cfg and prepares it for serving. Every problem is
@@ -164,6 +166,38 @@ func (t *Tenant) discoverColumns(ctx context.Context) ([]column, error) {
 		return nil, t.opError(GetUsers, err)
 	}
 	return cols, nil
+}
+
+// resultColumns returns the columns of an operation's result, cached: a
+// statement's columns only change when its result's column names do.
+func (t *Tenant) resultColumns(name OpName, rows *sql.Rows) ([]column, error) {
+	names, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	if cached, ok := t.columnCache.Load(name); ok {
+		if cols := cached.([]column); sameNames(cols, names) {
+			return cols, nil
+		}
+	}
+	cols, err := columnsOf(rows)
+	if err != nil {
+		return nil, err
+	}
+	t.columnCache.Store(name, cols)
+	return cols, nil
+}
+
+func sameNames(cols []column, names []string) bool {
+	if len(cols) != len(names) {
+		return false
+	}
+	for i, c := range cols {
+		if c.name != names[i] {
+			return false
+		}
+	}
+	return true
 }
 
 func columnsOf(rows *sql.Rows) ([]column, error) {

@@ -33,7 +33,7 @@ func (t *Tenant) fetchUser(ctx context.Context, s *session, m *mapping, id strin
 		return nil, err
 	}
 	defer rows.Close()
-	cols, err := columnsOf(rows)
+	cols, err := t.resultColumns(GetUserByID, rows)
 	if err != nil {
 		return nil, t.opError(GetUserByID, err)
 	}
@@ -60,7 +60,7 @@ func (t *Tenant) userEntitlements(ctx context.Context, s *session, user row) ([]
 		return nil, err
 	}
 	defer rows.Close()
-	cols, err := columnsOf(rows)
+	cols, err := t.resultColumns(GetUserEntitlements, rows)
 	if err != nil {
 		return nil, t.opError(GetUserEntitlements, err)
 	}
@@ -352,12 +352,12 @@ func (t *Tenant) update(ctx context.Context, id string, change func(cur scim.Res
 	if err != nil {
 		return nil, err
 	}
-	next, isPatch, err := change(curRes.Clone())
+	next, isPatch, err := change(curRes)
 	if err != nil {
 		return nil, err
 	}
 
-	cols, err := m.columnsFor(next, cur, isPatch, t.writeFields(UpdateUser))
+	cols, err := m.columnsForUpdate(next, cur, curRes, isPatch, t.writeFields(UpdateUser))
 	if err != nil {
 		return nil, err
 	}

@@ -22,11 +22,20 @@ import (
 // an attribute that disappeared was removed. On create, the id column
 // defaults to userName.
 func (m *mapping) columnsFor(res scim.Resource, current row, isPatch bool, fields []string) (row, error) {
+	var currentRes scim.Resource
+	if current != nil {
+		currentRes = m.toResource(current)
+	}
+	return m.columnsForUpdate(res, current, currentRes, isPatch, fields)
+}
+
+// columnsForUpdate is columnsFor with the current row already mapped to a
+// user (currentRes, as toResource made it; extra attributes are ignored).
+func (m *mapping) columnsForUpdate(res scim.Resource, current row, currentRes scim.Resource, isPatch bool, fields []string) (row, error) {
 	ext := container(res, m.extURN, false)
-	var oldRes scim.Resource
+	oldRes := currentRes
 	var oldExt map[string]any
 	if current != nil {
-		oldRes = m.toResource(current)
 		oldExt = container(oldRes, m.extURN, false)
 	}
 	out := row{}

@@ -18,17 +18,24 @@ type ListResponse struct {
 // Resources is always present, as [] when empty. HTML characters are not
 // escaped.
 func (l ListResponse) MarshalJSON() ([]byte, error) {
-	res := l.Resources
-	if res == nil {
-		res = []any{}
+	dst := make([]byte, 0, 512+1024*len(l.Resources))
+	dst = append(dst, `{"schemas":["`+ListResponseSchema+`"],"totalResults":`...)
+	dst = strconv.AppendInt(dst, int64(l.TotalResults), 10)
+	dst = append(dst, `,"startIndex":`...)
+	dst = strconv.AppendInt(dst, int64(l.StartIndex), 10)
+	dst = append(dst, `,"itemsPerPage":`...)
+	dst = strconv.AppendInt(dst, int64(l.ItemsPerPage), 10)
+	dst = append(dst, `,"Resources":[`...)
+	for i, r := range l.Resources {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		var err error
+		if dst, err = AppendJSON(dst, r); err != nil {
+			return nil, err
+		}
 	}
-	return marshalNoEscape(struct {
-		Schemas      []string `json:"schemas"`
-		TotalResults int      `json:"totalResults"`
-		StartIndex   int      `json:"startIndex"`
-		ItemsPerPage int      `json:"itemsPerPage"`
-		Resources    []any    `json:"Resources"`
-	}{[]string{ListResponseSchema}, l.TotalResults, l.StartIndex, l.ItemsPerPage, res})
+	return append(dst, "]}"...), nil
 }
 
 // Page is a request's paging parameters (RFC 7644 §3.4.2.4).
@@ -203,6 +210,9 @@ func looseMatch(p selPath, uri, name string) bool {
 func (s *AttributeSelection) Apply(r Resource, rs *ResourceSchema) Resource {
 	if r == nil {
 		return nil
+	}
+	if !s.include && !s.exclude && !hasNeverReturned(r, rs) {
+		return r // nothing to select and nothing to hide
 	}
 	out := Resource{}
 	for key, val := range r {
@@ -405,4 +415,22 @@ func dropNever(val any, attr *Attribute) any {
 	}
 	v, _ := keepSubs(val, attr, nil, false)
 	return v
+}
+
+// hasNeverReturned reports a top-level attribute that is never returned
+// (password), which Apply must drop even without a selection.
+func hasNeverReturned(r Resource, rs *ResourceSchema) bool {
+	for key := range r {
+		var a Attribute
+		var ok bool
+		if rs != nil {
+			a, ok = rs.Core.Attribute(key)
+		} else {
+			a, ok = UserSchema.Attribute(key)
+		}
+		if ok && a.returned() == ReturnedNever {
+			return true
+		}
+	}
+	return false
 }

@@ -204,29 +204,7 @@ func (r Resource) sortedKeys() []string {
 // alphabetically and meta last. Nested objects have their keys in
 // alphabetical order. HTML characters are not escaped.
 func (r Resource) MarshalJSON() ([]byte, error) {
-	if r == nil {
-		return []byte("null"), nil
-	}
-	var buf bytes.Buffer
-	buf.WriteByte('{')
-	for i, k := range r.sortedKeys() {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		kb, err := marshalNoEscape(k)
-		if err != nil {
-			return nil, err
-		}
-		buf.Write(kb)
-		buf.WriteByte(':')
-		vb, err := marshalNoEscape(r[k])
-		if err != nil {
-			return nil, fmt.Errorf("attribute %s: %w", k, err)
-		}
-		buf.Write(vb)
-	}
-	buf.WriteByte('}')
-	return buf.Bytes(), nil
+	return AppendJSON(make([]byte, 0, 1024), r)
 }
 
 // marshalNoEscape is json.Marshal without HTML escaping.

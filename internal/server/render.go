@@ -35,11 +35,19 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 
 // writeJSON writes v as a SCIM JSON document.
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	err := enc.Encode(v)
-	body := buf.Bytes()
+	var body []byte
+	var err error
+	switch x := v.(type) {
+	case scim.Resource, scim.ListResponse, map[string]any:
+		// The SCIM encoder writes these directly, no reflection.
+		body, err = scim.AppendJSON(make([]byte, 0, 2048), x)
+	default:
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		err = enc.Encode(v)
+		body = buf.Bytes()
+	}
 	if err != nil {
 		status = http.StatusInternalServerError
 		body = []byte(`{"schemas":["` + scim.ErrorSchema + `"],"status":"500","detail":"Internal error."}`)

@@ -243,8 +243,7 @@ func (s *Server) streamList(w http.ResponseWriter, r *http.Request, startIndex i
 		bw.WriteString(`{"schemas":["` + scim.ListResponseSchema + `"],"Resources":[`)
 		started = true
 	}
-	enc := json.NewEncoder(bw)
-	enc.SetEscapeHTML(false)
+	var buf []byte
 	total, err := produce(func(res scim.Resource) error {
 		if !started {
 			start()
@@ -253,7 +252,11 @@ func (s *Server) streamList(w http.ResponseWriter, r *http.Request, startIndex i
 			bw.WriteByte(',')
 		}
 		n++
-		if err := enc.Encode(res); err != nil {
+		var err error
+		if buf, err = scim.AppendJSON(buf[:0], res); err != nil {
+			return err
+		}
+		if _, err := bw.Write(buf); err != nil {
 			return err
 		}
 		if bw.Buffered() > 16<<10 {

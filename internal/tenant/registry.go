@@ -3,7 +3,6 @@ package tenant
 import (
 	"container/list"
 	"context"
-	"crypto/sha256"
 	"fmt"
 	"net/http"
 	"sync"
@@ -43,12 +42,16 @@ type Registry struct {
 	observer      provision.Observer
 
 	mu    sync.Mutex
-	cache map[[32]byte]*list.Element
+	cache map[cacheKey]*list.Element
 	lru   *list.List
 }
 
+// cacheKey is a compiled header's key: the app and the header as sent. A
+// struct of the two strings costs no copy and no digest per request.
+type cacheKey struct{ app, header string }
+
 type cached struct {
-	key    [32]byte
+	key    cacheKey
 	tenant *provision.Tenant
 }
 
@@ -57,7 +60,7 @@ type cached struct {
 func NewRegistry(pools *db.Pools, opts Options) (*Registry, error) {
 	r := &Registry{
 		pools: pools, local: map[string]*provision.Tenant{}, ignoreUnknown: opts.IgnoreUnknown,
-		capture: opts.Capture, maxCached: opts.MaxCached, cache: map[[32]byte]*list.Element{}, lru: list.New(),
+		capture: opts.Capture, maxCached: opts.MaxCached, cache: map[cacheKey]*list.Element{}, lru: list.New(),
 		allowed: opts.Allowed, observer: opts.Observer,
 	}
 	if r.maxCached <= 0 {
@@ -101,7 +104,7 @@ func (r *Registry) Local() []*provision.Tenant {
 
 // Tenant returns the tenant serving app. header is the X-OKTA-ONPREM-DATA
 // value, "" when absent. A repeated header costs a map lookup: compiled
-// configurations are cached by the hash of app and header.
+// configurations are cached by app and header.
 func (r *Registry) Tenant(ctx context.Context, app, header string) (*provision.Tenant, error) {
 	if !provision.ValidTenantName(app) {
 		return nil, scim.NotFound("No tenant %q: a tenant name has only letters, digits, '_', '-' and '.'.", app)
@@ -113,7 +116,7 @@ func (r *Registry) Tenant(ctx context.Context, app, header string) (*provision.T
 		return nil, &scim.Error{Status: http.StatusBadRequest, Type: scim.MissingAttribute,
 			Detail: "Missing " + HeaderName + " header"}
 	}
-	key := sha256.Sum256([]byte(app + "\x00" + header))
+	key := cacheKey{app, header}
 	r.mu.Lock()
 	if el, ok := r.cache[key]; ok {
 		r.lru.MoveToFront(el)
