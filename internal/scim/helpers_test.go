@@ -2,6 +2,7 @@ package scim
 
 import (
 	"errors"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -66,7 +67,11 @@ func checkError(t *testing.T, err error, typ ErrorType, detail string) {
 	if se.Status != 400 || se.Type != typ {
 		t.Errorf("got %d %s, want 400 %s (detail %q)", se.Status, se.Type, typ, se.Detail)
 	}
-	if d, ok := strings.CutPrefix(detail, "~"); ok {
+	if re, ok := strings.CutPrefix(detail, "re:"); ok {
+		if !regexp.MustCompile(re).MatchString(se.Detail) {
+			t.Errorf("detail\n got %q\nwant it to match %s", se.Detail, re)
+		}
+	} else if d, ok := strings.CutPrefix(detail, "~"); ok {
 		if !strings.Contains(se.Detail, d) {
 			t.Errorf("detail\n got %q\nwant it to contain %q", se.Detail, d)
 		}
