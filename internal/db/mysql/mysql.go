@@ -11,7 +11,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
+	"sync/atomic"
 
 	// The go-sql-driver/mysql package registers the "mysql" database/sql driver.
 	"github.com/go-sql-driver/mysql"
@@ -40,6 +42,11 @@ func (Dialect) DefaultPort() int { return 3306 }
 
 // JDBCPrefixes returns jdbc:mysql: and jdbc:mariadb:.
 func (Dialect) JDBCPrefixes() []string { return []string{"jdbc:mysql:", "jdbc:mariadb:"} }
+
+// CacheStatements says the pool should keep prepared statements:
+// go-sql-driver prepares and closes a statement for every query with
+// arguments.
+func (Dialect) CacheStatements() bool { return true }
 
 // Placeholder returns "?": MySQL bind markers are positional.
 func (Dialect) Placeholder(int) string { return "?" }
@@ -103,13 +110,25 @@ WHERE r.ROUTINE_TYPE = 'PROCEDURE' AND r.ROUTINE_SCHEMA = COALESCE(?, DATABASE()
 GROUP BY r.SPECIFIC_NAME`, []any{schema, parts[len(parts)-1].Text}, nil
 }
 
-// driverLogger hands go-sql-driver's log lines to a function.
-type driverLogger func(string)
+// driverLogger hands go-sql-driver's log lines to the function SetLogger
+// stored last, or to standard error before that. The driver's logger is a
+// process global that it reads without a lock, so it is installed once, at
+// init, and never replaced; what it forwards to may change at any time.
+type driverLogger struct{ to atomic.Pointer[func(string)] }
 
-func (l driverLogger) Print(v ...any) { l(strings.TrimSpace(fmt.Sprint(v...))) }
+func (l *driverLogger) Print(v ...any) {
+	msg := strings.TrimSpace(fmt.Sprint(v...))
+	if to := l.to.Load(); to != nil {
+		(*to)(msg)
+		return
+	}
+	fmt.Fprintln(os.Stderr, "mysql:", msg)
+}
+
+var logger driverLogger
+
+func init() { _ = mysql.SetLogger(&logger) }
 
 // SetLogger routes the MySQL driver's own log lines (a connection it
 // dropped, an unexpected EOF) to log instead of standard error.
-func SetLogger(log func(msg string)) {
-	_ = mysql.SetLogger(driverLogger(log))
-}
+func SetLogger(log func(msg string)) { logger.to.Store(&log) }
