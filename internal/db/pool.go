@@ -17,7 +17,8 @@ import (
 //
 //	maximumPoolSize   → SetMaxOpenConns, and SetMaxIdleConns (idle
 //	                    connections are kept up to the pool size, so a busy
-//	                    tenant does not reconnect for every request)
+//	                    tenant does not reconnect for every request); at
+//	                    least 2, see Lease.AdmitScan
 //	minimumIdle       → that many connections are opened when the pool is created
 //	idleTimeout       → SetConnMaxIdleTime
 //	maxLifetime       → SetConnMaxLifetime
@@ -96,6 +97,9 @@ type Pools struct {
 type pool struct {
 	target *Target
 	db     *sql.DB
+	stmts  stmtCache
+	// scans admits listings; see Lease.AdmitScan.
+	scans  chan struct{}
 	leases int
 	// retired pools close when their last lease ends.
 	retired bool
@@ -109,8 +113,13 @@ func NewPools(cfg PoolConfig) *Pools {
 	if cfg.MaxOpen <= 0 {
 		cfg.MaxOpen = DefaultPoolConfig.MaxOpen
 	}
+	cfg.MaxOpen = max(cfg.MaxOpen, MinPoolSize)
 	return &Pools{cfg: cfg, open: sql.Open, byID: map[string]*list.Element{}, lru: list.New()}
 }
+
+// MinPoolSize is the smallest pool: a listing reads its rows on one
+// connection while another adds each user's entitlements.
+const MinPoolSize = 2
 
 // Config returns the pools' configuration.
 func (ps *Pools) Config() PoolConfig { return ps.cfg }
@@ -130,6 +139,21 @@ type Lease struct {
 // Release returns the lease.
 func (l *Lease) Release() {
 	l.once.Do(func() { l.owner.release(l.p) })
+}
+
+// AdmitScan waits for the pool to admit a scan: a listing that holds a
+// connection for its rows while it needs others for entitlements. At most
+// one scan fewer than the pool has connections runs at a time, so a
+// connection is always left for the scans to make progress with; without
+// the bound, as many listings as connections would each hold one and wait
+// forever for a second. Call the returned function when the scan ends.
+func (l *Lease) AdmitScan(ctx context.Context) (done func(), err error) {
+	select {
+	case l.p.scans <- struct{}{}:
+		return func() { <-l.p.scans }, nil
+	case <-ctx.Done():
+		return nil, context.Cause(ctx)
+	}
 }
 
 // Acquire returns the pool for t, creating it on first use. A pool whose
@@ -171,7 +195,7 @@ func (ps *Pools) Acquire(ctx context.Context, t *Target) (*Lease, error) {
 	handle.SetMaxIdleConns(ps.cfg.MaxOpen)
 	handle.SetConnMaxIdleTime(ps.cfg.IdleTimeout)
 	handle.SetConnMaxLifetime(ps.cfg.MaxLifetime)
-	p := &pool{target: t, db: handle, leases: 1}
+	p := &pool{target: t, db: handle, leases: 1, scans: make(chan struct{}, ps.cfg.MaxOpen-1)}
 	ps.byID[t.Identity] = ps.lru.PushFront(p)
 	ps.mu.Unlock()
 

@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/sqlscim/sqlscim/internal/db"
 	_ "github.com/sqlscim/sqlscim/internal/db/all"
@@ -155,5 +158,83 @@ func TestIdentityHidesThePassword(t *testing.T) {
 	}
 	if want := "mysql://oktademo@db:3306/oktademo?password=***"; target.Identity != want {
 		t.Errorf("identity %q, want %q", target.Identity, want)
+	}
+}
+
+// TestPreparedStatementsDoNotDeadlockAFullPool: transactions that hold
+// every connection of a pool must not wait for another to prepare a
+// statement.
+func TestPreparedStatementsDoNotDeadlockAFullPool(t *testing.T) {
+	d := dbtest.MySQL(t)
+	if _, err := d.DB.Exec("CREATE TABLE t (id INT PRIMARY KEY)"); err != nil {
+		t.Fatal(err)
+	}
+	pools := db.NewPools(db.PoolConfig{MaxOpen: 2, MaxTenants: 1})
+	defer pools.Close()
+	target, _ := db.NewTarget(d.Conn)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	lease, err := pools.Acquire(ctx, target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lease.Release()
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			tx, err := lease.DB.BeginTx(ctx, nil)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer tx.Rollback()
+			q := lease.TxQuerier(tx)
+			if _, err := q.ExecContext(ctx, "INSERT INTO t (id) VALUES (?)", i); err != nil {
+				errs <- err
+				return
+			}
+			errs <- tx.Commit()
+		}(i)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	var n int
+	if err := lease.Querier().QueryRowContext(ctx, "SELECT COUNT(*) FROM t WHERE id >= ?", 0).Scan(&n); err != nil || n != 8 {
+		t.Fatalf("%d rows, %v", n, err)
+	}
+}
+
+// TestUnpreparableQueryReportsTheServerError: a query the server refuses to
+// prepare runs as it is, so the caller sees the server's own error, every
+// time.
+func TestUnpreparableQueryReportsTheServerError(t *testing.T) {
+	d := dbtest.MySQL(t)
+	pools := db.NewPools(db.PoolConfig{MaxOpen: 2, MaxTenants: 1})
+	defer pools.Close()
+	target, _ := db.NewTarget(d.Conn)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	lease, err := pools.Acquire(ctx, target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lease.Release()
+	for i := 0; i < 2; i++ {
+		_, err := lease.Querier().ExecContext(ctx, "UPDATE no_such_table SET x = ?", i)
+		if err == nil || !strings.Contains(err.Error(), "no_such_table") {
+			t.Fatalf("attempt %d: %v, want the server's missing-table error", i, err)
+		}
+	}
+	var one int
+	if err := lease.Querier().QueryRowContext(ctx, "SELECT ?", 1).Scan(&one); err != nil || one != 1 {
+		t.Fatalf("after a refused prepare: %d, %v", one, err)
 	}
 }

@@ -3,10 +3,12 @@ package provision_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sqlscim/sqlscim/internal/db"
 	_ "github.com/sqlscim/sqlscim/internal/db/all"
@@ -337,6 +339,44 @@ func TestImportSurvivesChangesBetweenPages(t *testing.T) {
 			again, total := list(t, tn, scim.Query{StartIndex: 1, Count: 100})
 			if total != 13 || len(again) != 13 {
 				t.Errorf("a new import: %d of %d users, want 13 (one added, one deactivated)", len(again), total)
+			}
+		})
+	}
+}
+
+// TestConcurrentListingsShareASmallPool: more listings than the pool has
+// connections, each reading its rows on one connection while entitlements
+// come from another, all finish; none waits forever for a second
+// connection held by another listing.
+func TestConcurrentListingsShareASmallPool(t *testing.T) {
+	for _, lab := range labs {
+		t.Run(strings.TrimSuffix(lab.file, ".yaml"), func(t *testing.T) {
+			d := labtest.Database(t, lab.dialect)
+			cfg := db.DefaultPoolConfig
+			cfg.MaxOpen, cfg.QueryTimeout = 1, 15*time.Second // raised to db.MinPoolSize
+			pools := db.NewPools(cfg)
+			t.Cleanup(func() { pools.Close() })
+			tn, err := provision.Compile(labtest.Tenant(t, lab.file, d), pools, "tenant")
+			if err != nil {
+				t.Fatal(err)
+			}
+			all, _ := list(t, tn, scim.Query{StartIndex: 1, Count: -1})
+			queries := []scim.Query{{StartIndex: 1, Count: -1}, {StartIndex: 2, Count: 3}}
+			errs := make(chan error, 8)
+			for i := 0; i < cap(errs); i++ {
+				go func(q scim.Query) {
+					n := 0
+					_, err := tn.ListUsers(context.Background(), q, func(scim.Resource) error { n++; return nil })
+					if err == nil && q.Count < 0 && n != len(all) {
+						err = fmt.Errorf("%d users, want %d", n, len(all))
+					}
+					errs <- err
+				}(queries[i%len(queries)])
+			}
+			for i := 0; i < cap(errs); i++ {
+				if err := <-errs; err != nil {
+					t.Error(err)
+				}
 			}
 		})
 	}

@@ -117,10 +117,22 @@ type session struct {
 	lease *db.Lease
 	q     db.Querier
 	tx    *sql.Tx
+	// endScan ends the pool's admission of a scan; see openScan.
+	endScan func()
 }
 
 // open leases the tenant's pool; with tx it also begins a transaction.
 func (t *Tenant) open(ctx context.Context, tx bool) (*session, error) {
+	return t.openSession(ctx, tx, false)
+}
+
+// openScan opens the session of a listing's scan once the pool admits it
+// (see db.Lease.AdmitScan), before the transaction takes a connection.
+func (t *Tenant) openScan(ctx context.Context, tx bool) (*session, error) {
+	return t.openSession(ctx, tx, true)
+}
+
+func (t *Tenant) openSession(ctx context.Context, tx, scan bool) (*session, error) {
 	lease, err := t.pools.Acquire(ctx, t.target)
 	if err != nil {
 		var tooMany *db.TooManyTenantsError
@@ -129,22 +141,31 @@ func (t *Tenant) open(ctx context.Context, tx bool) (*session, error) {
 		}
 		return nil, t.opError("", err)
 	}
-	s := &session{t: t, lease: lease, q: lease.DB}
-	if tx {
-		s.tx, err = lease.DB.BeginTx(ctx, nil)
-		if err != nil {
+	s := &session{t: t, lease: lease, q: lease.Querier()}
+	if scan {
+		if s.endScan, err = lease.AdmitScan(ctx); err != nil {
 			lease.Release()
 			return nil, t.opError("", err)
 		}
-		s.q = s.tx
+	}
+	if tx {
+		s.tx, err = lease.DB.BeginTx(ctx, nil)
+		if err != nil {
+			s.close()
+			return nil, t.opError("", err)
+		}
+		s.q = lease.TxQuerier(s.tx)
 	}
 	return s, nil
 }
 
-// close ends the session, rolling back an uncommitted transaction.
+// close ends the session's transaction, if still open, and its lease.
 func (s *session) close() {
 	if s.tx != nil {
 		_ = s.tx.Rollback()
+	}
+	if s.endScan != nil {
+		s.endScan()
 	}
 	s.lease.Release()
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/sqlscim/sqlscim/internal/db"
@@ -20,6 +21,7 @@ var errStalled = errors.New("the database made no progress within the query time
 // list resets the clock with every row, so it may stream for as long as rows
 // keep coming, but a database that stops answering is noticed.
 type watchdog struct {
+	mu      sync.Mutex // progress comes from the scan and the pipeline
 	timer   *time.Timer
 	timeout time.Duration
 }
@@ -38,7 +40,9 @@ func (t *Tenant) guard(ctx context.Context) (context.Context, *watchdog, context
 // progress restarts the clock.
 func (w *watchdog) progress() {
 	if w.timer != nil {
+		w.mu.Lock()
 		w.timer.Reset(w.timeout)
+		w.mu.Unlock()
 	}
 }
 

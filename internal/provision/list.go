@@ -125,7 +125,7 @@ func (l *lister) scan(ctx context.Context) (int, error) {
 	}
 	st := t.stmts[GetUsers]
 	wrappable := st.sql != "" && firstWord(st.sql, rulesFor(t.dialect.Name())) == "SELECT"
-	s, err := t.open(ctx, t.needsTx(GetUsers))
+	s, err := t.openScan(ctx, t.needsTx(GetUsers))
 	if err != nil {
 		return 0, err
 	}
@@ -140,7 +140,7 @@ func (l *lister) scan(ctx context.Context) (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		return l.filterRows(ctx, s, rows)
+		return l.filterRows(ctx, rows)
 	}
 
 	inner, err := t.bind(GetUsers, func(string) (any, bool) { return nil, false })
@@ -168,7 +168,7 @@ func (l *lister) scan(ctx context.Context) (int, error) {
 		if err != nil {
 			return 0, t.opError(GetUsers, err)
 		}
-		return l.filterRows(ctx, s, rows)
+		return l.filterRows(ctx, rows)
 	}
 
 	// A page. Continuing an import: the rows after the last id served.
@@ -201,7 +201,7 @@ func (l *lister) scan(ctx context.Context) (int, error) {
 	if len(page) > 0 {
 		t.imports.advance(key, l.q.StartIndex+len(page), page[len(page)-1][l.m.idKey], total)
 	}
-	return total, l.emitPage(ctx, s, page)
+	return total, l.emitPage(ctx, page)
 }
 
 // fromSnapshot serves a page of a stored procedure's listing: the first
@@ -230,24 +230,20 @@ func (l *lister) fromSnapshot(ctx context.Context, s *session) (int, error) {
 	if l.q.Count >= 0 {
 		to = min(from+l.q.Count, total)
 	}
+	p := l.newPipeline(ctx)
 	for _, id := range ids[from:to] {
-		l.wd.progress()
-		r, err := l.t.fetchUser(ctx, s, l.m, id)
+		err := p.add(nil, func(ctx context.Context, ws *session) (scim.Resource, error) {
+			r, err := l.t.fetchUser(ctx, ws, l.m, id)
+			if err != nil || r == nil { // nil: deleted since the first page
+				return nil, err
+			}
+			return l.t.complete(ctx, ws, l.m, r, l.withEntitlements())
+		})
 		if err != nil {
-			return 0, err
-		}
-		if r == nil {
-			continue // deleted since the first page
-		}
-		res, err := l.t.complete(ctx, s, l.m, r, l.withEntitlements())
-		if err != nil {
-			return 0, err
-		}
-		if err := l.emit(res); err != nil {
-			return 0, err
+			break
 		}
 	}
-	return total, nil
+	return total, p.finish()
 }
 
 // sideSession is a second session for lookups while the rows of a scan
@@ -319,59 +315,59 @@ func (l *lister) eachMatch(ctx context.Context, rows *sql.Rows, fn func(n int, r
 
 // filterRows keeps the matches of the filter and emits those on the page:
 // directly when unpaged, after the scan otherwise.
-func (l *lister) filterRows(ctx context.Context, s *session, rows *sql.Rows) (int, error) {
-	// A paged scan keeps its page (a few users) until the scan ends, then
-	// adds entitlements on the main session.
+func (l *lister) filterRows(ctx context.Context, rows *sql.Rows) (int, error) {
+	// A paged scan keeps its page (a few users) until the scan ends; an
+	// unpaged one passes users on as they come. Either way entitlements are
+	// added by the pipeline, on other connections.
 	type entry struct {
 		res      scim.Resource
 		r        row
 		haveEnts bool
 	}
 	var page []entry
+	var p *pipeline
+	if l.q.Count < 0 {
+		p = l.newPipeline(ctx)
+	}
 	matched, err := l.eachMatch(ctx, rows, func(n int, r row, res scim.Resource, haveEnts bool) error {
 		if !l.inPage(n) {
 			return nil
 		}
-		if l.q.Count >= 0 {
+		if p == nil {
 			page = append(page, entry{res: res, r: r, haveEnts: haveEnts})
 			return nil
 		}
-		switch {
-		case !l.withEntitlements():
-			delete(res, "entitlements")
-		case !haveEnts:
-			ss, err := l.sideSession(ctx)
-			if err != nil {
-				return err
-			}
-			if res, err = l.t.complete(ctx, ss, l.m, r, true); err != nil {
-				return err
-			}
-		}
-		return l.emit(res)
+		return p.add(l.finishing(res, r, haveEnts))
 	})
+	if p != nil {
+		if ferr := p.finish(); err == nil {
+			err = ferr
+		}
+		return matched, err
+	}
 	if err != nil {
 		return 0, err
 	}
+	p = l.newPipeline(ctx)
 	for _, e := range page {
-		l.wd.progress()
-		switch {
-		case !l.withEntitlements():
-			delete(e.res, "entitlements")
-		case !e.haveEnts:
-			ents, err := l.t.userEntitlements(ctx, s, e.r)
-			if err != nil {
-				return 0, err
-			}
-			if len(ents) > 0 {
-				e.res["entitlements"] = ents
-			}
-		}
-		if err := l.emit(e.res); err != nil {
-			return 0, err
+		if err := p.add(l.finishing(e.res, e.r, e.haveEnts)); err != nil {
+			break
 		}
 	}
-	return matched, nil
+	return matched, p.finish()
+}
+
+// finishing is what the pipeline must do with a matching user: add its
+// entitlements, or drop any it has when the client excluded them.
+func (l *lister) finishing(res scim.Resource, r row, haveEnts bool) (scim.Resource, func(context.Context, *session) (scim.Resource, error)) {
+	switch {
+	case !l.withEntitlements():
+		delete(res, "entitlements")
+		return res, nil
+	case haveEnts:
+		return res, nil
+	}
+	return res, l.withEntitlementsOf(res, r)
 }
 
 // collect reads a page of rows into memory (a page is small).
@@ -400,18 +396,14 @@ func (l *lister) collect(rows *sql.Rows) ([]row, error) {
 }
 
 // emitPage completes and emits a page of rows.
-func (l *lister) emitPage(ctx context.Context, s *session, page []row) error {
+func (l *lister) emitPage(ctx context.Context, page []row) error {
+	p := l.newPipeline(ctx)
 	for _, r := range page {
-		l.wd.progress()
-		res, err := l.t.complete(ctx, s, l.m, r, l.withEntitlements())
-		if err != nil {
-			return err
-		}
-		if err := l.emit(res); err != nil {
-			return err
+		if err := p.add(l.finishing(l.m.toResource(r), r, false)); err != nil {
+			break
 		}
 	}
-	return nil
+	return p.finish()
 }
 
 // checkColumns makes sure a Get Users result still has the user id column.

@@ -50,7 +50,7 @@ import (
 //	zeroDateTimeBehavior                a zero date reads as the zero time.Time
 //	autoReconnect                       database/sql replaces broken connections itself
 //	useLegacyDatetimeCode               no legacy date/time code path exists in Go
-//	cachePrepStmts, prepStmtCacheSize,  database/sql and the server handle statement preparation
+//	cachePrepStmts, prepStmtCacheSize,  sqlscim keeps up to 64 prepared statements per pool itself
 //	prepStmtCacheSqlLimit,
 //	useServerPrepStmts
 //	rewriteBatchedStatements            sqlscim does not batch statements
