@@ -98,7 +98,7 @@ func (c Conn) String() string {
 // isSecretProperty reports properties whose values must not be shown.
 func isSecretProperty(name string) bool {
 	n := strings.ToLower(name)
-	return strings.Contains(n, "password") || strings.Contains(n, "secret") || strings.Contains(n, "token") || n == "pwd"
+	return strings.Contains(n, "pass") || strings.Contains(n, "secret") || strings.Contains(n, "token") || n == "pwd"
 }
 
 // Querier is what runs SQL: a *sql.DB, *sql.Conn or *sql.Tx.
@@ -263,6 +263,10 @@ func scheme(u string) string {
 	return s
 }
 
+// HoldsCredentials reports whether a JDBC URL or property string carries a
+// password.
+func HoldsCredentials(u string) bool { return holdsCredentials(u) }
+
 // holdsCredentials reports URLs with a user:password@ or user/password@
 // part, or a password property.
 func holdsCredentials(u string) bool {
@@ -270,8 +274,11 @@ func holdsCredentials(u string) bool {
 }
 
 var (
-	// password=..., pwd=...: a {braced} or quoted value whole, else up to ; or &.
-	passwordParam = regexp.MustCompile(`(?i)((?:password|pwd)\s*=\s*)(\{[^}]*\}?|"[^"]*"?|'[^']*'?|[^;&]*)`)
+	// password=..., passwd=..., pass=..., pwd=... (the spellings a tenant
+	// configuration may use): a {braced} or quoted value whole, else up to
+	// ; or &. pass also matches inside longer names (bypass=); hiding
+	// those too is the safe side.
+	passwordParam = regexp.MustCompile(`(?i)((?:password|passwd|pass|pwd)\s*=\s*)(\{[^}]*\}?|"[^"]*"?|'[^']*'?|[^;&]*)`)
 	// //user:password@host: the password runs to the last @ (hosts have none).
 	userInfo = regexp.MustCompile(`(//[^/:@]*:).*@`)
 	// Oracle's thin:user/password@... or thin:user/password.

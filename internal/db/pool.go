@@ -22,8 +22,9 @@ import (
 //	minimumIdle       → that many connections are opened when the pool is created
 //	idleTimeout       → SetConnMaxIdleTime
 //	maxLifetime       → SetConnMaxLifetime
-//	connectionTimeout → the longest a request waits for its first connection
-//	                    to a new pool (the warm-up ping)
+//	connectionTimeout → bounds the warm-up of minimumIdle connections; a
+//	                    request's wait for a connection counts toward
+//	                    QueryTimeout, like any other wait for the database
 //	validationTimeout → unused: database/sql validates connections itself
 //	                    (drivers report broken ones and the call is retried)
 //	keepaliveTime     → unused: idle connections are closed after
@@ -196,6 +197,7 @@ func (ps *Pools) Acquire(ctx context.Context, t *Target) (*Lease, error) {
 	handle.SetConnMaxIdleTime(ps.cfg.IdleTimeout)
 	handle.SetConnMaxLifetime(ps.cfg.MaxLifetime)
 	p := &pool{target: t, db: handle, leases: 1, scans: make(chan struct{}, ps.cfg.MaxOpen-1)}
+	p.stmts.classify = t.Dialect.Classify
 	ps.byID[t.Identity] = ps.lru.PushFront(p)
 	ps.mu.Unlock()
 
@@ -205,7 +207,11 @@ func (ps *Pools) Acquire(ctx context.Context, t *Target) (*Lease, error) {
 	return &Lease{DB: handle, Dialect: t.Dialect, owner: ps, p: p}, nil
 }
 
-// warm opens n connections and returns them to the idle set.
+// warm opens up to n connections and returns them to the idle set. It
+// takes only connections nobody waits for: it stops as soon as the pool
+// is full, so that it never holds some while waiting for one a request
+// holds (a listing that needs a second connection would then wait for the
+// warm-up to give up).
 func (ps *Pools) warm(handle *sql.DB, n int) {
 	timeout := ps.cfg.ConnectionTimeout
 	if timeout <= 0 {
@@ -214,7 +220,7 @@ func (ps *Pools) warm(handle *sql.DB, n int) {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	conns := make([]*sql.Conn, 0, n)
-	for i := 0; i < n; i++ {
+	for i := 0; i < n && handle.Stats().OpenConnections < ps.cfg.MaxOpen; i++ {
 		c, err := handle.Conn(ctx)
 		if err != nil {
 			break
@@ -238,7 +244,14 @@ func (ps *Pools) retireLocked(el *list.Element) {
 	}
 }
 
+// closeAsync closes a retired pool in the background; Close waits for
+// those retired before it. Pools still leased when Close ran close when
+// their last lease ends, and nobody waits for them. Called with ps.mu held.
 func (ps *Pools) closeAsync(p *pool) {
+	if ps.closed {
+		go p.db.Close()
+		return
+	}
 	ps.retired.Add(1)
 	go func() {
 		defer ps.retired.Done()
@@ -274,7 +287,8 @@ func (ps *Pools) Stats() []PoolStats {
 	return out
 }
 
-// Close closes every pool and waits for retired ones to finish closing.
+// Close closes every idle pool and waits for pools retired earlier to
+// finish closing; a pool still in use closes when its last lease ends.
 func (ps *Pools) Close() error {
 	ps.mu.Lock()
 	ps.closed = true

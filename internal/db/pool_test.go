@@ -159,6 +159,13 @@ func TestIdentityHidesThePassword(t *testing.T) {
 	if want := "mysql://oktademo@db:3306/oktademo?password=***"; target.Identity != want {
 		t.Errorf("identity %q, want %q", target.Identity, want)
 	}
+	// Every spelling of a secret property is hidden when a connection is shown.
+	for _, name := range []string{"password", "pass", "passwd", "PWD", "clientSecret", "accessToken"} {
+		c := db.Conn{Type: "postgresql", Host: "db", Database: "d", User: "u", Properties: map[string]string{name: "hunter2"}}
+		if s := c.String(); strings.Contains(s, "hunter2") {
+			t.Errorf("%s shows the value of %s", s, name)
+		}
+	}
 }
 
 // TestPreparedStatementsDoNotDeadlockAFullPool: transactions that hold

@@ -28,6 +28,9 @@ type stmtCache struct {
 	// plain holds queries the server would not prepare: they run as they
 	// are, which reports the server's error if the query is wrong.
 	plain map[string]bool
+	// classify tells a refusal from a passing failure (a lost connection),
+	// after which the query is prepared again next time.
+	classify func(error) *Error
 }
 
 // lookup returns the cached statement for query, if any; skip says not to
@@ -76,7 +79,7 @@ func (c *stmtCache) get(ctx context.Context, db *sql.DB, query string) *sql.Stmt
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if err != nil {
-		if ctx.Err() == nil && len(c.plain) < maxCachedStatements {
+		if c.refused(ctx, err) && len(c.plain) < maxCachedStatements {
 			if c.plain == nil {
 				c.plain = map[string]bool{}
 			}
@@ -93,6 +96,22 @@ func (c *stmtCache) get(ctx context.Context, db *sql.DB, query string) *sql.Stmt
 	}
 	c.m[query] = st
 	return st
+}
+
+// refused reports whether a prepare error is the server refusing the query
+// rather than a passing failure.
+func (c *stmtCache) refused(ctx context.Context, err error) bool {
+	if ctx.Err() != nil {
+		return false
+	}
+	if c.classify == nil {
+		return true
+	}
+	switch c.classify(err).Class {
+	case Unavailable, Auth:
+		return false
+	}
+	return true
 }
 
 // cachingQuerier runs queries through a pool's prepared statements, on the

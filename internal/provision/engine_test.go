@@ -350,33 +350,83 @@ func TestImportSurvivesChangesBetweenPages(t *testing.T) {
 // connection held by another listing.
 func TestConcurrentListingsShareASmallPool(t *testing.T) {
 	for _, lab := range labs {
+		// A pool of 1 is raised to db.MinPoolSize: one worker per listing;
+		// of 4, three workers per listing.
+		for _, size := range []int{1, 4} {
+			t.Run(fmt.Sprintf("%s/pool%d", strings.TrimSuffix(lab.file, ".yaml"), size), func(t *testing.T) {
+				concurrentListings(t, lab.dialect, lab.file, size)
+			})
+		}
+	}
+}
+
+func concurrentListings(t *testing.T, dialect, file string, size int) {
+	d := labtest.Database(t, dialect)
+	cfg := db.DefaultPoolConfig
+	cfg.MaxOpen, cfg.QueryTimeout = size, 15*time.Second
+	pools := db.NewPools(cfg)
+	t.Cleanup(func() { pools.Close() })
+	tn, err := provision.Compile(labtest.Tenant(t, file, d), pools, "tenant")
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, _ := list(t, tn, scim.Query{StartIndex: 1, Count: -1})
+	queries := []scim.Query{{StartIndex: 1, Count: -1}, {StartIndex: 2, Count: 3}}
+	errs := make(chan error, 12)
+	for i := 0; i < cap(errs); i++ {
+		go func(q scim.Query) {
+			n := 0
+			_, err := tn.ListUsers(context.Background(), q, func(scim.Resource) error { n++; return nil })
+			if err == nil && q.Count < 0 && n != len(all) {
+				err = fmt.Errorf("%d users, want %d", n, len(all))
+			}
+			errs <- err
+		}(queries[i%len(queries)])
+	}
+	for i := 0; i < cap(errs); i++ {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// TestBrokenCatalogueFailsTheWriteWithItsCause: when Get All Entitlements
+// fails while an entitlement is added, the client learns why and nothing
+// is written. (PostgreSQL aborts the transaction on the first error: a
+// write that carried on would fail with an unrelated one.)
+func TestBrokenCatalogueFailsTheWriteWithItsCause(t *testing.T) {
+	for _, lab := range []struct{ dialect, file string }{
+		{"mysql", "mysql-sql.yaml"},
+		{"postgresql", "postgresql-sql.yaml"},
+	} {
 		t.Run(strings.TrimSuffix(lab.file, ".yaml"), func(t *testing.T) {
+			ctx := context.Background()
 			d := labtest.Database(t, lab.dialect)
-			cfg := db.DefaultPoolConfig
-			cfg.MaxOpen, cfg.QueryTimeout = 1, 15*time.Second // raised to db.MinPoolSize
-			pools := db.NewPools(cfg)
+			cfg := labtest.Tenant(t, lab.file, d)
+			cfg.Operations[provision.GetAllEntitlements].Statement = "SELECT ENT_ID, ENT_NAME FROM NO_SUCH_CATALOGUE"
+			pools := db.NewPools(db.DefaultPoolConfig)
 			t.Cleanup(func() { pools.Close() })
-			tn, err := provision.Compile(labtest.Tenant(t, lab.file, d), pools, "tenant")
+			tn, err := provision.Compile(cfg, pools, "tenant")
 			if err != nil {
 				t.Fatal(err)
 			}
-			all, _ := list(t, tn, scim.Query{StartIndex: 1, Count: -1})
-			queries := []scim.Query{{StartIndex: 1, Count: -1}, {StartIndex: 2, Count: 3}}
-			errs := make(chan error, 8)
-			for i := 0; i < cap(errs); i++ {
-				go func(q scim.Query) {
-					n := 0
-					_, err := tn.ListUsers(context.Background(), q, func(scim.Resource) error { n++; return nil })
-					if err == nil && q.Count < 0 && n != len(all) {
-						err = fmt.Errorf("%d users, want %d", n, len(all))
-					}
-					errs <- err
-				}(queries[i%len(queries)])
+			luke, err := tn.GetUser(ctx, "luke.skywalker@galaxy.local", true)
+			if err != nil {
+				t.Fatal(err)
 			}
-			for i := 0; i < cap(errs); i++ {
-				if err := <-errs; err != nil {
-					t.Error(err)
-				}
+			before := strings.Join(entitlementValues(luke), ",")
+			next := luke.Clone()
+			next["entitlements"] = append(luke["entitlements"].([]any), map[string]any{"value": "3"})
+			_, err = tn.ReplaceUser(ctx, "luke.skywalker@galaxy.local", next)
+			if scimStatus(err) != http.StatusBadRequest || !strings.Contains(strings.ToLower(err.Error()), "no_such_catalogue") {
+				t.Fatalf("got %v (status %d), want 400 naming the missing table", err, scimStatus(err))
+			}
+			after, err := tn.GetUser(ctx, "luke.skywalker@galaxy.local", true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Join(entitlementValues(after), ","); got != before {
+				t.Errorf("entitlements changed from %s to %s", before, got)
 			}
 		})
 	}

@@ -11,42 +11,56 @@ import (
 )
 
 // catalogue returns the entitlements of Get All Entitlements, cached for a
-// minute (refresh forces a reload), using the session's connection.
+// minute (refresh forces a reload), read on the session's connection; nil
+// when the tenant has no Get All Entitlements. A failed read is an error:
+// inside a transaction (PostgreSQL aborts it on any error) nothing after it
+// could succeed, and the client should learn the real cause.
+//
+// No lock is held while the database is read: a caller that holds the last
+// connection in its transaction would otherwise wait for a loader that
+// waits for that connection. Requests that find the cache stale at the
+// same time each read it once.
 func (t *Tenant) catalogue(ctx context.Context, s *session, refresh bool) (*catalogueSnapshot, error) {
+	if _, ok := t.cfg.Op(GetAllEntitlements); !ok {
+		return nil, nil
+	}
 	c := t.ents
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.snap != nil && !refresh && time.Since(c.loaded) < entitlementTTL {
-		return c.snap, nil
+	snap, fresh := c.snap, time.Since(c.loaded) < entitlementTTL
+	c.mu.Unlock()
+	if snap != nil && fresh && !refresh {
+		return snap, nil
 	}
 	list, ids, err := t.loadEntitlements(ctx, s)
 	if err != nil {
 		return nil, err
 	}
-	snap := &catalogueSnapshot{byValue: make(map[string]scim.Resource, len(list)), ids: ids}
+	snap = &catalogueSnapshot{byValue: make(map[string]scim.Resource, len(list)), ids: ids}
 	for _, e := range list {
 		snap.byValue[e["id"].(string)] = e
 	}
+	c.mu.Lock()
 	c.snap, c.loaded = snap, time.Now()
+	c.mu.Unlock()
 	return snap, nil
 }
 
 // entitlementExists looks value up in the catalogue, reloading it once when
 // the value is missing, since it may have been added since the last load.
-// When the catalogue cannot be read the database decides.
-func (t *Tenant) entitlementExists(ctx context.Context, s *session, value string) bool {
+// Without a catalogue the database decides.
+func (t *Tenant) entitlementExists(ctx context.Context, s *session, value string) (bool, error) {
 	cat, err := t.catalogue(ctx, s, false)
-	if err != nil {
-		return true
+	if cat == nil || err != nil {
+		return true, err
 	}
 	if _, ok := cat.byValue[value]; ok {
-		return true
+		return true, nil
 	}
 	if cat, err = t.catalogue(ctx, s, true); err != nil {
-		return true
+		return false, err
 	}
 	_, ok := cat.byValue[value]
-	return ok
+	return ok, nil
 }
 
 // loadEntitlements runs Get All Entitlements and returns the entitlements in

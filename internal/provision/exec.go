@@ -77,12 +77,22 @@ func (t *Tenant) exec(ctx context.Context, q db.Querier, name OpName, vals value
 	if err != nil {
 		return t.opError(name, err)
 	}
-	for rows.Next() {
-	}
-	if err := rows.Close(); err != nil {
-		return t.opError(name, err)
+	// Every result set is read to its end before closing: closing early
+	// cancels the rest of the call on some drivers (go-mssqldb sends an
+	// attention), which could skip its later statements or the error they
+	// raise.
+	for {
+		for rows.Next() {
+		}
+		if !rows.NextResultSet() {
+			break
+		}
 	}
 	if err := rows.Err(); err != nil {
+		rows.Close()
+		return t.opError(name, err)
+	}
+	if err := rows.Close(); err != nil {
 		return t.opError(name, err)
 	}
 	return nil
@@ -109,6 +119,12 @@ func (t *Tenant) needsTx(names ...OpName) bool {
 		}
 	}
 	return false
+}
+
+// readTx says whether reading a user (its row, entitlements and their
+// display names from the catalogue) needs a transaction.
+func (t *Tenant) readTx() bool {
+	return t.needsTx(GetUserByID, GetUserEntitlements, GetAllEntitlements)
 }
 
 // session is one request's use of the tenant database.

@@ -80,7 +80,7 @@ func (l *lister) byID(ctx context.Context) (total int, done bool, err error) {
 	if !isString || (attr != "id" && attr != "username") {
 		return 0, false, nil
 	}
-	s, err := l.t.open(ctx, l.t.needsTx(GetUserByID, GetUserEntitlements))
+	s, err := l.t.open(ctx, l.t.readTx())
 	if err != nil {
 		return 0, true, err
 	}
@@ -130,7 +130,6 @@ func (l *lister) scan(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	defer s.close()
-	defer l.closeSide()
 
 	if !wrappable {
 		if l.q.Count >= 0 {
@@ -148,7 +147,7 @@ func (l *lister) scan(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	args := plain(inner)
-	from := " FROM (" + st.sql + ") sqlscim_u"
+	from := " FROM (" + st.derived + ") sqlscim_u"
 	var where whereClause
 	if l.q.Filter != nil {
 		where = pushdown(l.q.Filter.Expr(), l.m, t.dialect, len(args)+1)
@@ -247,10 +246,11 @@ func (l *lister) fromSnapshot(ctx context.Context, s *session) (int, error) {
 }
 
 // sideSession is a second session for lookups while the rows of a scan
-// hold the first one's connection.
+// hold the first one's connection. It lasts until eachMatch returns, so a
+// scan holds at most two connections, and only while it reads its rows.
 func (l *lister) sideSession(ctx context.Context) (*session, error) {
 	if l.side == nil {
-		s, err := l.t.open(ctx, l.t.needsTx(GetUserEntitlements))
+		s, err := l.t.open(ctx, l.t.readTx())
 		if err != nil {
 			return nil, err
 		}
@@ -270,45 +270,31 @@ func (l *lister) closeSide() {
 // the filter, numbered from 1. When the filter looks at entitlements, the
 // user is completed first (res has them, haveEnts is true).
 func (l *lister) eachMatch(ctx context.Context, rows *sql.Rows, fn func(n int, r row, res scim.Resource, haveEnts bool) error) (int, error) {
-	defer rows.Close()
-	cols, err := l.t.resultColumns(GetUsers, rows)
-	if err != nil {
-		return 0, l.t.opError(GetUsers, err)
-	}
-	if err := l.checkColumns(cols); err != nil {
-		return 0, err
-	}
+	defer l.closeSide()
 	matched := 0
-	for rows.Next() {
-		l.wd.progress()
-		r, err := readRow(rows, cols)
-		if err != nil {
-			return 0, l.t.opError(GetUsers, err)
-		}
+	err := l.eachRow(rows, func(r row) error {
 		res := l.m.toResource(r)
 		haveEnts := false
 		if l.q.Filter != nil {
 			if l.needsEntitlements {
 				ss, err := l.sideSession(ctx)
 				if err != nil {
-					return 0, err
+					return err
 				}
 				if res, err = l.t.complete(ctx, ss, l.m, r, true); err != nil {
-					return 0, err
+					return err
 				}
 				haveEnts = true
 			}
 			if !l.q.Filter.Matches(res, l.schema) {
-				continue
+				return nil
 			}
 		}
 		matched++
-		if err := fn(matched, r, res, haveEnts); err != nil {
-			return 0, err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return 0, l.t.opError(GetUsers, err)
+		return fn(matched, r, res, haveEnts)
+	})
+	if err != nil {
+		return 0, err
 	}
 	return matched, nil
 }
@@ -372,27 +358,39 @@ func (l *lister) finishing(res scim.Resource, r row, haveEnts bool) (scim.Resour
 
 // collect reads a page of rows into memory (a page is small).
 func (l *lister) collect(rows *sql.Rows) ([]row, error) {
+	var out []row
+	err := l.eachRow(rows, func(r row) error {
+		out = append(out, r)
+		return nil
+	})
+	return out, err
+}
+
+// eachRow reads Get Users rows to the end, checks their columns once and
+// calls fn with each row; it closes rows.
+func (l *lister) eachRow(rows *sql.Rows, fn func(r row) error) error {
 	defer rows.Close()
 	cols, err := l.t.resultColumns(GetUsers, rows)
 	if err != nil {
-		return nil, l.t.opError(GetUsers, err)
+		return l.t.opError(GetUsers, err)
 	}
 	if err := l.checkColumns(cols); err != nil {
-		return nil, err
+		return err
 	}
-	var out []row
 	for rows.Next() {
 		l.wd.progress()
 		r, err := readRow(rows, cols)
 		if err != nil {
-			return nil, l.t.opError(GetUsers, err)
+			return l.t.opError(GetUsers, err)
 		}
-		out = append(out, r)
+		if err := fn(r); err != nil {
+			return err
+		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, l.t.opError(GetUsers, err)
+		return l.t.opError(GetUsers, err)
 	}
-	return out, nil
+	return nil
 }
 
 // emitPage completes and emits a page of rows.

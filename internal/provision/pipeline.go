@@ -48,8 +48,15 @@ func (l *lister) newPipeline(ctx context.Context) *pipeline {
 	return p
 }
 
+// work runs jobs until the queue closes. Without a transaction a session
+// holds no connection between queries, so a worker keeps one session.
+// With one (cursor results), every job has its own transaction: a worker
+// never holds a connection while it waits for a job, and a job never waits
+// for a connection that an idle sibling holds; the pool's scan admission
+// (db.Lease.AdmitScan) then guarantees that some job can always proceed.
 func (p *pipeline) work() {
 	defer p.workers.Done()
+	tx := p.l.t.readTx()
 	var s *session
 	defer func() {
 		if s != nil {
@@ -60,18 +67,29 @@ func (p *pipeline) work() {
 		switch {
 		case p.ctx.Err() != nil:
 			j.err = context.Cause(p.ctx)
-		case s == nil:
-			s, j.err = p.l.t.open(p.ctx, p.l.t.needsTx(GetUserByID, GetUserEntitlements))
-			if j.err != nil {
-				s = nil
-				break
-			}
-			fallthrough
+		case tx:
+			j.res, j.err = p.runInTx(j)
 		default:
+			if s == nil {
+				if s, j.err = p.l.t.open(p.ctx, false); j.err != nil {
+					s = nil
+					break
+				}
+			}
 			j.res, j.err = j.do(p.ctx, s)
 		}
 		close(j.ready)
 	}
+}
+
+// runInTx runs a job in a transaction of its own.
+func (p *pipeline) runInTx(j *job) (scim.Resource, error) {
+	s, err := p.l.t.open(p.ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	defer s.close()
+	return j.do(p.ctx, s)
 }
 
 func (p *pipeline) emitInOrder() {

@@ -43,6 +43,46 @@ type scanned struct {
 	unterminated string
 }
 
+// skipLiteral reports whether a literal, quoted identifier or comment
+// starts at stmt[i], and the offset just past its end; end is len(stmt)
+// and unterminated describes it when it never ends (a line comment may end
+// the statement).
+func skipLiteral(stmt string, i int, rules lexRules) (end int, ok bool, unterminated string) {
+	c := stmt[i]
+	switch {
+	case c == '\'' || c == '"' || (c == '`' && rules.backticks):
+		if e := closingQuote(stmt, i, c, rules.backslashEscapes && c != '`'); e >= 0 {
+			return e + 1, true, ""
+		}
+		return len(stmt), true, "a quoted text starting at byte " + strconv.Itoa(i)
+	case c == '[' && rules.brackets:
+		if e := strings.IndexByte(stmt[i+1:], ']'); e >= 0 {
+			return i + 1 + e + 1, true, ""
+		}
+		return len(stmt), true, "a [bracketed] name starting at byte " + strconv.Itoa(i)
+	case c == '-' && strings.HasPrefix(stmt[i:], "--"), c == '#' && rules.hashComments:
+		if e := strings.IndexByte(stmt[i:], '\n'); e >= 0 {
+			return i + e + 1, true, ""
+		}
+		return len(stmt), true, ""
+	case c == '/' && strings.HasPrefix(stmt[i:], "/*"):
+		if e := strings.Index(stmt[i+2:], "*/"); e >= 0 {
+			return i + 2 + e + 2, true, ""
+		}
+		return len(stmt), true, "a /* comment starting at byte " + strconv.Itoa(i)
+	case c == '$' && rules.dollarQuotes && !(i > 0 && identByte(stmt[i-1])):
+		tag, isTag := dollarTag(stmt[i:])
+		if !isTag {
+			return 0, false, ""
+		}
+		if e := strings.Index(stmt[i+len(tag):], tag); e >= 0 {
+			return i + len(tag) + e + len(tag), true, ""
+		}
+		return len(stmt), true, "a " + tag + " quoted body starting at byte " + strconv.Itoa(i)
+	}
+	return 0, false, ""
+}
+
 // scan walks a statement, rewriting each ? placeholder with placeholder(n)
 // (1-based) and ?? into a literal ?, and recording separators. A nil
 // placeholder keeps ? as it is.
@@ -50,59 +90,16 @@ func scan(stmt string, rules lexRules, placeholder func(int) string) scanned {
 	var out strings.Builder
 	out.Grow(len(stmt) + 16)
 	var res scanned
-	i := 0
-	copyUntil := func(end int) {
-		out.WriteString(stmt[i:end])
-		i = end
-	}
-	for i < len(stmt) {
-		c := stmt[i]
-		switch {
-		case c == '\'' || c == '"' || (c == '`' && rules.backticks):
-			end := closingQuote(stmt, i, c, rules.backslashEscapes && c != '`')
-			if end < 0 {
-				res.unterminated = "a quoted text starting at byte " + strconv.Itoa(i)
-				copyUntil(len(stmt))
-				continue
+	for i := 0; i < len(stmt); {
+		if end, ok, open := skipLiteral(stmt, i, rules); ok {
+			if open != "" {
+				res.unterminated = open
 			}
-			copyUntil(end + 1)
-		case c == '[' && rules.brackets:
-			end := strings.IndexByte(stmt[i+1:], ']')
-			if end < 0 {
-				res.unterminated = "a [bracketed] name starting at byte " + strconv.Itoa(i)
-				copyUntil(len(stmt))
-				continue
-			}
-			copyUntil(i + 1 + end + 1)
-		case c == '-' && strings.HasPrefix(stmt[i:], "--"), c == '#' && rules.hashComments:
-			end := strings.IndexByte(stmt[i:], '\n')
-			if end < 0 {
-				copyUntil(len(stmt))
-				continue
-			}
-			copyUntil(i + end + 1)
-		case c == '/' && strings.HasPrefix(stmt[i:], "/*"):
-			end := strings.Index(stmt[i+2:], "*/")
-			if end < 0 {
-				res.unterminated = "a /* comment starting at byte " + strconv.Itoa(i)
-				copyUntil(len(stmt))
-				continue
-			}
-			copyUntil(i + 2 + end + 2)
-		case c == '$' && rules.dollarQuotes && !(i > 0 && identByte(stmt[i-1])):
-			tag, ok := dollarTag(stmt[i:])
-			if !ok {
-				out.WriteByte(c)
-				i++
-				continue
-			}
-			end := strings.Index(stmt[i+len(tag):], tag)
-			if end < 0 {
-				res.unterminated = "a " + tag + " quoted body starting at byte " + strconv.Itoa(i)
-				copyUntil(len(stmt))
-				continue
-			}
-			copyUntil(i + len(tag) + end + len(tag))
+			out.WriteString(stmt[i:end])
+			i = end
+			continue
+		}
+		switch c := stmt[i]; {
 		case c == '?':
 			if strings.HasPrefix(stmt[i:], "??") {
 				out.WriteByte('?')
@@ -127,6 +124,50 @@ func scan(stmt string, rules lexRules, placeholder func(int) string) scanned {
 	}
 	res.text = out.String()
 	return res
+}
+
+// withoutFinalOrderBy removes a trailing ORDER BY from a SELECT, for use
+// as a derived table: SQL Server refuses ORDER BY there, and sqlscim sorts
+// the outer query itself. A statement that limits its rows (TOP, LIMIT,
+// OFFSET, FETCH) or ends in a FOR clause keeps its ORDER BY, which then
+// decides which rows it returns.
+func withoutFinalOrderBy(stmt string, rules lexRules) string {
+	depth, orderAt := 0, -1
+	for i := 0; i < len(stmt); {
+		if end, ok, _ := skipLiteral(stmt, i, rules); ok {
+			i = end
+			continue
+		}
+		c := stmt[i]
+		switch {
+		case c == '(':
+			depth++
+		case c == ')':
+			depth--
+		case depth == 0 && identByte(c) && (i == 0 || !identByte(stmt[i-1])):
+			j := i
+			for j < len(stmt) && identByte(stmt[j]) {
+				j++
+			}
+			switch strings.ToUpper(stmt[i:j]) {
+			case "ORDER":
+				if rest := strings.TrimLeftFunc(stmt[j:], unicode.IsSpace); len(rest) >= 2 && strings.EqualFold(rest[:2], "BY") {
+					orderAt = i
+				}
+			case "TOP", "LIMIT", "OFFSET", "FETCH", "FOR":
+				return stmt
+			case "SELECT", "UNION", "EXCEPT", "INTERSECT", "MINUS":
+				orderAt = -1 // an ORDER BY counts only after the last of these
+			}
+			i = j
+			continue
+		}
+		i++
+	}
+	if orderAt < 0 {
+		return stmt
+	}
+	return strings.TrimRightFunc(stmt[:orderAt], unicode.IsSpace)
 }
 
 // closingQuote finds the quote that closes the literal opened at start. A
@@ -249,6 +290,9 @@ func quoteStatement(stmt string) string {
 type compiledStatement struct {
 	// sql is the statement with dialect placeholders (SQL mode).
 	sql string
+	// derived is sql as a derived table, for a SELECT that sqlscim wraps to
+	// filter, sort and page: without its final ORDER BY.
+	derived string
 	// proc is the procedure call (stored-procedure mode).
 	proc string
 	// params is the number of positional parameters.
@@ -303,7 +347,7 @@ func compileStatement(name OpName, op *Operation, dialect string, placeholder fu
 				return nil, fmt.Errorf("parameters[%d]: a CURSOR parameter needs a stored procedure; SQL statements return their rows directly", i)
 			}
 		}
-		return &compiledStatement{sql: sc.text, params: sc.params}, nil
+		return &compiledStatement{sql: sc.text, derived: withoutFinalOrderBy(sc.text, rules), params: sc.params}, nil
 
 	case StoredProcedure:
 		if dialect == "sqlite" {

@@ -667,3 +667,32 @@ func TestFirstWord(t *testing.T) {
 		}
 	}
 }
+
+func TestWithoutFinalOrderBy(t *testing.T) {
+	for _, tc := range []struct {
+		dialect, in, want string
+	}{
+		{"sqlserver", "SELECT * FROM USERS ORDER BY USER_ID", "SELECT * FROM USERS"},
+		{"sqlserver", "SELECT * FROM USERS\n  order\n by USER_ID DESC, EMAIL", "SELECT * FROM USERS"},
+		{"mysql", "SELECT * FROM USERS WHERE STATUS = 'ORDER BY' ORDER BY 1", "SELECT * FROM USERS WHERE STATUS = 'ORDER BY'"},
+		{"sqlserver", "SELECT [ORDER BY], x FROM USERS -- ORDER BY x\n", "SELECT [ORDER BY], x FROM USERS -- ORDER BY x\n"},
+		// An ORDER BY inside parentheses belongs to a subquery.
+		{"postgresql", "SELECT * FROM (SELECT * FROM USERS ORDER BY 1 LIMIT 5) u", "SELECT * FROM (SELECT * FROM USERS ORDER BY 1 LIMIT 5) u"},
+		{"postgresql", "SELECT u.* FROM USERS u WHERE u.id IN (SELECT id FROM t ORDER BY id) ORDER BY u.id", "SELECT u.* FROM USERS u WHERE u.id IN (SELECT id FROM t ORDER BY id)"},
+		// Row limits keep the ORDER BY: it decides which rows come back.
+		{"sqlserver", "SELECT TOP 100 * FROM USERS ORDER BY USER_ID", "SELECT TOP 100 * FROM USERS ORDER BY USER_ID"},
+		{"sqlserver", "SELECT * FROM USERS ORDER BY USER_ID OFFSET 0 ROWS", "SELECT * FROM USERS ORDER BY USER_ID OFFSET 0 ROWS"},
+		{"mysql", "SELECT * FROM USERS ORDER BY USER_ID LIMIT 10", "SELECT * FROM USERS ORDER BY USER_ID LIMIT 10"},
+		{"oracle", "SELECT * FROM USERS ORDER BY USER_ID FETCH FIRST 10 ROWS ONLY", "SELECT * FROM USERS ORDER BY USER_ID FETCH FIRST 10 ROWS ONLY"},
+		{"sqlserver", "SELECT * FROM USERS ORDER BY USER_ID FOR XML AUTO", "SELECT * FROM USERS ORDER BY USER_ID FOR XML AUTO"},
+		// The ORDER BY of a compound query is the last clause.
+		{"postgresql", "SELECT a FROM x UNION SELECT a FROM y ORDER BY a", "SELECT a FROM x UNION SELECT a FROM y"},
+		{"postgresql", "SELECT * FROM USERS WHERE id = $1", "SELECT * FROM USERS WHERE id = $1"},
+		{"postgresql", "SELECT * FROM USERS WHERE note = $$ ORDER BY $$ ORDER BY id", "SELECT * FROM USERS WHERE note = $$ ORDER BY $$"},
+		{"postgresql", "SELECT ORDERED FROM t", "SELECT ORDERED FROM t"},
+	} {
+		if got := withoutFinalOrderBy(tc.in, rulesFor(tc.dialect)); got != tc.want {
+			t.Errorf("%s: withoutFinalOrderBy(%q)\n got %q\nwant %q", tc.dialect, tc.in, got, tc.want)
+		}
+	}
+}

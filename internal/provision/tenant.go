@@ -105,8 +105,9 @@ func disabled(name OpName, call string) error {
 }
 
 // discover learns the columns of a user row once, from the metadata of an
-// empty Get User by ID result (or, failing that, of Get Users), and builds
-// the mapping.
+// empty result of Get Users wrapped in WHERE 1 = 0 (or, when Get Users is a
+// procedure or a WITH statement, of Get User by ID for an empty id), and
+// builds the mapping.
 func (t *Tenant) discover(ctx context.Context) (*mapping, error) {
 	t.mu.Lock()
 	m := t.mapping
@@ -150,12 +151,12 @@ func (t *Tenant) discoverColumns(ctx context.Context) ([]column, error) {
 	var rows *sql.Rows
 	if st := t.stmts[GetUsers]; st.sql != "" && firstWord(st.sql, rulesFor(t.dialect.Name())) != "WITH" {
 		// An empty result has the columns and costs nothing.
-		rows, err = s.q.QueryContext(ctx, "SELECT * FROM ("+st.sql+") sqlscim_u WHERE 1 = 0")
+		rows, err = s.q.QueryContext(ctx, "SELECT * FROM ("+st.derived+") sqlscim_u WHERE 1 = 0")
 		if err != nil {
 			err = t.opError(GetUsers, err)
 		}
 	} else {
-		rows, err = t.query(ctx, s.q, GetUserByID, func(string) (any, bool) { return "", true })
+		rows, err = t.query(ctx, s.q, GetUserByID, func(string) (any, bool) { return nil, true }) // NULL matches no id, whatever its type
 	}
 	if err != nil {
 		return nil, err
@@ -224,6 +225,16 @@ type entitlementCache struct {
 type catalogueSnapshot struct {
 	byValue map[string]scim.Resource
 	ids     map[string]any // value → the id as the database typed it
+}
+
+// lookupID returns the typed id of value; false without a catalogue or a
+// match.
+func (c *catalogueSnapshot) lookupID(value string) (any, bool) {
+	if c == nil {
+		return nil, false
+	}
+	v, ok := c.ids[value]
+	return v, ok
 }
 
 const entitlementTTL = time.Minute

@@ -88,7 +88,11 @@ func (t *Tenant) userEntitlements(ctx context.Context, s *session, user row) ([]
 		return nil, t.opError(GetUserEntitlements, err)
 	}
 	if missingDisplay {
-		if cat, err := t.catalogue(ctx, s, false); err == nil {
+		cat, err := t.catalogue(ctx, s, false)
+		if err != nil {
+			return nil, err
+		}
+		if cat != nil {
 			for _, e := range out {
 				el := e.(map[string]any)
 				if _, ok := el["display"]; !ok {
@@ -125,7 +129,7 @@ func (t *Tenant) GetUser(ctx context.Context, id string, withEntitlements bool) 
 	if err != nil {
 		return nil, err
 	}
-	s, err := t.open(ctx, t.needsTx(GetUserByID, GetUserEntitlements))
+	s, err := t.open(ctx, t.readTx())
 	if err != nil {
 		return nil, err
 	}
@@ -361,7 +365,6 @@ func (t *Tenant) update(ctx context.Context, id string, change func(cur scim.Res
 	if err != nil {
 		return nil, err
 	}
-	cols[m.idKey] = cur[m.idKey] // the id is read-only
 	if changed := changedColumns(cols, cur, t.writeFields(UpdateUser), m); len(changed) > 0 {
 		if _, ok := t.cfg.Op(UpdateUser); !ok {
 			return nil, disabled(UpdateUser, "changing "+strings.Join(changed, ", "))
@@ -458,7 +461,11 @@ func (t *Tenant) changeEntitlements(ctx context.Context, s *session, user row, w
 			return disabled(AddEntitlementToUser, "adding entitlements")
 		}
 		for _, v := range add {
-			if !t.entitlementExists(ctx, s, v) {
+			ok, err := t.entitlementExists(ctx, s, v)
+			if err != nil {
+				return err
+			}
+			if !ok {
 				return scim.BadRequest(scim.InvalidValue, "entitlement %q does not exist; GET /Entitlements lists the entitlements and their ids", v)
 			}
 		}
@@ -469,34 +476,45 @@ func (t *Tenant) changeEntitlements(ctx context.Context, s *session, user row, w
 		}
 	}
 	for _, v := range remove {
-		if err := t.exec(ctx, s.q, RemoveEntitlementFromUser, t.entitlementValues(ctx, s, user, v)); err != nil {
+		if err := t.execEntitlement(ctx, s, RemoveEntitlementFromUser, user, v); err != nil {
 			return err
 		}
 	}
 	for _, v := range add {
-		if err := t.exec(ctx, s.q, AddEntitlementToUser, t.entitlementValues(ctx, s, user, v)); err != nil {
+		if err := t.execEntitlement(ctx, s, AddEntitlementToUser, user, v); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
+// execEntitlement runs an entitlement operation for user and value.
+func (t *Tenant) execEntitlement(ctx context.Context, s *session, name OpName, user row, value string) error {
+	vals, err := t.entitlementValues(ctx, s, user, value)
+	if err != nil {
+		return err
+	}
+	return t.exec(ctx, s.q, name, vals)
+}
+
 // entitlementValues binds an entitlement operation: the user id column and
 // other user columns from the user; any other field is the entitlement's id,
 // typed as the entitlement catalogue types it.
-func (t *Tenant) entitlementValues(ctx context.Context, s *session, user row, value string) values {
+func (t *Tenant) entitlementValues(ctx context.Context, s *session, user row, value string) (values, error) {
 	var typed any = value
-	if cat, err := t.catalogue(ctx, s, false); err == nil {
-		if v, ok := cat.ids[value]; ok {
-			typed = v
-		}
+	cat, err := t.catalogue(ctx, s, false)
+	if err != nil {
+		return nil, err
+	}
+	if v, ok := cat.lookupID(value); ok {
+		typed = v
 	}
 	return func(field string) (any, bool) {
 		if v, ok := user[strings.ToUpper(field)]; ok {
 			return v, true
 		}
 		return typed, true
-	}
+	}, nil
 }
 
 // DeactivateUser answers DELETE /Users/{id}: Okta never deletes users of

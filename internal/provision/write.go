@@ -214,9 +214,6 @@ func toDB(v any, c column, known bool) (any, error) {
 		}
 		return t, nil
 	}
-	if _, ok := v.(bool); ok {
-		return s, nil
-	}
 	return s, nil
 }
 

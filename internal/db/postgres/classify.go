@@ -64,7 +64,7 @@ func classifyPg(pe *pgconn.PgError, err error) *db.Error {
 		e.Class = db.BadStatement
 	case code == "28P01", code == "28000", code == "3D000":
 		e.Class, e.Object = db.Auth, db.FirstMatch(reQuoted, pe.Message)
-	case code == "53300", code == "57P01", code == "57P02", code == "57P03", code == "40001", code == "40P01",
+	case code == "53300", code == "57014", code == "57P01", code == "57P02", code == "57P03", code == "40001", code == "40P01",
 		strings.HasPrefix(code, "08"):
 		e.Class = db.Unavailable
 	}

@@ -119,6 +119,7 @@ func TestClassifyReal(t *testing.T) {
 		{"missing table", "SELECT * FROM no_such_table", "42P01", "no_such_table", db.MissingObject},
 		{"unknown column", "SELECT no_col FROM users", "42703", "no_col", db.MissingObject},
 		{"syntax", "SELEC 1", "42601", "", db.BadStatement},
+		{"statement timeout", "SET LOCAL statement_timeout = 1; SELECT pg_sleep(1)", "57014", "", db.Unavailable},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

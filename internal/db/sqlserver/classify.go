@@ -70,7 +70,7 @@ func (Dialect) Classify(err error) *db.Error {
 		e.Class, e.Object = db.MissingObject, db.FirstMatch(reColumnName, msg)
 	case 201, 8144:
 		e.Class, e.Object = db.MissingObject, db.FirstMatch(reRoutine, msg)
-	case 102, 156:
+	case 102, 156, 1033: // 1033: ORDER BY in a derived table without TOP
 		e.Class = db.BadStatement
 	case 18456:
 		e.Class, e.Object = db.Auth, db.FirstMatch(reLogin, msg)

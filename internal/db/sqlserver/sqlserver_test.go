@@ -291,6 +291,7 @@ func TestClassify(t *testing.T) {
 		{mssql.Error{Number: 8144, Message: "Procedure or function get_users has too many arguments specified."}, db.MissingObject, "8144", "get_users"},
 		{mssql.Error{Number: 102, Message: "Incorrect syntax near 'SELEC'."}, db.BadStatement, "102", ""},
 		{mssql.Error{Number: 156, Message: "Incorrect syntax near the keyword 'FROM'."}, db.BadStatement, "156", ""},
+		{mssql.Error{Number: 1033, Message: "The ORDER BY clause is invalid in views, inline functions, derived tables, subqueries, and common table expressions, unless TOP, OFFSET or FOR XML is also specified."}, db.BadStatement, "1033", ""},
 		{mssql.Error{Number: 18456, Message: "login error: Login failed for user 'okta'."}, db.Auth, "18456", "okta"},
 		{mssql.Error{Number: 4060, Message: `Cannot open database "scim" requested by the login. The login failed.`}, db.Auth, "4060", "scim"},
 		{mssql.Error{Number: 1205, Message: "Transaction (Process ID 52) was deadlocked"}, db.Unavailable, "1205", ""},
