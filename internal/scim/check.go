@@ -10,8 +10,11 @@ import (
 // against the schemas: a multi-valued attribute must be a list, a complex
 // one an object, a simple one a single value of its type. Attributes the
 // schemas do not know are left alone (RFC 7644 lets a service provider
-// ignore them). The first mismatch is a 400 invalidValue that names the
-// attribute and what it should be.
+// ignore them), and so are meta and the attributes the schemas mark
+// readOnly (id, groups, manager.displayName): RFC 7643 §2.2 says a service
+// provider SHALL ignore them in a request, so an "id": 5 a client echoes
+// back is no error (DropReadOnly removes them). The first mismatch is a 400
+// invalidValue that names the attribute and what it should be.
 //
 // Two leniencies match what Microsoft Entra sends: booleans may be the
 // strings "True"/"False", and a complex attribute with a value
@@ -27,7 +30,7 @@ func (rs *ResourceSchema) CheckTypes(r Resource) error {
 				return BadRequest(InvalidValue, "%s must be an object of that extension's attributes", key)
 			}
 			for name, ev := range obj {
-				if a, ok := ext.Attribute(name); ok {
+				if a, ok := ext.Attribute(name); ok && !a.readOnly() {
 					if err := checkValue(a, ev, key+":"+name, false); err != nil {
 						return err
 					}
@@ -35,13 +38,53 @@ func (rs *ResourceSchema) CheckTypes(r Resource) error {
 			}
 			continue
 		}
-		if a, ok := rs.Core.Attribute(key); ok {
+		if a, ok := rs.Core.Attribute(key); ok && !a.readOnly() {
 			if err := checkValue(a, v, a.Name, true); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// DropReadOnly removes from a request body what a client cannot set: meta,
+// and the attributes and sub-attributes the schemas mark readOnly, in the
+// core object and in the extension objects. RFC 7643 §2.2 says a service
+// provider SHALL ignore such values; removing them before the body goes any
+// further makes sure nothing writes them.
+func (rs *ResourceSchema) DropReadOnly(r Resource) {
+	r.Delete("meta")
+	dropReadOnly(rs.Core.Attributes, r)
+	for _, ext := range rs.Extensions {
+		if key, ok := r.Key(ext.ID); ok {
+			if obj, ok := asMap(r[key]); ok {
+				dropReadOnly(ext.Attributes, obj)
+			}
+		}
+	}
+}
+
+// dropReadOnly removes the readOnly members of obj, whose members attrs
+// defines, and the readOnly sub-attributes of its complex values.
+func dropReadOnly(attrs []Attribute, obj map[string]any) {
+	for k, v := range obj {
+		a, ok := findAttr(attrs, k)
+		switch {
+		case !ok:
+		case a.readOnly():
+			delete(obj, k)
+		case a.Type == TypeComplex:
+			elems, isList := asList(v)
+			if !isList {
+				elems = []any{v}
+			}
+			for _, e := range elems {
+				if m, ok := asMap(e); ok {
+					dropReadOnly(a.SubAttributes, m)
+				}
+			}
+		}
+	}
 }
 
 // checkValue checks a value's shape; strict also checks scalar types (the
@@ -83,15 +126,13 @@ func checkSingle(a Attribute, v any, path string, strict bool) error {
 		if !ok {
 			if _, hasValue := a.Sub("value"); hasValue && !a.MultiValued {
 				if _, isList := v.([]any); !isList {
-					if _, isMap := v.(map[string]any); !isMap {
-						return nil // manager: "id"
-					}
+					return nil // manager: "id"
 				}
 			}
 			return BadRequest(InvalidValue, "%s must be an object, not %s", path, jsonKind(v))
 		}
 		for name, sv := range obj {
-			if sa, ok := a.Sub(name); ok {
+			if sa, ok := a.Sub(name); ok && !sa.readOnly() {
 				if err := checkSingle(sa, sv, path+"."+sa.Name, strict); err != nil {
 					return err
 				}

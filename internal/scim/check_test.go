@@ -64,3 +64,29 @@ func TestSimpleComparisonMatchesTheParser(t *testing.T) {
 		}
 	}
 }
+
+// RFC 7643 §2.2: readOnly attributes in a request are ignored, not checked,
+// and DropReadOnly removes them before anything can write them.
+func TestReadOnlyAttributesInRequests(t *testing.T) {
+	rs := userRS()
+	const body = `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"id":5,"userName":"a",
+		"meta":{"created":7},"groups":"g","name":{"givenName":"G"},
+		"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"D","manager":{"value":"m","displayName":["x"]}},
+		"urn:sqlscim:schemas:extension:db:1.0:User":{"CREATED_BY":{"x":1},"BADGE":"b"}}`
+	r := mustDecode(t, body)
+	if err := rs.CheckTypes(r); err != nil {
+		t.Errorf("CheckTypes: %v", err)
+	}
+	rs.DropReadOnly(r)
+	want := `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"a","name":{"givenName":"G"},` +
+		`"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"D","manager":{"value":"m"}},` +
+		`"urn:sqlscim:schemas:extension:db:1.0:User":{"BADGE":"b"}}`
+	if got := mustJSON(t, r); got != want {
+		t.Errorf("DropReadOnly\n got %s\nwant %s", got, want)
+	}
+	// Writable attributes are still checked.
+	r = mustDecode(t, `{"id":5,"userName":"a","urn:sqlscim:schemas:extension:db:1.0:User":{"BADGE":{"x":1}}}`)
+	if err := rs.CheckTypes(r); err == nil {
+		t.Error("BADGE as an object passed")
+	}
+}

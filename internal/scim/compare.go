@@ -20,7 +20,9 @@ func compareValues(have any, op filter.CompareOperator, want any, attr *Attribut
 		typ = attr.Type
 	}
 
-	// Booleans: only eq (and ne by negation).
+	// Booleans: only eq (and ne by negation). Filter.Validate refuses the
+	// ordering operators on boolean attributes and values; a comparison that
+	// gets here anyway (no schema, a string "true") matches nothing.
 	_, haveBool := have.(bool)
 	_, wantBool := want.(bool)
 	if typ == TypeBoolean || haveBool || wantBool {

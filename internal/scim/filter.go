@@ -153,6 +153,73 @@ func literalString(v any) string {
 	return string(b)
 }
 
+// Validate checks the filter against the schemas of the resources it will
+// be matched with: gt, ge, lt and le have no meaning for a boolean or binary
+// attribute, or for the value true or false, and RFC 7644 §3.4.2.2 wants
+// such a filter refused with 400 invalidFilter rather than left to match
+// nothing. rs may be nil; then only the values are checked. Attributes the
+// schemas do not know are not an error: they match nothing.
+func (f *Filter) Validate(rs *ResourceSchema) error {
+	if f == nil || f.expr == nil {
+		return nil
+	}
+	return f.validate(f.expr, scope{rs: rs})
+}
+
+func (f *Filter) validate(e filter.Expression, sc scope) error {
+	switch x := e.(type) {
+	case *filter.LogicalExpression:
+		if err := f.validate(x.Left, sc); err != nil {
+			return err
+		}
+		return f.validate(x.Right, sc)
+	case *filter.NotExpression:
+		return f.validate(x.Expression, sc)
+	case *filter.ValuePath:
+		return f.validate(x.ValueFilter, scope{parent: definition(x.AttributePath, sc), inElem: true})
+	case *filter.AttributeExpression:
+		op := strings.ToLower(string(x.Operator))
+		if !orderingOps[op] {
+			return nil
+		}
+		if _, isBool := x.CompareValue.(bool); isBool {
+			return BadRequest(InvalidFilter, "the filter %s is invalid: %s cannot compare with %v; gt, ge, lt and le order numbers, dates and strings, and a boolean takes only eq or ne",
+				quoteForMessage(f.raw), op, x.CompareValue)
+		}
+		a := definition(x.AttributePath, sc)
+		if a != nil && a.Type == TypeComplex {
+			a = subAttrOf(a, "value") // compared through its value, as in anyMatches
+		}
+		if a != nil && (a.Type == TypeBoolean || a.Type == TypeBinary) {
+			return BadRequest(InvalidFilter, "the filter %s is invalid: %s cannot compare %s, a %s attribute; gt, ge, lt and le order numbers, dates and strings, and a %s attribute takes only eq or ne",
+				quoteForMessage(f.raw), op, x.AttributePath.String(), a.Type, a.Type)
+		}
+	}
+	return nil
+}
+
+// definition is the schema definition of the attribute a filter path names
+// in its scope, or nil when the schemas do not have it.
+func definition(p filter.AttributePath, sc scope) *Attribute {
+	name, sub := p.AttributeName, p.SubAttributeName()
+	var a *Attribute
+	switch {
+	case sc.inElem:
+		a = subAttrOf(sc.parent, name)
+	case strings.EqualFold(name, "meta") && p.URI() == "":
+		m := metaAttribute
+		a = &m
+	case sc.rs != nil:
+		if _, found, _, ok := sc.rs.Resolve(p.URI(), name, ""); ok {
+			a = &found
+		}
+	}
+	if sub == "" {
+		return a
+	}
+	return subAttrOf(a, sub)
+}
+
 // Matches reports whether the resource r matches the filter. rs supplies the
 // attribute types and caseExact characteristics; it may be nil, and then
 // every string comparison is case-insensitive and URN-prefixed names are

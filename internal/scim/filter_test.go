@@ -325,3 +325,41 @@ func TestFilterStringAndExpr(t *testing.T) {
 		t.Errorf("number value = %#v", v)
 	}
 }
+
+// RFC 7644 §3.4.2.2: gt, ge, lt and le on a boolean or binary attribute are
+// a 400 invalidFilter, not a filter that matches nothing.
+func TestFilterValidate(t *testing.T) {
+	rs := userRS()
+	for _, f := range []string{
+		`userName gt "a"`, `meta.created ge "2020-01-01"`, `emails[value lt "m"]`, `active eq true`, `active ne false`,
+		`x509Certificates eq "AAAA"`, `nosuch gt "x"`, `urn:sqlscim:schemas:extension:db:1.0:User:SALARY ge 10`, `emails[primary eq true]`,
+	} {
+		parsed, err := ParseFilter(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := parsed.Validate(rs); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+	for _, tc := range []struct{ filter, detail string }{
+		{`active gt false`, `the filter "active gt false" is invalid: gt cannot compare with false; gt, ge, lt and le order numbers, dates and strings, and a boolean takes only eq or ne`},
+		{`active GE "true"`, `the filter "active GE "true"" is invalid: ge cannot compare active, a boolean attribute; gt, ge, lt and le order numbers, dates and strings, and a boolean attribute takes only eq or ne`},
+		{`userName eq "a" or emails[type eq "work" and primary lt "x"]`, `~lt cannot compare primary, a boolean attribute`},
+		{`emails.primary le "true"`, `~le cannot compare emails.primary, a boolean attribute`},
+		{`not (x509Certificates gt "AAAA")`, `~gt cannot compare x509Certificates, a binary attribute; gt, ge, lt and le order numbers, dates and strings, and a binary attribute takes only eq or ne`},
+		{`urn:ietf:params:scim:schemas:core:2.0:User:active lt "x"`, `~lt cannot compare urn:ietf:params:scim:schemas:core:2.0:User:active, a boolean attribute`},
+	} {
+		parsed, err := ParseFilter(tc.filter)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkError(t, parsed.Validate(rs), InvalidFilter, tc.detail)
+	}
+	// Without a schema only the values can be checked.
+	parsed, _ := ParseFilter(`anything lt true`)
+	checkError(t, parsed.Validate(nil), InvalidFilter, `~lt cannot compare with true`)
+	if err := (*Filter)(nil).Validate(rs); err != nil {
+		t.Errorf("nil filter: %v", err)
+	}
+}

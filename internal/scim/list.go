@@ -46,9 +46,6 @@ type Page struct {
 	Count int
 }
 
-// Offset is the 0-based index of the first result.
-func (p Page) Offset() int { return p.StartIndex - 1 }
-
 // ParsePage reads the startIndex and count query parameters. An empty
 // startIndex is 1 and one below 1 is taken as 1; an empty count is
 // defaultCount (-1 meaning all), a negative count is 0 and one above
@@ -224,7 +221,7 @@ func (s *AttributeSelection) Apply(r Resource, rs *ResourceSchema) Resource {
 					extID, extSchema = e.ID, &e
 				}
 			}
-			if m := s.applyExtension(extID, extSchema, ext); m != nil {
+			if m := s.applyExtension(rs, extID, extSchema, ext); m != nil {
 				out[key] = m
 			}
 			continue
@@ -242,8 +239,10 @@ func (s *AttributeSelection) Apply(r Resource, rs *ResourceSchema) Resource {
 	return out
 }
 
-// applyExtension filters the members of an extension object.
-func (s *AttributeSelection) applyExtension(extID string, schema *Schema, ext map[string]any) map[string]any {
+// applyExtension filters the members of an extension object. rs is passed
+// on so that an unqualified path (title) selects the core attribute and not
+// an extension attribute of the same name (TITLE) as well.
+func (s *AttributeSelection) applyExtension(rs *ResourceSchema, extID string, schema *Schema, ext map[string]any) map[string]any {
 	whole := false
 	for _, p := range s.paths {
 		if strings.EqualFold(p.full, extID) {
@@ -267,7 +266,7 @@ func (s *AttributeSelection) applyExtension(extID string, schema *Schema, ext ma
 			}
 			continue
 		}
-		if nv, ok := s.applyAttr(nil, extID, k, attr, v); ok {
+		if nv, ok := s.applyAttr(rs, extID, k, attr, v); ok {
 			out[k] = nv
 		}
 	}

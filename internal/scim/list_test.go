@@ -45,9 +45,6 @@ func TestParsePage(t *testing.T) {
 			t.Errorf("ParsePage(%q, %q, %d, %d) = %+v, %v; want %+v", tc.start, tc.count, tc.defCount, tc.maxCount, got, err, tc.want)
 		}
 	}
-	if p := (Page{StartIndex: 11, Count: 5}); p.Offset() != 10 {
-		t.Errorf("Offset = %d", p.Offset())
-	}
 	for _, tc := range []struct{ start, count, detail string }{
 		{"abc", "", `startIndex must be a whole number, got "abc"`},
 		{"1.5", "", `startIndex must be a whole number, got "1.5"`},
@@ -130,6 +127,32 @@ func TestAttributeSelection(t *testing.T) {
 	} {
 		_, err := ParseAttributeSelection(tc.attrs, tc.excluded)
 		checkError(t, err, tc.typ, tc.detail)
+	}
+}
+
+// An unqualified name is the core attribute when the core schema has one:
+// a tenant extension's USERNAME or TITLE column is not selected or excluded
+// along with userName or title.
+func TestAttributeSelectionUnqualifiedNamesMeanCore(t *testing.T) {
+	ext := Schema{ID: "urn:x:db", Attributes: []Attribute{{Name: "USERNAME"}, {Name: "TITLE"}, {Name: "DEPARTMENT"}}}
+	rs := &ResourceSchema{Core: UserSchema, Extensions: []Schema{ext}}
+	const user = `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User","urn:x:db"],"id":"1","userName":"u","title":"t",
+		"urn:x:db":{"USERNAME":"U","TITLE":"T","DEPARTMENT":"D"}}`
+	const base = `"schemas":["urn:ietf:params:scim:schemas:core:2.0:User","urn:x:db"],"id":"1"`
+	for _, tc := range []struct{ attrs, excluded, want string }{
+		{"userName", "", `{` + base + `,"userName":"u"}`},
+		{"", "title", `{` + base + `,"userName":"u","urn:x:db":{"DEPARTMENT":"D","TITLE":"T","USERNAME":"U"}}`},
+		{"department", "", `{` + base + `,"urn:x:db":{"DEPARTMENT":"D"}}`},
+		{"urn:x:db:TITLE", "", `{` + base + `,"urn:x:db":{"TITLE":"T"}}`},
+		{"", "urn:x:db:USERNAME", `{` + base + `,"userName":"u","title":"t","urn:x:db":{"DEPARTMENT":"D","TITLE":"T"}}`},
+	} {
+		s, err := ParseAttributeSelection(tc.attrs, tc.excluded)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := mustJSON(t, s.Apply(mustDecode(t, user), rs)); got != tc.want {
+			t.Errorf("attributes=%q excludedAttributes=%q\n got %s\nwant %s", tc.attrs, tc.excluded, got, tc.want)
+		}
 	}
 }
 

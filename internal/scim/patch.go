@@ -20,6 +20,35 @@ type PatchOp struct {
 	// Value is the value as decoded (json.Number for numbers); nil for
 	// remove, or when the client sent null.
 	Value any
+
+	// parsed is Path as ParsePatch parsed it, so that applying the
+	// operation does not parse it again; nil for an operation built by hand.
+	// Callers do not rewrite Path, so the two stay in step.
+	parsed *filter.Path
+}
+
+// check checks what an operation needs however it was made: a known op
+// and, for remove, a path. It returns the op in lower case.
+func (op PatchOp) check() (string, error) {
+	name := strings.ToLower(strings.TrimSpace(op.Op))
+	switch name {
+	case "add", "remove", "replace":
+	default:
+		return "", BadRequest(InvalidSyntax, "op %q is not supported; use add, remove or replace", op.Op)
+	}
+	if name == "remove" && strings.TrimSpace(op.Path) == "" {
+		return "", BadRequest(InvalidSyntax, `remove needs a "path" naming what to remove`)
+	}
+	return name, nil
+}
+
+// parsedPath returns the operation's path parsed: as ParsePatch left it, or
+// parsed now for an operation built by hand.
+func (op PatchOp) parsedPath() (filter.Path, error) {
+	if op.parsed != nil {
+		return *op.parsed, nil
+	}
+	return parsePatchPath(op.Path)
 }
 
 // ParsePatch decodes a PatchOp request body (RFC 7644 §3.5.2). The "schemas"
@@ -34,17 +63,8 @@ func ParsePatch(body []byte) ([]PatchOp, error) {
 	if err != nil {
 		return nil, err
 	}
-	if schemas, ok := doc.Get("schemas"); ok {
-		l, _ := asList(schemas)
-		found := false
-		for _, s := range l {
-			if str, ok := s.(string); ok && strings.EqualFold(str, PatchOpSchema) {
-				found = true
-			}
-		}
-		if !found {
-			return nil, BadRequest(InvalidSyntax, "the request's schemas must be [%q] for a PATCH", PatchOpSchema)
-		}
+	if listed, present := doc.ListsSchema(PatchOpSchema); present && !listed {
+		return nil, BadRequest(InvalidSyntax, "the request's schemas must be [%q] for a PATCH", PatchOpSchema)
 	}
 	raw, ok := doc.Get("Operations")
 	if !ok || raw == nil {
@@ -68,7 +88,7 @@ func ParsePatch(body []byte) ([]PatchOp, error) {
 	return ops, nil
 }
 
-// parseOp checks and decodes one operation.
+// parseOp decodes one operation, checks it and parses its path, once.
 func parseOp(el any) (PatchOp, error) {
 	m, ok := asMap(el)
 	if !ok {
@@ -83,31 +103,29 @@ func parseOp(el any) (PatchOp, error) {
 	if !ok {
 		return PatchOp{}, BadRequest(InvalidSyntax, `"op" must be a string (add, remove or replace), not %s`, jsonKind(rawOp))
 	}
-	name := strings.ToLower(strings.TrimSpace(opStr))
-	switch name {
-	case "add", "remove", "replace":
-	default:
-		return PatchOp{}, BadRequest(InvalidSyntax, "op %q is not supported; use add, remove or replace", opStr)
-	}
-	var path string
+	op := PatchOp{Op: opStr}
 	if rawPath, ok := o.Get("path"); ok && rawPath != nil {
-		if path, ok = rawPath.(string); !ok {
+		if op.Path, ok = rawPath.(string); !ok {
 			return PatchOp{}, BadRequest(InvalidSyntax, `"path" must be a string, not %s`, jsonKind(rawPath))
 		}
 	}
-	value, hasValue := o.Get("value")
-	switch {
-	case name == "remove" && strings.TrimSpace(path) == "":
-		return PatchOp{}, BadRequest(InvalidSyntax, `remove needs a "path" naming what to remove`)
-	case name != "remove" && !hasValue:
+	name, err := op.check()
+	if err != nil {
+		return PatchOp{}, err
+	}
+	op.Op = name
+	var hasValue bool
+	if op.Value, hasValue = o.Get("value"); name != "remove" && !hasValue {
 		return PatchOp{}, BadRequest(InvalidSyntax, `%s needs a "value"`, name)
 	}
-	if strings.TrimSpace(path) != "" {
-		if _, err := parsePatchPath(path); err != nil {
+	if strings.TrimSpace(op.Path) != "" {
+		fp, err := parsePatchPath(op.Path)
+		if err != nil {
 			return PatchOp{}, err
 		}
+		op.parsed = &fp
 	}
-	return PatchOp{Op: name, Path: path, Value: value}, nil
+	return op, nil
 }
 
 // parsePatchPath parses a PATCH path, or returns a 400 invalidPath error
@@ -195,17 +213,12 @@ func (t *target) name() string {
 }
 
 func (p *patcher) apply(op PatchOp) error {
-	name := strings.ToLower(strings.TrimSpace(op.Op))
-	switch name {
-	case "add", "remove", "replace":
-	default:
-		return BadRequest(InvalidSyntax, "op %q is not supported; use add, remove or replace", op.Op)
+	name, err := op.check()
+	if err != nil {
+		return err
 	}
 	path := strings.TrimSpace(op.Path)
 	if path == "" {
-		if name == "remove" {
-			return BadRequest(InvalidSyntax, `remove needs a "path" naming what to remove`)
-		}
 		m, ok := asMap(op.Value)
 		if !ok {
 			return BadRequest(InvalidValue, "without a path, the value must be a JSON object of attributes, not %s", jsonKind(op.Value))
@@ -215,7 +228,7 @@ func (p *patcher) apply(op PatchOp) error {
 	if id, core, ok := p.rs.isSchemaID(path); ok {
 		return p.applySchemaValue(name, id, core, op.Value)
 	}
-	fp, err := parsePatchPath(path)
+	fp, err := op.parsedPath()
 	if err != nil {
 		return err
 	}

@@ -480,6 +480,13 @@ func TestParsePatch(t *testing.T) {
 		{Op: "remove", Path: `emails[type eq "work"]`},
 		{Op: "add", Value: map[string]any{"n": json.Number("1")}},
 	}
+	// Paths are parsed once, here, and not again when the ops are applied.
+	for i, op := range ops {
+		if (op.parsed != nil) != (op.Path != "") {
+			t.Errorf("op %d: path %q, parsed %v", i, op.Path, op.parsed)
+		}
+		ops[i].parsed = nil
+	}
 	if !reflect.DeepEqual(ops, want) {
 		t.Errorf("got %#v\nwant %#v", ops, want)
 	}

@@ -62,6 +62,22 @@ func (r Resource) Delete(name string) {
 	}
 }
 
+// ListsSchema reports whether r's "schemas" member lists urn
+// (case-insensitively), and whether r has a "schemas" member at all. A
+// request body may leave "schemas" out, as many clients do; one that lists
+// schemas, but not the one its endpoint expects, is not what the endpoint
+// takes.
+func (r Resource) ListsSchema(urn string) (listed, present bool) {
+	raw, present := r.Get("schemas")
+	l, _ := asList(raw)
+	for _, v := range l {
+		if s, ok := v.(string); ok && strings.EqualFold(s, urn) {
+			return true, present
+		}
+	}
+	return false, present
+}
+
 // Clone returns a deep copy of r. Nested Resources become map[string]any.
 func (r Resource) Clone() Resource {
 	if r == nil {

@@ -194,25 +194,6 @@ func FuzzApplyPatch(f *testing.F) {
 	})
 }
 
-// urnPrefixed reports operations whose path, or a member of whose value,
-// has a URN-style prefix (a colon): the known bug of ApplyPatch without a
-// schema. Remove it when the bug is fixed.
-func urnPrefixed(ops []PatchOp) bool {
-	for _, o := range ops {
-		if strings.Contains(o.Path, ":") {
-			return true
-		}
-		if m, ok := asMap(o.Value); ok {
-			for k := range m {
-				if strings.Contains(k, ":") {
-					return true
-				}
-			}
-		}
-	}
-	return false
-}
-
 // checkOnePrimary fails when a multi-valued attribute has more than one
 // value with primary true (RFC 7643 §2.4).
 func checkOnePrimary(t *testing.T, r Resource) {

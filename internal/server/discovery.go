@@ -141,21 +141,15 @@ func (s *Server) schema(w http.ResponseWriter, r *http.Request) {
 }
 
 // groups answers /Groups with an empty list: the database connector has no
-// groups, and clients that probe the endpoint expect a list.
+// groups, and clients that probe the endpoint expect a list. The query is
+// still checked, so that a mistake in it is reported here as on /Users.
 func (s *Server) groups(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	page, err := scim.ParsePage(q.Get("startIndex"), q.Get("count"), -1, s.maxResults())
+	lq, err := s.parseList(queryListParams(r), &scim.ResourceSchema{Core: scim.GroupSchema})
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	if f := q.Get("filter"); f != "" {
-		if _, err := scim.ParseFilter(f); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-	}
-	writeJSON(w, http.StatusOK, scim.ListResponse{StartIndex: page.StartIndex, Resources: []any{}})
+	writeJSON(w, http.StatusOK, scim.ListResponse{StartIndex: lq.page.StartIndex, Resources: []any{}})
 }
 
 func (s *Server) group(w http.ResponseWriter, r *http.Request) {
@@ -173,20 +167,8 @@ func (s *Server) entitlements(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	q := r.URL.Query()
-	page, err := scim.ParsePage(q.Get("startIndex"), q.Get("count"), -1, s.maxResults())
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	var f *scim.Filter
-	if fs := q.Get("filter"); strings.TrimSpace(fs) != "" {
-		if f, err = scim.ParseFilter(fs); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-	}
-	sel, err := scim.ParseAttributeSelection(q.Get("attributes"), q.Get("excludedAttributes"))
+	schema := &scim.ResourceSchema{Core: scim.EntitlementSchema}
+	lq, err := s.parseList(queryListParams(r), schema)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -196,22 +178,21 @@ func (s *Server) entitlements(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	schema := &scim.ResourceSchema{Core: scim.EntitlementSchema}
 	base := s.baseURL(r)
 	total := 0
 	items := []any{}
 	for _, e := range list {
-		if f != nil && !f.Matches(e, schema) {
+		if lq.filter != nil && !lq.filter.Matches(e, schema) {
 			continue
 		}
 		total++
-		if total < page.StartIndex || (page.Count >= 0 && len(items) >= page.Count) {
+		if total < lq.page.StartIndex || (lq.page.Count >= 0 && len(items) >= lq.page.Count) {
 			continue
 		}
 		id, _ := e["id"].(string)
-		items = append(items, sel.Apply(withMeta(e, "Entitlement", base+"/Entitlements/"+url.PathEscape(id)), schema))
+		items = append(items, lq.sel.Apply(withMeta(e, "Entitlement", base+"/Entitlements/"+url.PathEscape(id)), schema))
 	}
-	writeJSON(w, http.StatusOK, scim.ListResponse{TotalResults: total, StartIndex: page.StartIndex, ItemsPerPage: len(items), Resources: items})
+	writeJSON(w, http.StatusOK, scim.ListResponse{TotalResults: total, StartIndex: lq.page.StartIndex, ItemsPerPage: len(items), Resources: items})
 }
 
 func (s *Server) entitlement(w http.ResponseWriter, r *http.Request) {

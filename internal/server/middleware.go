@@ -7,6 +7,7 @@ import (
 	"crypto/subtle"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"net/http"
 	"runtime/debug"
 	"strings"
@@ -88,6 +89,12 @@ func newRequestID() string {
 
 // observe gives every request an id and a logger, logs one access line when
 // it ends, and turns a panic into a 500 SCIM error instead of a crash.
+//
+// A handler that cuts its response short panics with http.ErrAbortHandler
+// (streamList does, when a list fails after its first member). That panic
+// goes on to net/http, which closes the connection, but only after the
+// request is logged and counted like any other, marked aborted, with the
+// status already sent or else 500.
 func (s *Server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -99,47 +106,69 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		rec := &statusRecorder{ResponseWriter: w}
 
 		defer func() {
-			if v := recover(); v != nil {
-				if v == http.ErrAbortHandler {
-					panic(v)
-				}
+			v := recover()
+			aborted := v == http.ErrAbortHandler
+			if v != nil && !aborted {
 				log.Error("panic while serving a request", zap.Any("panic", v), zap.ByteString("stack", debug.Stack()))
 				if rec.status == 0 {
 					s.writeError(rec, r, scim.Internal(errors.New("panic")))
 				}
 			}
-			status := rec.status
-			if status == 0 {
-				status = http.StatusOK
+			s.record(r, rec, info, time.Since(start), aborted)
+			if aborted {
+				panic(v)
 			}
-			elapsed := time.Since(start)
-			if s.observer != nil {
-				route := "unmatched"
-				if rctx := chi.RouteContext(r.Context()); rctx != nil && rctx.RoutePattern() != "" {
-					route = strings.TrimPrefix(rctx.RoutePattern(), s.contextPath()+"/{app}/scim/v2")
-				}
-				s.observer.ObserveRequest(route, r.Method, status, info.tenant, elapsed)
-			}
-			log.Info("request",
-				zap.String("method", r.Method),
-				zap.String("path", r.URL.Path),
-				zap.String("app", chi.URLParamFromCtx(r.Context(), "app")),
-				zap.Int("status", status),
-				zap.Int64("bytes", rec.bytes),
-				zap.Duration("duration", elapsed),
-				zap.String("remote", r.RemoteAddr),
-			)
 		}()
 		next.ServeHTTP(rec, r)
 	})
 }
 
+// record counts a finished request for the metrics and writes its access
+// log line.
+func (s *Server) record(r *http.Request, rec *statusRecorder, info *requestInfo, elapsed time.Duration, aborted bool) {
+	status := rec.status
+	switch {
+	case status == 0 && aborted:
+		status = http.StatusInternalServerError
+	case status == 0:
+		status = http.StatusOK
+	}
+	if s.observer != nil {
+		route := "unmatched"
+		if rctx := chi.RouteContext(r.Context()); rctx != nil && rctx.RoutePattern() != "" {
+			route = strings.TrimPrefix(rctx.RoutePattern(), s.contextPath()+"/{app}/scim/v2")
+		}
+		s.observer.ObserveRequest(route, r.Method, status, info.tenant, elapsed)
+	}
+	fields := []zap.Field{
+		zap.String("method", r.Method),
+		zap.String("path", r.URL.Path),
+		zap.String("app", chi.URLParamFromCtx(r.Context(), "app")),
+		zap.Int("status", status),
+		zap.Int64("bytes", rec.bytes),
+		zap.Duration("duration", elapsed),
+		zap.String("remote", r.RemoteAddr),
+	}
+	if aborted {
+		fields = append(fields, zap.Bool("aborted", true))
+	}
+	logging.From(r.Context()).Info("request", fields...)
+}
+
 // authenticate admits requests that carry "Authorization: Bearer <token>".
 // The comparison runs in constant time over hashes, so neither the token's
 // bytes nor its length leak through timing.
+//
+// An address that keeps failing is throttled before its token is looked at,
+// so that guesses sent in parallel are slowed as much as guesses sent one
+// after the other: see throttle.admit.
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	want := sha256.Sum256([]byte(s.cfg.Token.Reveal()))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ip := clientIP(r)
+		if !s.waitForTurn(w, r, ip) {
+			return
+		}
 		header := strings.TrimSpace(r.Header.Get("Authorization"))
 		scheme, token, hasScheme := strings.Cut(header, " ")
 		var detail string
@@ -153,23 +182,17 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		default:
 			got := sha256.Sum256([]byte(strings.TrimSpace(token)))
 			if subtle.ConstantTimeCompare(got[:], want[:]) == 1 {
-				s.throttle.succeeded(clientIP(r))
+				s.throttle.succeeded(ip)
 				next.ServeHTTP(w, r)
 				return
 			}
 			detail = "The bearer token is not valid."
 		}
-		ip := clientIP(r)
 		if s.observer != nil {
 			s.observer.AuthFailed()
 		}
 		if delay := s.throttle.failed(ip); delay > 0 {
 			logging.From(r.Context()).Warn("repeated authentication failures; slowing this address down", zap.String("remote", ip), zap.Duration("delay", delay))
-			select {
-			case <-time.After(delay):
-			case <-r.Context().Done():
-				return
-			}
 		}
 		challenge := `Bearer realm="sqlscim"`
 		if header != "" {
@@ -178,6 +201,31 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		w.Header().Set("WWW-Authenticate", challenge)
 		s.writeError(w, r, &scim.Error{Status: http.StatusUnauthorized, Detail: detail})
 	})
+}
+
+// waitForTurn applies the address's current penalty before its credentials
+// are compared: a short wait is served here, a long one is refused with 429
+// and Retry-After. It reports whether the request may go on.
+func (s *Server) waitForTurn(w http.ResponseWriter, r *http.Request, ip string) bool {
+	wait, ok := s.throttle.admit(ip)
+	if !ok {
+		secs := int((wait + time.Second - 1) / time.Second)
+		logging.From(r.Context()).Warn("too many authentication failures; refusing this address for now", zap.String("remote", ip), zap.Duration("retry_after", wait))
+		s.writeError(w, r, &scim.Error{Status: http.StatusTooManyRequests, RetryAfter: secs,
+			Detail: fmt.Sprintf("Too many failed authentication attempts from this address. Retry in %d seconds with the right bearer token.", secs)})
+		return false
+	}
+	if wait <= 0 {
+		return true
+	}
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return true
+	case <-r.Context().Done():
+		return false
+	}
 }
 
 // limitHeaders refuses requests whose header block is larger than

@@ -19,7 +19,7 @@ func (s *Server) routes() http.Handler {
 		s.writeError(w, req, scim.NotFound("No resource at %s. SCIM routes live under %s/{app}/scim/v2/.", req.URL.Path, s.contextPath()))
 	})
 	r.MethodNotAllowed(func(w http.ResponseWriter, req *http.Request) {
-		allowed := allowedMethods(r, req.URL.Path)
+		allowed := allowedMethods(r, req.URL.EscapedPath())
 		w.Header().Set("Allow", strings.Join(allowed, ", "))
 		s.writeError(w, req, scim.Errorf(http.StatusMethodNotAllowed, "", "%s is not allowed on %s; use %s.", req.Method, req.URL.Path, strings.Join(allowed, " or ")))
 	})
@@ -64,26 +64,41 @@ var resourceNames = map[string]string{
 
 // canonicalPaths matches endpoint names case-insensitively and ignores a
 // trailing slash, before the router sees the path.
+//
+// It also makes the router always match the escaped path. chi routes on
+// URL.RawPath when it is set and on the decoded URL.Path otherwise, and Go
+// sets RawPath only when the client escaped the path differently from Go's
+// own escaping; so the same id would otherwise reach a handler escaped or
+// decoded depending on how it was written (a%2Fb escaped, a%2541 decoded to
+// a%41). With RawPath always set, every route parameter arrives escaped and
+// pathParam decodes it exactly once.
 func canonicalPaths(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p := r.URL.Path
-		if i := strings.Index(p, "/scim/v2/"); i >= 0 {
-			head, rest := p[:i+len("/scim/v2/")], p[i+len("/scim/v2/"):]
-			seg, tail, _ := strings.Cut(rest, "/")
-			if name, ok := resourceNames[strings.ToLower(seg)]; ok {
-				seg = name
-			}
-			p = head + seg
-			if tail != "" {
-				p += "/" + tail
-			}
-			p = strings.TrimSuffix(p, "/")
-			if p != r.URL.Path {
-				r.URL.Path, r.URL.RawPath = p, ""
-			}
+		raw := canonicalPath(r.URL.EscapedPath())
+		if path, err := url.PathUnescape(raw); err == nil {
+			r.URL.Path, r.URL.RawPath = path, raw
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// canonicalPath spells the endpoint name of an escaped path the way the
+// routes do and drops a trailing slash.
+func canonicalPath(p string) string {
+	i := strings.Index(p, "/scim/v2/")
+	if i < 0 {
+		return p
+	}
+	head, rest := p[:i+len("/scim/v2/")], p[i+len("/scim/v2/"):]
+	seg, tail, _ := strings.Cut(rest, "/")
+	if name, ok := resourceNames[strings.ToLower(seg)]; ok {
+		seg = name
+	}
+	p = head + seg
+	if tail != "" {
+		p += "/" + tail
+	}
+	return strings.TrimSuffix(p, "/")
 }
 
 func (s *Server) contextPath() string {
@@ -111,9 +126,9 @@ func allowedMethods(routes chi.Routes, path string) []string {
 	return allowed
 }
 
-// pathParam is a route parameter, unescaped: chi matches the escaped path
-// when a segment has escapes (an id with a quote or a space), so its
-// parameters arrive escaped.
+// pathParam is a route parameter, unescaped. Parameters always arrive
+// escaped, because canonicalPaths makes the router match the escaped path,
+// so this is the one place an id is decoded.
 func pathParam(r *http.Request, name string) string {
 	raw := chi.URLParam(r, name)
 	if v, err := url.PathUnescape(raw); err == nil {

@@ -3,14 +3,22 @@ package server
 import (
 	"net"
 	"net/http"
+	"sort"
 	"sync"
 	"time"
 )
 
-// throttle slows down addresses that keep failing authentication: after
-// freeFailures failed attempts, each further failure from the same address
-// is answered only after a delay that doubles up to maxDelay. A success, or
-// quiet for forgetAfter, clears the address.
+// throttle slows down addresses that keep failing authentication. The first
+// freeFailures failures cost nothing; after that, each attempt from the
+// address must wait its turn, one turn per penalty, and the penalty doubles
+// with every further failure up to maxDelay. A success, or quiet for
+// forgetAfter, clears the address.
+//
+// Turns are handed out before the token is compared (admit), not after the
+// comparison failed: a delay applied only to the answer would let a client
+// that sends its guesses in parallel guess as fast as it likes. A turn up to
+// maxInlineWait away is waited for; a later one is refused with 429 and
+// Retry-After, so that waiting requests do not pile up on the server.
 type throttle struct {
 	mu      sync.Mutex
 	entries map[string]*failures
@@ -18,16 +26,21 @@ type throttle struct {
 }
 
 type failures struct {
-	count int
-	last  time.Time
+	count int       // failures since the last success or quiet period
+	last  time.Time // the last failure or admitted attempt
+	next  time.Time // the address's next turn
 }
 
 const (
 	freeFailures  = 5
 	firstDelay    = 250 * time.Millisecond
 	maxDelay      = 8 * time.Second
+	maxInlineWait = time.Second
 	forgetAfter   = 15 * time.Minute
 	maxTrackedIPs = 10000
+	// evictBatch is how many of the least recently seen addresses make
+	// room when the table is full, so that the sort is not paid per address.
+	evictBatch = maxTrackedIPs / 10
 )
 
 func newThrottle() *throttle {
@@ -43,7 +56,45 @@ func clientIP(r *http.Request) string {
 	return host
 }
 
-// failed records a failure and returns how long to wait before answering.
+// penalty is the spacing between attempts after count failures.
+func penalty(count int) time.Duration {
+	if count <= freeFailures {
+		return 0
+	}
+	return min(firstDelay<<min(count-freeFailures-1, 10), maxDelay)
+}
+
+// admit is called before a request's token is compared. It returns how long
+// the request must wait for its address's turn; ok is false when that is
+// longer than maxInlineWait, and the request is to be refused. An admitted
+// request takes the turn, so the next one from the address waits a penalty
+// longer, however many arrive at once.
+func (t *throttle) admit(ip string) (wait time.Duration, ok bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	now := t.now()
+	f := t.entries[ip]
+	if f == nil || now.Sub(f.last) > forgetAfter {
+		return 0, true
+	}
+	d := penalty(f.count)
+	if d == 0 {
+		return 0, true
+	}
+	turn := f.next
+	if turn.Before(now) {
+		turn = now
+	}
+	wait = turn.Sub(now)
+	if wait > maxInlineWait {
+		return wait, false
+	}
+	f.next = turn.Add(d)
+	f.last = now
+	return wait, true
+}
+
+// failed records a failure and returns the penalty the address now has.
 func (t *throttle) failed(ip string) time.Duration {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -58,11 +109,11 @@ func (t *throttle) failed(ip string) time.Duration {
 	}
 	f.count++
 	f.last = now
-	if f.count <= freeFailures {
-		return 0
+	d := penalty(f.count)
+	if next := now.Add(d); next.After(f.next) {
+		f.next = next
 	}
-	d := firstDelay << min(f.count-freeFailures-1, 10)
-	return min(d, maxDelay)
+	return d
 }
 
 // succeeded clears an address.
@@ -72,15 +123,25 @@ func (t *throttle) succeeded(ip string) {
 	t.mu.Unlock()
 }
 
-// forgetOld drops quiet addresses; if that is not enough, it starts over,
-// so the table never grows without bound.
+// forgetOld makes room in a full table: it drops quiet addresses and, if
+// that is not enough, the least recently seen ones, so the table never
+// grows without bound and the addresses being slowed down right now keep
+// their penalty.
 func (t *throttle) forgetOld(now time.Time) {
 	for ip, f := range t.entries {
 		if now.Sub(f.last) > forgetAfter {
 			delete(t.entries, ip)
 		}
 	}
-	if len(t.entries) >= maxTrackedIPs {
-		t.entries = map[string]*failures{}
+	if len(t.entries) < maxTrackedIPs {
+		return
+	}
+	ips := make([]string, 0, len(t.entries))
+	for ip := range t.entries {
+		ips = append(ips, ip)
+	}
+	sort.Slice(ips, func(i, j int) bool { return t.entries[ips[i]].last.Before(t.entries[ips[j]].last) })
+	for _, ip := range ips[:min(evictBatch, len(ips))] {
+		delete(t.entries, ip)
 	}
 }

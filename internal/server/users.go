@@ -50,12 +50,13 @@ func withMeta(res scim.Resource, resourceType, location string) scim.Resource {
 }
 
 // readBody reads a request body within the size limit, refusing content
-// types other than SCIM's and plain JSON.
+// types other than SCIM's and plain JSON. The 415 carries no scimType: RFC
+// 7644 §3.12 defines scimType for 400 responses only.
 func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || (mt != "application/scim+json" && mt != "application/json") {
-			return nil, scim.Errorf(http.StatusUnsupportedMediaType, scim.InvalidSyntax, "Content-Type %q is not accepted; send application/scim+json or application/json.", ct)
+			return nil, scim.Errorf(http.StatusUnsupportedMediaType, "", "Content-Type %q is not accepted; send application/scim+json or application/json.", ct)
 		}
 	}
 	limit := s.cfg.MaxBodyBytes
@@ -83,17 +84,8 @@ func (s *Server) decodeUser(w http.ResponseWriter, r *http.Request) (scim.Resour
 	if err != nil {
 		return nil, err
 	}
-	if raw, ok := res.Get("schemas"); ok {
-		list, _ := raw.([]any)
-		found := false
-		for _, v := range list {
-			if str, _ := v.(string); strings.EqualFold(str, scim.UserSchemaURN) {
-				found = true
-			}
-		}
-		if !found {
-			return nil, scim.BadRequest(scim.InvalidSyntax, "schemas must include %s", scim.UserSchemaURN)
-		}
+	if listed, present := res.ListsSchema(scim.UserSchemaURN); present && !listed {
+		return nil, scim.BadRequest(scim.InvalidSyntax, "schemas must include %s", scim.UserSchemaURN)
 	}
 	return res, nil
 }
@@ -103,12 +95,19 @@ type listParams struct {
 	filter, startIndex, count, attributes, excluded string
 }
 
-func (s *Server) getUsers(w http.ResponseWriter, r *http.Request) {
+// queryListParams reads the list parameters of a GET.
+func queryListParams(r *http.Request) listParams {
 	q := r.URL.Query()
-	s.listUsers(w, r, listParams{q.Get("filter"), q.Get("startIndex"), q.Get("count"), q.Get("attributes"), q.Get("excludedAttributes")})
+	return listParams{q.Get("filter"), q.Get("startIndex"), q.Get("count"), q.Get("attributes"), q.Get("excludedAttributes")}
 }
 
-// searchUsers answers POST /Users/.search (RFC 7644 §3.4.3).
+func (s *Server) getUsers(w http.ResponseWriter, r *http.Request) {
+	s.listUsers(w, r, queryListParams(r))
+}
+
+// searchUsers answers POST /Users/.search (RFC 7644 §3.4.3). Like a PATCH
+// body, a search body may leave out "schemas", but one that lists other
+// schemas is not a SearchRequest.
 func (s *Server) searchUsers(w http.ResponseWriter, r *http.Request) {
 	body, err := s.readBody(w, r)
 	if err != nil {
@@ -118,6 +117,10 @@ func (s *Server) searchUsers(w http.ResponseWriter, r *http.Request) {
 	req, err := scim.DecodeResource(body)
 	if err != nil {
 		s.writeError(w, r, err)
+		return
+	}
+	if listed, present := req.ListsSchema(scim.SearchRequestSchema); present && !listed {
+		s.writeError(w, r, scim.BadRequest(scim.InvalidSyntax, "the request's schemas must be [%q] for a search", scim.SearchRequestSchema))
 		return
 	}
 	str := func(name string) (string, error) {
@@ -163,15 +166,21 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request, p listParams)
 		s.writeError(w, r, err)
 		return
 	}
-	query, sel, schema, err := s.parseList(r, t, p)
+	schema, err := t.UserSchema(r.Context())
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
+	lq, err := s.parseList(p, schema)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	query := scim.Query{Filter: lq.filter, StartIndex: lq.page.StartIndex, Count: lq.page.Count, SkipEntitlements: lq.sel.Excludes("entitlements")}
 	base := s.baseURL(r)
 	prepare := func(res scim.Resource) scim.Resource {
 		id, _ := res["id"].(string)
-		return sel.Apply(withMeta(res, "User", base+"/Users/"+url.PathEscape(id)), schema)
+		return lq.sel.Apply(withMeta(res, "User", base+"/Users/"+url.PathEscape(id)), schema)
 	}
 	if query.Count >= 0 {
 		// A page is small: answer it whole, in the usual member order.
@@ -192,29 +201,33 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request, p listParams)
 	})
 }
 
-// parseList reads filter, paging and attribute selection.
-func (s *Server) parseList(r *http.Request, t Tenant, p listParams) (scim.Query, *scim.AttributeSelection, *scim.ResourceSchema, error) {
-	var q scim.Query
-	page, err := scim.ParsePage(p.startIndex, p.count, -1, s.maxResults())
-	if err != nil {
-		return q, nil, nil, err
+// listQuery is a list request's parsed parameters.
+type listQuery struct {
+	page   scim.Page
+	filter *scim.Filter // nil: every resource
+	sel    *scim.AttributeSelection
+}
+
+// parseList reads filter, paging and attribute selection, the same way for
+// every list endpoint. The filter is also checked against rs, the schema of
+// the listed resources, so that a comparison that can never work (active gt
+// true) is refused instead of matching nothing.
+func (s *Server) parseList(p listParams, rs *scim.ResourceSchema) (listQuery, error) {
+	var lq listQuery
+	var err error
+	if lq.page, err = scim.ParsePage(p.startIndex, p.count, -1, s.maxResults()); err != nil {
+		return lq, err
 	}
-	q.StartIndex, q.Count = page.StartIndex, page.Count
 	if strings.TrimSpace(p.filter) != "" {
-		if q.Filter, err = scim.ParseFilter(p.filter); err != nil {
-			return q, nil, nil, err
+		if lq.filter, err = scim.ParseFilter(p.filter); err != nil {
+			return lq, err
+		}
+		if err = lq.filter.Validate(rs); err != nil {
+			return lq, err
 		}
 	}
-	sel, err := scim.ParseAttributeSelection(p.attributes, p.excluded)
-	if err != nil {
-		return q, nil, nil, err
-	}
-	q.SkipEntitlements = sel.Excludes("entitlements")
-	schema, err := t.UserSchema(r.Context())
-	if err != nil {
-		return q, nil, nil, err
-	}
-	return q, sel, schema, nil
+	lq.sel, err = scim.ParseAttributeSelection(p.attributes, p.excluded)
+	return lq, err
 }
 
 // maxResults is the largest page a client may ask for.
@@ -282,76 +295,117 @@ func (s *Server) streamList(w http.ResponseWriter, r *http.Request, startIndex i
 	_ = bw.Flush()
 }
 
-func (s *Server) getUser(w http.ResponseWriter, r *http.Request) {
+// userRequest is what a request for one user needs before it touches the
+// user: the tenant, its user schema and the attributes the response is to
+// show. All of it is read first, so that a malformed attributes parameter
+// is refused before a write happens rather than after.
+type userRequest struct {
+	t      Tenant
+	schema *scim.ResourceSchema
+	sel    *scim.AttributeSelection
+}
+
+func (s *Server) userRequest(r *http.Request) (userRequest, error) {
 	t, err := s.tenant(r)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return userRequest{}, err
 	}
 	q := r.URL.Query()
 	sel, err := scim.ParseAttributeSelection(q.Get("attributes"), q.Get("excludedAttributes"))
+	if err != nil {
+		return userRequest{}, err
+	}
+	schema, err := t.UserSchema(r.Context())
+	if err != nil {
+		return userRequest{}, err
+	}
+	return userRequest{t: t, schema: schema, sel: sel}, nil
+}
+
+// writeUser answers with one user, meta added, trimmed to the selection.
+// Every response that carries a user goes through here, writes included
+// (RFC 7644 §3.9 allows attributes and excludedAttributes on POST, PUT and
+// PATCH), so an attribute returned "never" such as password never leaves.
+func (s *Server) writeUser(w http.ResponseWriter, r *http.Request, ur userRequest, status int, location string, res scim.Resource) {
+	writeJSON(w, status, ur.sel.Apply(withMeta(res, "User", location), ur.schema))
+}
+
+// userLocation is the URL of the user with the given id.
+func (s *Server) userLocation(r *http.Request, id string) string {
+	return s.baseURL(r) + "/Users/" + url.PathEscape(id)
+}
+
+// decodeWrite reads the body of a POST or PUT and drops what the client
+// cannot set (id, meta, read-only attributes), which RFC 7643 §2.2 says a
+// service provider SHALL ignore.
+func (s *Server) decodeWrite(w http.ResponseWriter, r *http.Request, ur userRequest) (scim.Resource, error) {
+	in, err := s.decodeUser(w, r)
+	if err != nil {
+		return nil, err
+	}
+	ur.schema.DropReadOnly(in)
+	return in, nil
+}
+
+func (s *Server) getUser(w http.ResponseWriter, r *http.Request) {
+	ur, err := s.userRequest(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	id := pathParam(r, "id")
-	res, err := t.GetUser(r.Context(), id, !sel.Excludes("entitlements"))
+	res, err := ur.t.GetUser(r.Context(), id, !ur.sel.Excludes("entitlements"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	schema, err := t.UserSchema(r.Context())
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, sel.Apply(withMeta(res, "User", s.baseURL(r)+"/Users/"+url.PathEscape(id)), schema))
+	s.writeUser(w, r, ur, http.StatusOK, s.userLocation(r, id), res)
 }
 
 func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
-	t, err := s.tenant(r)
+	ur, err := s.userRequest(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	in, err := s.decodeUser(w, r)
+	in, err := s.decodeWrite(w, r, ur)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	res, err := t.CreateUser(r.Context(), in)
+	res, err := ur.t.CreateUser(r.Context(), in)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	id, _ := res["id"].(string)
-	location := s.baseURL(r) + "/Users/" + url.PathEscape(id)
+	location := s.userLocation(r, id)
 	w.Header().Set("Location", location)
-	writeJSON(w, http.StatusCreated, withMeta(res, "User", location))
+	s.writeUser(w, r, ur, http.StatusCreated, location, res)
 }
 
 func (s *Server) replaceUser(w http.ResponseWriter, r *http.Request) {
-	t, err := s.tenant(r)
+	ur, err := s.userRequest(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	in, err := s.decodeUser(w, r)
+	in, err := s.decodeWrite(w, r, ur)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	id := pathParam(r, "id")
-	res, err := t.ReplaceUser(r.Context(), id, in)
+	res, err := ur.t.ReplaceUser(r.Context(), id, in)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, withMeta(res, "User", s.baseURL(r)+"/Users/"+url.PathEscape(id)))
+	s.writeUser(w, r, ur, http.StatusOK, s.userLocation(r, id), res)
 }
 
 func (s *Server) patchUser(w http.ResponseWriter, r *http.Request) {
-	t, err := s.tenant(r)
+	ur, err := s.userRequest(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -367,12 +421,12 @@ func (s *Server) patchUser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := pathParam(r, "id")
-	res, err := t.PatchUser(r.Context(), id, ops)
+	res, err := ur.t.PatchUser(r.Context(), id, ops)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, withMeta(res, "User", s.baseURL(r)+"/Users/"+url.PathEscape(id)))
+	s.writeUser(w, r, ur, http.StatusOK, s.userLocation(r, id), res)
 }
 
 func (s *Server) deleteUser(w http.ResponseWriter, r *http.Request) {

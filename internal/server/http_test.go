@@ -1,0 +1,503 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+	"go.uber.org/zap/zaptest/observer"
+
+	"github.com/sqlscim/sqlscim/internal/scim"
+)
+
+// This file drives the server over real HTTP against an in-memory tenant,
+// for what the server itself decides: routing, ids, bodies, responses,
+// authentication and logging.
+
+const (
+	testToken = "0123456789abcdef0123456789abcdef"
+	testBase  = "/ws/rest/app/scim/v2"
+)
+
+// testExtension is a tenant extension with columns named like core
+// attributes.
+var testExtension = scim.Schema{ID: "urn:x:db", Attributes: []scim.Attribute{
+	{Name: "USERNAME", Type: scim.TypeString}, {Name: "TITLE", Type: scim.TypeString},
+}}
+
+// memTenant is a Tenant in memory. Like a database tenant, it returns what
+// it stored, password included, and leaves hiding it to the server.
+type memTenant struct {
+	mu      sync.Mutex
+	users   map[string]scim.Resource
+	asked   []string        // the ids handlers asked for, in order
+	written []scim.Resource // the bodies of creates and replaces
+	// listErr, when set, makes ListUsers fail after its first user.
+	listErr error
+}
+
+func newMemTenant() *memTenant { return &memTenant{users: map[string]scim.Resource{}} }
+
+func (m *memTenant) UserSchema(context.Context) (*scim.ResourceSchema, error) {
+	return &scim.ResourceSchema{Core: scim.UserSchema, Extensions: []scim.Schema{scim.EnterpriseUserSchema, testExtension}}, nil
+}
+
+func (m *memTenant) ListUsers(_ context.Context, _ scim.Query, emit func(scim.Resource) error) (int, error) {
+	m.mu.Lock()
+	ids := make([]string, 0, len(m.users))
+	for id := range m.users {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	users := make([]scim.Resource, len(ids))
+	for i, id := range ids {
+		users[i] = m.users[id].Clone()
+	}
+	listErr := m.listErr
+	m.mu.Unlock()
+	for _, u := range users {
+		if err := emit(u); err != nil {
+			return 0, err
+		}
+		if listErr != nil {
+			return 0, listErr
+		}
+	}
+	return len(users), nil
+}
+
+func (m *memTenant) GetUser(_ context.Context, id string, _ bool) (scim.Resource, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.asked = append(m.asked, id)
+	u, ok := m.users[id]
+	if !ok {
+		return nil, scim.NotFound("User %s not found.", id)
+	}
+	return u.Clone(), nil
+}
+
+func (m *memTenant) CreateUser(_ context.Context, res scim.Resource) (scim.Resource, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.written = append(m.written, res.Clone())
+	u := res.Clone()
+	u["id"], _ = u["userName"].(string)
+	m.users[u["id"].(string)] = u
+	return u.Clone(), nil
+}
+
+func (m *memTenant) ReplaceUser(_ context.Context, id string, res scim.Resource) (scim.Resource, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.asked = append(m.asked, id)
+	m.written = append(m.written, res.Clone())
+	if _, ok := m.users[id]; !ok {
+		return nil, scim.NotFound("User %s not found.", id)
+	}
+	u := res.Clone()
+	u["id"] = id
+	m.users[id] = u
+	return u.Clone(), nil
+}
+
+func (m *memTenant) PatchUser(ctx context.Context, id string, ops []scim.PatchOp) (scim.Resource, error) {
+	schema, _ := m.UserSchema(ctx)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.asked = append(m.asked, id)
+	u, ok := m.users[id]
+	if !ok {
+		return nil, scim.NotFound("User %s not found.", id)
+	}
+	if err := scim.ApplyPatch(u, ops, schema); err != nil {
+		return nil, err
+	}
+	return u.Clone(), nil
+}
+
+func (m *memTenant) DeactivateUser(_ context.Context, id string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.asked = append(m.asked, id)
+	return nil
+}
+
+func (m *memTenant) Entitlements(context.Context) ([]scim.Resource, error) {
+	return []scim.Resource{{"id": "1", "displayName": "VPN"}, {"id": "2", "displayName": "Wiki"}}, nil
+}
+
+func (m *memTenant) GetEntitlement(_ context.Context, id string) (scim.Resource, error) {
+	return nil, scim.NotFound("Entitlement %s not found.", id)
+}
+
+// put stores a user directly.
+func (m *memTenant) put(u scim.Resource) {
+	m.mu.Lock()
+	m.users[u["id"].(string)] = u
+	m.mu.Unlock()
+}
+
+// lastAsked is the id the tenant was last asked for.
+func (m *memTenant) lastAsked() string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if len(m.asked) == 0 {
+		return ""
+	}
+	return m.asked[len(m.asked)-1]
+}
+
+func (m *memTenant) lastWritten() scim.Resource {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if len(m.written) == 0 {
+		return nil
+	}
+	return m.written[len(m.written)-1]
+}
+
+// memBackend serves one tenant, "app".
+type memBackend struct{ t *memTenant }
+
+func (b memBackend) Tenant(_ context.Context, app, _ string) (Tenant, error) {
+	if app != "app" {
+		return nil, scim.NotFound("No tenant %s.", app)
+	}
+	return b.t, nil
+}
+
+// observed is one ObserveRequest call.
+type observed struct {
+	route, method string
+	status        int
+	tenant        string
+}
+
+type fakeObserver struct {
+	requests   chan observed
+	mu         sync.Mutex
+	authFailed int
+}
+
+func (o *fakeObserver) ObserveRequest(route, method string, status int, tenant string, _ time.Duration) {
+	o.requests <- observed{route, method, status, tenant}
+}
+
+func (o *fakeObserver) AuthFailed() {
+	o.mu.Lock()
+	o.authFailed++
+	o.mu.Unlock()
+}
+
+// testServer is a Server on httptest, with what it tells the outside world.
+type testServer struct {
+	*httptest.Server
+	s      *Server
+	tenant *memTenant
+	obs    *fakeObserver
+	logs   *observer.ObservedLogs
+}
+
+func newTestServer(t *testing.T) *testServer {
+	t.Helper()
+	core, logs := observer.New(zapcore.InfoLevel)
+	ts := &testServer{tenant: newMemTenant(), obs: &fakeObserver{requests: make(chan observed, 1000)}, logs: logs}
+	ts.s = New(Config{Token: testToken, ContextPath: "/ws/rest"}, zap.New(core), memBackend{ts.tenant}, ts.obs)
+	ts.Server = httptest.NewServer(ts.s.Handler())
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+// do sends a request to path below the tenant's SCIM base, escaped as
+// written, and returns the status, the headers and the decoded body.
+func (ts *testServer) do(t *testing.T, method, path, body string) (int, http.Header, map[string]any) {
+	t.Helper()
+	return ts.doWith(t, method, path, body, func(*http.Request) {})
+}
+
+func (ts *testServer) doWith(t *testing.T, method, path, body string, edit func(*http.Request)) (int, http.Header, map[string]any) {
+	t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, ts.URL+testBase+path, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/scim+json")
+	}
+	edit(req)
+	resp, err := ts.Client().Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("%s %s: reading the body: %v", method, path, err)
+	}
+	var doc map[string]any
+	if len(raw) > 0 {
+		if err := json.Unmarshal(raw, &doc); err != nil {
+			t.Fatalf("%s %s: %v in %s", method, path, err, raw)
+		}
+	}
+	return resp.StatusCode, resp.Header, doc
+}
+
+func keys(doc map[string]any) string {
+	var ks []string
+	for k := range doc {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return strings.Join(ks, ",")
+}
+
+// An id is decoded exactly once, however the client escaped it and whatever
+// spelling of the endpoint it used.
+func TestUserIDsAreUnescapedOnce(t *testing.T) {
+	ts := newTestServer(t)
+	ids := []string{"a/b", "a%41", "a b", `a"b`, "%", "a%2Fb", "o'brien", "a+b"}
+	for _, id := range ids {
+		ts.tenant.put(scim.Resource{"id": id, "userName": id})
+	}
+	for _, id := range ids {
+		for _, endpoint := range []string{"/Users/", "/users/", "/USERS/"} {
+			path := endpoint + url.PathEscape(id)
+			status, _, doc := ts.do(t, "GET", path, "")
+			if status != 200 || doc["id"] != id {
+				t.Errorf("GET %s: %d %v, want user %q", path, status, doc, id)
+				continue
+			}
+			if got := ts.tenant.lastAsked(); got != id {
+				t.Errorf("GET %s asked the tenant for %q, want %q", path, got, id)
+			}
+			meta, _ := doc["meta"].(map[string]any)
+			if loc, _ := meta["location"].(string); !strings.HasSuffix(loc, "/Users/"+url.PathEscape(id)) {
+				t.Errorf("GET %s: location %q", path, loc)
+			}
+		}
+	}
+	// Escapes Go would not have chosen, and a trailing slash.
+	for path, id := range map[string]string{
+		"/Users/%61%2F%62": "a/b", "/users/a%2fb/": "a/b", "/Users/a%20b": "a b", "/users/%25": "%", "/Users/a+b": "a+b",
+	} {
+		if status, _, doc := ts.do(t, "GET", path, ""); status != 200 || doc["id"] != id {
+			t.Errorf("GET %s: %d %v, want user %q", path, status, doc, id)
+		}
+	}
+	if status, _, _ := ts.do(t, "DELETE", "/users/a%2Fb", ""); status != http.StatusNoContent || ts.tenant.lastAsked() != "a/b" {
+		t.Errorf("DELETE /users/a%%2Fb: %d, tenant asked for %q", status, ts.tenant.lastAsked())
+	}
+	if status, hdr, _ := ts.do(t, "POST", "/users/a%2Fb", `{}`); status != http.StatusMethodNotAllowed || hdr.Get("Allow") == "" {
+		t.Errorf("POST /users/a%%2Fb: %d, Allow %q", status, hdr.Get("Allow"))
+	}
+}
+
+// Write responses go through the same attribute selection as GET: password
+// never comes back, and attributes / excludedAttributes are honoured.
+func TestWriteResponsesApplyAttributeSelection(t *testing.T) {
+	ts := newTestServer(t)
+	const body = `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"bjensen","password":"t1meMach1ne","displayName":"Babs","name":{"givenName":"Barbara"}}`
+
+	status, hdr, doc := ts.do(t, "POST", "/Users", body)
+	if status != http.StatusCreated || hdr.Get("Location") == "" {
+		t.Fatalf("POST: %d %v", status, doc)
+	}
+	if _, ok := doc["password"]; ok {
+		t.Errorf("POST echoed the password: %v", doc)
+	}
+	if ts.tenant.lastWritten()["password"] != "t1meMach1ne" {
+		t.Errorf("the tenant did not get the password: %v", ts.tenant.lastWritten())
+	}
+
+	_, _, got := ts.do(t, "GET", "/Users/bjensen?attributes=userName", "")
+	status, _, doc = ts.do(t, "POST", "/Users?attributes=userName", strings.Replace(body, "bjensen", "bj2", 1))
+	if status != http.StatusCreated || keys(doc) != keys(got) || keys(doc) != "id,meta,schemas,userName" {
+		t.Errorf("POST ?attributes=userName: %d, members %s; GET gives %s", status, keys(doc), keys(got))
+	}
+
+	for _, tc := range []struct{ method, path, body, want string }{
+		{"PUT", "/Users/bjensen", body, "displayName,id,meta,name,schemas,userName"},
+		{"PUT", "/Users/bjensen?excludedAttributes=name,meta", body, "displayName,id,schemas,userName"},
+		{"PATCH", "/Users/bjensen", `{"Operations":[{"op":"replace","path":"password","value":"n3w"}]}`, "displayName,id,meta,name,schemas,userName"},
+		{"PATCH", "/Users/bjensen?attributes=displayName", `{"Operations":[{"op":"replace","path":"displayName","value":"B"}]}`, "displayName,id,meta,schemas"},
+	} {
+		status, _, doc := ts.do(t, tc.method, tc.path, tc.body)
+		if status != 200 || keys(doc) != tc.want {
+			t.Errorf("%s %s: %d, members %s, want %s", tc.method, tc.path, status, keys(doc), tc.want)
+		}
+	}
+
+	// A malformed selection is refused before anything is written.
+	n := len(ts.tenant.written)
+	if status, _, doc := ts.do(t, "POST", "/Users?attributes=a%20b", strings.Replace(body, "bjensen", "bj3", 1)); status != 400 || doc["scimType"] != "invalidValue" {
+		t.Errorf("POST ?attributes=a b: %d %v", status, doc)
+	}
+	if len(ts.tenant.written) != n {
+		t.Error("the user was written although the request was refused")
+	}
+}
+
+// RFC 7643 §2.2: readOnly attributes in a POST or PUT are ignored, neither
+// checked nor passed on to be written.
+func TestReadOnlyAttributesInBodiesAreIgnored(t *testing.T) {
+	ts := newTestServer(t)
+	const extra = `"id":5,"meta":{"created":"yesterday"},"groups":[{"value":"g"}],"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"manager":{"value":"m","displayName":7}}`
+	status, _, doc := ts.do(t, "POST", "/Users", `{"userName":"luke",`+extra+`}`)
+	if status != http.StatusCreated || doc["id"] != "luke" {
+		t.Fatalf("POST: %d %v", status, doc)
+	}
+	want := `{"userName":"luke","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"manager":{"value":"m"}}}`
+	if got, _ := ts.tenant.lastWritten().MarshalJSON(); string(got) != want {
+		t.Errorf("POST passed on\n %s\nwant %s", got, want)
+	}
+	status, _, doc = ts.do(t, "PUT", "/Users/luke", `{"userName":"luke","title":"Jedi",`+extra+`}`)
+	if status != 200 || doc["id"] != "luke" || doc["title"] != "Jedi" {
+		t.Fatalf("PUT: %d %v", status, doc)
+	}
+	if w := ts.tenant.lastWritten(); w["id"] != nil || w["meta"] != nil || w["groups"] != nil {
+		t.Errorf("PUT passed on read-only attributes: %v", w)
+	}
+}
+
+func TestUnsupportedMediaTypeHasNoScimType(t *testing.T) {
+	ts := newTestServer(t)
+	status, _, doc := ts.doWith(t, "POST", "/Users", `{"userName":"x"}`, func(r *http.Request) { r.Header.Set("Content-Type", "text/plain") })
+	if status != http.StatusUnsupportedMediaType || !strings.Contains(doc["detail"].(string), "application/scim+json") {
+		t.Fatalf("%d %v", status, doc)
+	}
+	if _, ok := doc["scimType"]; ok {
+		t.Errorf("a 415 with a scimType: %v", doc)
+	}
+}
+
+func TestSearchRequestSchemas(t *testing.T) {
+	ts := newTestServer(t)
+	ts.tenant.put(scim.Resource{"id": "u", "userName": "u"})
+	for _, tc := range []struct {
+		body   string
+		status int
+	}{
+		{`{"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"filter":"userName eq \"u\""}`, 200},
+		{`{"filter":"userName eq \"u\""}`, 200},
+		{`{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"filter":"userName eq \"u\""}`, 400},
+		{`{"schemas":[],"count":1}`, 400},
+	} {
+		status, _, doc := ts.do(t, "POST", "/Users/.search", tc.body)
+		if status != tc.status {
+			t.Errorf("%s: %d %v, want %d", tc.body, status, doc, tc.status)
+			continue
+		}
+		if status == 400 && (doc["scimType"] != "invalidSyntax" || !strings.Contains(doc["detail"].(string), scim.SearchRequestSchema)) {
+			t.Errorf("%s: %v", tc.body, doc)
+		}
+	}
+}
+
+// gt, ge, lt and le on a boolean or binary attribute are refused with
+// invalidFilter on every list endpoint (RFC 7644 §3.4.2.2).
+func TestOrderingFiltersOnBooleansAreRefused(t *testing.T) {
+	ts := newTestServer(t)
+	for _, tc := range []struct{ method, path, body, detail string }{
+		{"GET", "/Users?filter=" + url.QueryEscape(`active gt true`), "", "gt cannot compare with true"},
+		{"GET", "/Users?filter=" + url.QueryEscape(`active ge "true"`), "", "ge cannot compare active, a boolean attribute"},
+		{"GET", "/Users?filter=" + url.QueryEscape(`emails[primary lt "x"]`), "", "lt cannot compare primary, a boolean attribute"},
+		{"GET", "/Users?filter=" + url.QueryEscape(`x509Certificates le "AA"`), "", "le cannot compare x509Certificates, a binary attribute"},
+		{"POST", "/Users/.search", `{"filter":"active lt false"}`, "lt cannot compare with false"},
+		{"GET", "/Entitlements?filter=" + url.QueryEscape(`displayName gt false`), "", "gt cannot compare with false"},
+	} {
+		status, _, doc := ts.do(t, tc.method, tc.path, tc.body)
+		detail, _ := doc["detail"].(string)
+		if status != 400 || doc["scimType"] != "invalidFilter" || !strings.Contains(detail, tc.detail) {
+			t.Errorf("%s %s: %d %v, want invalidFilter %q", tc.method, tc.path, status, doc, tc.detail)
+		}
+	}
+	if status, _, doc := ts.do(t, "GET", "/Users?filter="+url.QueryEscape(`active eq true and userName gt "a"`), ""); status != 200 {
+		t.Errorf("eq on a boolean: %d %v", status, doc)
+	}
+}
+
+// A streamed list cut short still gets its access log line and its count,
+// marked aborted.
+func TestAbortedListIsLoggedAndCounted(t *testing.T) {
+	ts := newTestServer(t)
+	ts.tenant.put(scim.Resource{"id": "a", "userName": "a"})
+	ts.tenant.put(scim.Resource{"id": "b", "userName": "b"})
+	ts.tenant.listErr = errors.New("connection reset")
+
+	req, _ := http.NewRequest("GET", ts.URL+testBase+"/Users", nil)
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	resp, err := ts.Client().Do(req)
+	if err == nil {
+		raw, readErr := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if readErr == nil && json.Valid(raw) {
+			t.Fatalf("the cut list reads as complete: %s", raw)
+		}
+	}
+	select {
+	case got := <-ts.obs.requests:
+		if want := (observed{"/Users", "GET", 200, "app"}); got != want {
+			t.Errorf("observed %+v, want %+v", got, want)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the aborted request was not observed")
+	}
+	lines := ts.logs.FilterMessage("request").All()
+	if len(lines) != 1 {
+		t.Fatalf("%d access log lines, want 1", len(lines))
+	}
+	fields := lines[0].ContextMap()
+	if fields["aborted"] != true || fields["status"] != int64(200) || fields["path"] != testBase+"/Users" {
+		t.Errorf("access log line %v", fields)
+	}
+}
+
+// The throttle's penalty is applied before the token is compared: while an
+// address must wait longer than maxInlineWait, even the right token gets
+// 429 with Retry-After, and is not counted as a failure.
+func TestAuthenticationIsThrottledBeforeTheToken(t *testing.T) {
+	ts := newTestServer(t)
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var mu sync.Mutex
+	ts.s.throttle.now = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	for i := 0; i < 10; i++ {
+		ts.s.throttle.failed("127.0.0.1")
+	}
+	status, hdr, doc := ts.do(t, "GET", "/ServiceProviderConfig", "")
+	if status != http.StatusTooManyRequests || hdr.Get("Retry-After") != "4" {
+		t.Fatalf("right token during the penalty: %d, Retry-After %q, %v", status, hdr.Get("Retry-After"), doc)
+	}
+	ts.obs.mu.Lock()
+	failures := ts.obs.authFailed
+	ts.obs.mu.Unlock()
+	if failures != 0 {
+		t.Errorf("a throttled request counted as %d authentication failures", failures)
+	}
+	mu.Lock()
+	now = now.Add(5 * time.Second)
+	mu.Unlock()
+	if status, _, doc := ts.do(t, "GET", "/ServiceProviderConfig", ""); status != 200 {
+		t.Fatalf("right token after the penalty: %d %v", status, doc)
+	}
+	if wait, ok := ts.s.throttle.admit("127.0.0.1"); wait != 0 || !ok {
+		t.Errorf("a success did not clear the address: wait %s, ok %v", wait, ok)
+	}
+}
