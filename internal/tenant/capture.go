@@ -53,8 +53,15 @@ func (c *Capture) Record(app string, doc map[string]any) {
 	_, _ = f.Write(append(line, '\n'))
 }
 
-// isSecretKey reports keys whose values are secrets.
+// isSecretKey reports keys whose values are secrets: every spelling of the
+// password the decoder accepts (pass, passwd ... taken from the decoder's
+// own list, so that a spelling it learns is redacted too), and keys naming
+// a secret anywhere in them. "pass" is matched whole, not inside other
+// words: passport is not a secret.
 func isSecretKey(k string) bool {
+	if isPasswordKey(k) {
+		return true
+	}
 	n := norm(k)
 	for _, w := range []string{"password", "passwd", "pwd", "secret", "token", "credential", "apikey", "privatekey"} {
 		if strings.Contains(n, w) {

@@ -49,12 +49,23 @@ func newAliases(fields map[string][]string) aliases {
 }
 
 var topFields = newAliases(map[string][]string{
-	"name":          {"app", "app_name", "tenant", "tenant_name", "app_instance", "instance_name", "label"},
+	// Not instance_name: that is the SQL Server instance (databaseFields),
+	// which a flat header would otherwise lose to the tenant's name.
+	"name":          {"app", "app_name", "tenant", "tenant_name", "app_instance", "label"},
 	"database":      {"db", "connection", "datasource", "data_source", "db_connection", "connection_settings", "database_connection", "database_config"},
 	"operations":    {"ops", "actions", "provisioning", "provisioning_operations"},
 	"mapping":       {"mappings", "attribute_mapping", "attribute_mappings"},
 	"extension_urn": {"extension_schema", "schema_urn", "extension"},
 })
+
+// passwordAliases are the other spellings of the database password. The
+// capture redacts the value of every one of them (isPasswordKey), so this
+// list is the one place a spelling is added.
+var passwordAliases = []string{"pwd", "db_password", "passwd", "pass"}
+
+// isPasswordKey reports a key the decoder reads as the database password,
+// in any spelling and case.
+func isPasswordKey(k string) bool { return databaseFields[norm(k)] == "password" }
 
 var databaseFields = newAliases(map[string][]string{
 	"type":          {"db_type", "database_type", "dbms", "vendor", "driver", "type_of_database", "database_vendor"},
@@ -64,7 +75,7 @@ var databaseFields = newAliases(map[string][]string{
 	"sid":           {"oracle_sid"},
 	"instance":      {"instance_name", "sql_server_instance"},
 	"user":          {"username", "user_name", "db_user", "db_username", "login", "uid"},
-	"password":      {"pwd", "db_password", "passwd", "pass"},
+	"password":      passwordAliases,
 	"password_env":  {"password_from_env", "password_environment_variable"},
 	"password_file": {"password_from_file"},
 	"properties":    {"props", "database_properties", "database_property", "db_properties", "connection_properties", "key_value_pairs", "additional_properties", "extra_properties", "jdbc_properties", "options"},
@@ -313,6 +324,25 @@ func (d *decoder) integer(path string, v any) int {
 	return n
 }
 
+// port reads a port number, 0 when the value is empty or null (the
+// dialect's default port). An explicit 0 is refused like any other number
+// outside 1-65535 rather than quietly read as "default".
+func (d *decoder) port(path string, v any) int {
+	if s := strings.TrimSpace(d.str(path, v)); s == "" {
+		return 0
+	}
+	before := len(d.problems)
+	n := d.integer(path, v)
+	switch {
+	case len(d.problems) > before:
+	case n == 0:
+		d.problem(path, "0 is not a port number (1-65535); leave the port out to use the database's default port")
+	case n < 1 || n > 65535:
+		d.problem(path, "%d is not a port number (1-65535)", n)
+	}
+	return n
+}
+
 func (d *decoder) database(cfg *provision.Config, path string, v any) {
 	obj, ok := asObject(v)
 	if !ok {
@@ -335,12 +365,7 @@ func (d *decoder) database(cfg *provision.Config, path string, v any) {
 		case "host":
 			c.Host = d.str(p, val)
 		case "port":
-			if s := d.str(p, val); s != "" {
-				c.Port = d.integer(p, val)
-				if c.Port < 0 || c.Port > 65535 {
-					d.problem(p, "%d is not a port number (1-65535)", c.Port)
-				}
-			}
+			c.Port = d.port(p, val)
 		case "database":
 			c.Database = d.str(p, val)
 		case "sid":
@@ -379,8 +404,12 @@ func (d *decoder) database(cfg *provision.Config, path string, v any) {
 			c.Password = secret.String(pw)
 		} else {
 			data, err := os.ReadFile(passwordFile)
+			if err == nil {
+				err = secret.CheckFileMode(passwordFile, "password file")
+			}
 			if err != nil {
 				d.problem(path+".password_file", "%v", err)
+				return
 			}
 			c.Password = secret.String(strings.TrimRight(string(data), "\r\n"))
 		}

@@ -211,7 +211,10 @@ func TestDecodeDatabaseAliases(t *testing.T) {
 		{name: "properties as text", json: `{"props": "useSSL=false; serverTimezone = UTC ;a=b&c=d=e\nf="}`,
 			want: db.Conn{Properties: map[string]string{"useSSL": "false", "serverTimezone": "UTC", "a": "b", "c": "d=e", "f": ""}}},
 		{name: "empty properties", json: `{"properties": null}`, want: db.Conn{Properties: map[string]string{}}},
-		{name: "port zero means default", json: `{"port": 0}`, want: db.Conn{}},
+		{name: "null port means default", json: `{"port": null}`, want: db.Conn{}},
+		{name: "instance_name is the SQL Server instance", json: `{"type": "sqlserver", "host": "h", "instance_name": "SQLEXPRESS"}`,
+			want: db.Conn{Type: "sqlserver", Host: "h", Instance: "SQLEXPRESS"}},
+		{name: "instanceName is the SQL Server instance", json: `{"instanceName": "SQLEXPRESS"}`, want: db.Conn{Instance: "SQLEXPRESS"}},
 		{name: "port as a float", json: `{"port": 1521.0}`, want: db.Conn{Port: 1521}},
 		{name: "empty port", json: `{"port": ""}`, want: db.Conn{}},
 	}
@@ -250,6 +253,24 @@ func TestDecodeDatabaseAliasAsName(t *testing.T) {
 	}
 	if cfg.Database.Database != "oktademo" {
 		t.Fatalf("database = %q", cfg.Database.Database)
+	}
+}
+
+// instance_name is the SQL Server instance, in every spelling, at the top
+// of a flat header as inside the database object; it never names the
+// tenant, which would lose the instance.
+func TestDecodeInstanceNameIsTheSQLServerInstance(t *testing.T) {
+	for _, key := range spellings("instance_name") {
+		for _, doc := range []map[string]any{
+			{"name": "acme", "type": "sqlserver", "host": "h", key: "SQLEXPRESS"},
+			{"name": "acme", "database": map[string]any{"type": "sqlserver", "host": "h", key: "SQLEXPRESS"}},
+		} {
+			b, _ := json.Marshal(doc)
+			cfg := decodeOK(t, string(b))
+			if cfg.Name != "acme" || cfg.Database.Instance != "SQLEXPRESS" || cfg.Database.Host != "h" {
+				t.Errorf("%s: name %q, instance %q, host %q", b, cfg.Name, cfg.Database.Instance, cfg.Database.Host)
+			}
+		}
 	}
 }
 
@@ -449,6 +470,11 @@ func TestDecodeProblems(t *testing.T) {
 		{"bad port", `{"database": {"port": "mysql"}}`, []string{h + `.database.port: "mysql" is not a whole number`}},
 		{"port out of range", `{"port": 70000}`, []string{h + ".port: 70000 is not a port number (1-65535)"}},
 		{"negative port", `{"database": {"port": -1}}`, []string{h + ".database.port: -1 is not a port number (1-65535)"}},
+		{"port zero", `{"database": {"port": 0}}`,
+			[]string{h + ".database.port: 0 is not a port number (1-65535); leave the port out to use the database's default port"}},
+		{"port zero as text", `{"port": "0"}`,
+			[]string{h + ".port: 0 is not a port number (1-65535); leave the port out to use the database's default port"}},
+		{"port as an object", `{"port": {"n": 1}}`, []string{h + ".port: must be a text value, not an object"}},
 		{"host not text", `{"database": {"host": {"name": "h"}}}`, []string{h + ".database.host: must be a text value, not an object"}},
 		{"database as a list", `{"database": ["h"]}`, []string{h + ".database: must be a text value, not a list"}},
 		{"property not a pair", `{"database": {"properties": ["useSSL=false"]}}`, []string{h + ".database.properties[0]: must be {key, value}"}},
@@ -930,7 +956,7 @@ func TestDecodeEveryTopLevelAlias(t *testing.T) {
 		value   any
 		check   func(c *provision.Config) bool
 	}{
-		{[]string{"name", "app", "app_name", "tenant", "tenant_name", "app_instance", "instance_name", "label"}, "acme",
+		{[]string{"name", "app", "app_name", "tenant", "tenant_name", "app_instance", "label"}, "acme",
 			func(c *provision.Config) bool { return c.Name == "acme" }},
 		{[]string{"database", "db", "connection", "datasource", "data_source", "db_connection", "connection_settings", "database_connection", "database_config"},
 			map[string]any{"host": "h"}, func(c *provision.Config) bool { return c.Database.Host == "h" }},
@@ -951,5 +977,54 @@ func TestDecodeEveryTopLevelAlias(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestLoadFileGuardsPasswords: a tenants file that holds a password, or a
+// password_file, that others can read stops the start; group read is fine.
+func TestLoadFileGuardsPasswords(t *testing.T) {
+	dir := t.TempDir()
+	pwFile := filepath.Join(dir, "db.pass")
+	if err := os.WriteFile(pwFile, []byte("s3cret\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tenant := func(database string) string {
+		return "tenants:\n  - name: t1\n    database: " + database + "\n    operations:\n      get_users: {type: sql, statement: SELECT * FROM USERS}\n"
+	}
+	for _, tc := range []struct {
+		name, database string
+		mode           os.FileMode
+		fail           bool
+	}{
+		{"inline password, 0644", "{type: mysql, host: h, database: d, user: u, password: s3cret}", 0o644, true},
+		{"inline password, 0640", "{type: mysql, host: h, database: d, user: u, password: s3cret}", 0o640, false},
+		{"pwd alias, 0604", "{type: mysql, host: h, database: d, user: u, pwd: s3cret}", 0o604, true},
+		{"password in the URL, 0644", "{jdbc_url: 'jdbc:mysql://h/d?user=u&password=s3cret'}", 0o644, true},
+		{"password_file, tenants file 0644", "{type: mysql, host: h, database: d, user: u, password_file: " + pwFile + "}", 0o644, false},
+		{"no password, 0644", "{type: mysql, host: h, database: d, user: u}", 0o644, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(dir, "tenants.yaml")
+			if err := os.WriteFile(path, []byte(tenant(tc.database)), tc.mode); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chmod(path, tc.mode); err != nil {
+				t.Fatal(err)
+			}
+			_, err := LoadFile(path)
+			if tc.fail && (err == nil || !strings.Contains(err.Error(), "chmod 600")) || !tc.fail && err != nil {
+				t.Errorf("err = %v, want a mode error: %t", err, tc.fail)
+			}
+		})
+	}
+	if err := os.Chmod(pwFile, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "tenants.yaml")
+	if err := os.WriteFile(path, []byte(tenant("{type: mysql, host: h, database: d, user: u, password_file: "+pwFile+"}")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadFile(path); err == nil || !strings.Contains(err.Error(), "password file") {
+		t.Errorf("a password_file open to others: %v", err)
 	}
 }

@@ -9,17 +9,57 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/sqlscim/sqlscim/internal/db"
 	"github.com/sqlscim/sqlscim/internal/provision"
+	"github.com/sqlscim/sqlscim/internal/secret"
 )
 
 // LoadFile reads the local tenants file: a YAML document with a `tenants:`
-// list, each entry in the same shape as the agent's JSON.
+// list, each entry in the same shape as the agent's JSON. A file that holds
+// a password itself (rather than password_env or password_file) must not
+// be open to others; a password_file neither.
 func LoadFile(path string) ([]*provision.Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return Parse(path, data)
+	cfgs, err := Parse(path, data)
+	if err != nil {
+		return nil, err
+	}
+	var doc any
+	if yaml.Unmarshal(data, &doc) == nil && holdsPassword(doc) {
+		if err := secret.CheckFileMode(path, "tenants file, which holds a database password,"); err != nil {
+			return nil, err
+		}
+	}
+	return cfgs, nil
+}
+
+// holdsPassword reports whether a decoded document carries a password: a
+// non-empty value under any spelling of the password key, or a URL or
+// property string with one.
+func holdsPassword(v any) bool {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			if s, ok := e.(string); ok && isPasswordKey(k) && s != "" {
+				return true
+			}
+			if holdsPassword(e) {
+				return true
+			}
+		}
+	case []any:
+		for _, e := range x {
+			if holdsPassword(e) {
+				return true
+			}
+		}
+	case string:
+		return db.HoldsCredentials(x)
+	}
+	return false
 }
 
 // Parse decodes a tenants document; name is used in messages.

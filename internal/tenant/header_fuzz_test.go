@@ -196,7 +196,7 @@ type captureSecret struct {
 // cut a password; no piece of a cut password may be left either.
 const redactStops = "/?#@;&(){}\"\\"
 
-var propertyPassword = regexp.MustCompile(`(?i)(?:^|[;&?\n])\s*(?:password|pwd)\s*=\s*([^;&\n]*)`)
+var propertyPassword = regexp.MustCompile(`(?i)(?:^|[;&?\n])\s*(?:password|passwd|pass|pwd)\s*=\s*([^;&\n]*)`)
 
 // captureSecrets lists the secrets of a document that are long enough to
 // recognise and occur once in it (keys and string values together).

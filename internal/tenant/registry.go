@@ -5,6 +5,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/sqlscim/sqlscim/internal/db"
@@ -113,8 +115,7 @@ func (r *Registry) Tenant(ctx context.Context, app, header string) (*provision.T
 		if t, ok := r.local[app]; ok {
 			return t, nil
 		}
-		return nil, &scim.Error{Status: http.StatusBadRequest, Type: scim.MissingAttribute,
-			Detail: "Missing " + HeaderName + " header"}
+		return nil, r.noTenant(app)
 	}
 	key := cacheKey{app, header}
 	r.mu.Lock()
@@ -155,4 +156,38 @@ func (r *Registry) Tenant(ctx context.Context, app, header string) (*provision.T
 		delete(r.cache, old.Value.(*cached).key)
 	}
 	return t, nil
+}
+
+// noTenant answers a request for app, which is not a local tenant and
+// carries no header. Without local tenants only the agent configures
+// tenants, so the header is what is missing (400, as the Okta On-Prem SCIM
+// Server answers). With local tenants the app name is the likelier
+// mistake, so the answer is a 404 naming the tenants there are.
+func (r *Registry) noTenant(app string) error {
+	if len(r.order) == 0 {
+		return &scim.Error{Status: http.StatusBadRequest, Type: scim.MissingAttribute,
+			Detail: "Missing " + HeaderName + " header"}
+	}
+	return scim.NotFound("No tenant %q: the local tenants are %s; any other app needs its configuration in the %s header.",
+		app, quotedList(r.order, maxListedTenants), HeaderName)
+}
+
+// maxListedTenants bounds the tenant names one error lists.
+const maxListedTenants = 20
+
+// quotedList quotes names, at most limit of them, then says how many more.
+func quotedList(names []string, limit int) string {
+	shown := names
+	if len(shown) > limit {
+		shown = shown[:limit]
+	}
+	quoted := make([]string, len(shown))
+	for i, n := range shown {
+		quoted[i] = strconv.Quote(n)
+	}
+	s := strings.Join(quoted, ", ")
+	if more := len(names) - len(shown); more > 0 {
+		s += fmt.Sprintf(" and %d more", more)
+	}
+	return s
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -197,10 +198,48 @@ func TestRegistryLocalTenants(t *testing.T) {
 	if again, _ := r.Tenant(ctx, "jdbc_on_prem", ""); again != local[0] {
 		t.Error("the header replaced the local tenant")
 	}
-	// Another app without a header has no configuration.
+	// Another app without a header has no configuration: with local
+	// tenants, the app name is the likely mistake.
 	_, err = r.Tenant(ctx, "unknown_app", "")
-	if se := scimError(t, err); se.Status != 400 || se.Type != scim.MissingAttribute {
-		t.Errorf("unknown app: %v", err)
+	want := `No tenant "unknown_app": the local tenants are "jdbc_on_prem", "second"; any other app needs its configuration in the X-OKTA-ONPREM-DATA header.`
+	if se := scimError(t, err); se.Status != 404 || se.Type != "" || se.Detail != want {
+		t.Errorf("unknown app: %d %q %q", se.Status, se.Type, se.Detail)
+	}
+}
+
+// Without a header, an app that is not a local tenant gets a 404 naming
+// the local tenants when there are some, else the 400 of a missing header.
+func TestRegistryUnknownAppWithoutHeader(t *testing.T) {
+	many := make([]*provision.Config, 22)
+	for i := range many {
+		many[i] = testLocalConfig(fmt.Sprintf("t%02d", i))
+	}
+	tests := []struct {
+		name     string
+		local    []*provision.Config
+		status   int
+		scimType scim.ErrorType
+		detail   string
+	}{
+		{"no local tenants", nil, 400, scim.MissingAttribute, "Missing X-OKTA-ONPREM-DATA header"},
+		{"one local tenant", []*provision.Config{testLocalConfig("hr")}, 404, "",
+			`No tenant "payroll": the local tenants are "hr"; any other app needs its configuration in the X-OKTA-ONPREM-DATA header.`},
+		{"many local tenants", many, 404, "",
+			`No tenant "payroll": the local tenants are "t00", "t01", "t02", "t03", "t04", "t05", "t06", "t07", "t08", "t09", "t10", "t11", "t12", "t13", "t14", "t15", "t16", "t17", "t18", "t19" and 2 more; any other app needs its configuration in the X-OKTA-ONPREM-DATA header.`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := testRegistry(t, Options{Local: tc.local})
+			tn, err := r.Tenant(context.Background(), "payroll", "")
+			se := scimError(t, err)
+			if tn != nil || se.Status != tc.status || se.Type != tc.scimType || se.Detail != tc.detail {
+				t.Errorf("got %d %q %q\nwant %d %q %q", se.Status, se.Type, se.Detail, tc.status, tc.scimType, tc.detail)
+			}
+			// With the header, the same app is configured by it.
+			if _, err := r.Tenant(context.Background(), "payroll", testHeader(t, labHeaderDoc())); err != nil {
+				t.Errorf("with the header: %v", err)
+			}
+		})
 	}
 }
 
@@ -464,9 +503,9 @@ func TestCaptureRedactionOfOtherSecretForms(t *testing.T) {
 
 func TestIsSecretKey(t *testing.T) {
 	tests := map[string]bool{
-		"password": true, "PASSWORD": true, "db_password": true, "Pwd": true, "passwd": true,
+		"password": true, "PASSWORD": true, "db_password": true, "Pwd": true, "passwd": true, "pass": true, "PASS": true, "Pass_Wd": true,
 		"client-secret": true, "accessToken": true, "credentials": true, "api_key": true, "private-key": true,
-		"user": false, "host": false, "key": false, "value": false, "passport": false, "statement": false,
+		"user": false, "host": false, "key": false, "value": false, "passport": false, "statement": false, "passive": false, "bypass": false,
 	}
 	for k, want := range tests {
 		if got := isSecretKey(k); got != want {
