@@ -149,6 +149,9 @@ func serve(ctx context.Context, cfg *config.Config, opts *Options) error {
 		return fmt.Errorf("logging: %w", err)
 	}
 	defer closeLog()
+	for _, notice := range cfg.Notices {
+		log.Warn(notice)
+	}
 
 	ln, err := net.Listen("tcp", cfg.Server.ListenAddr())
 	if err != nil {

@@ -443,6 +443,38 @@ func TestExistingOPSInstallServesItsTokenAndCertificate(t *testing.T) {
 	}
 }
 
+// A keystore from the OPS properties that sqlscim cannot decode is replaced
+// by the PEM pair beside it, and the start says so in the log.
+func TestUndecodableOPSKeystoreFallsBackToPEMWithAWarning(t *testing.T) {
+	cfg, _, cred := opsInstall(t)
+	store := filepath.Join(cfg.PKIDir, "private/OktaOnPremScimServer-acme.p12")
+	if err := os.WriteFile(store, []byte("not a keystore"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	keyPEM, err := cred.KeyPEM()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(cfg.PKIDir, "private/OktaOnPremScimServer-acme.key"), keyPEM, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(cfg.PKIDir, "certs/OktaOnPremScimServer-acme.crt"), cred.CertPEM(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	in := start(t, cfg)
+	resp, _ := get(t, client(cred.Cert, 0, 0), in.url("/Status"), "Bearer da655feabd8ec0c3f89c1fb6e9f0ad39")
+	if resp.StatusCode != 200 || !bytes.Equal(resp.TLS.PeerCertificates[0].Raw, cred.Cert.Raw) {
+		t.Errorf("status %d; the PEM pair's certificate is not served", resp.StatusCode)
+	}
+	var warned bool
+	for _, line := range strings.Split(in.out.String(), "\n") {
+		warned = warned || strings.Contains(line, `"level":"warn"`) && strings.Contains(line, "serving the PEM certificate and key beside it")
+	}
+	if !warned {
+		t.Errorf("no warning about the keystore in the log:\n%s", in.out)
+	}
+}
+
 func TestCredentialsPrintsTokenAndCertificate(t *testing.T) {
 	cfg, _, cred := opsInstall(t)
 	var out bytes.Buffer
@@ -515,7 +547,7 @@ func TestBadConfigurationStopsWithOneLine(t *testing.T) {
 		{"properties readable by others", func(t *testing.T, opsDir string) []string {
 			os.Chmod(filepath.Join(opsDir, "config-acme.properties"), 0o644)
 			return nil
-		}, []string{"config-acme.properties", "readable by group or others", "chmod 600"}},
+		}, []string{"config-acme.properties", "open to others", "chmod 600"}},
 		{"port in use", func(t *testing.T, _ string) []string {
 			return []string{"--port", strconv.Itoa(busyPort)}
 		}, []string{"already in use", "--port"}},

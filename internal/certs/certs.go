@@ -8,6 +8,7 @@
 package certs
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
@@ -47,8 +48,12 @@ func NewToken() (string, error) {
 
 // Subject describes the host a certificate is made for.
 type Subject struct {
-	// Hostname becomes the common name and a DNS name.
+	// Hostname becomes the common name and a DNS name: the fully qualified
+	// name when one is known, as OPS's installer takes it from `hostname -f`.
 	Hostname string
+	// OtherNames are further DNS names of the host, such as its short name
+	// beside the fully qualified one, so that clients may use either.
+	OtherNames []string
 	// CustomerID, when set, adds the DNS name <CustomerID>.okta.com as OPS does.
 	CustomerID string
 	// PrimaryIPv4, when set, is added as an IP address.
@@ -66,6 +71,11 @@ type Options struct {
 type Credentials struct {
 	Key  *rsa.PrivateKey
 	Cert *x509.Certificate
+	// Chain holds the certificates that vouch for Cert, issuer after subject:
+	// the CA certificates a keystore or PEM file carries beside a CA-signed
+	// certificate. Clients need them to reach their trusted root, so they
+	// are served after Cert. A self-signed certificate has none.
+	Chain []*x509.Certificate
 }
 
 // Generate makes an RSA key and a self-signed certificate with the subject
@@ -139,6 +149,9 @@ func dnsNames(s Subject) []string {
 		names = append(names, n)
 	}
 	add(s.Hostname)
+	for _, n := range s.OtherNames {
+		add(n)
+	}
 	if s.CustomerID != "" {
 		add(s.CustomerID + ".okta.com")
 	}
@@ -167,52 +180,111 @@ func (c *Credentials) KeyPEM() ([]byte, error) {
 	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), nil
 }
 
-// PKCS12 returns a keystore holding the key and certificate under KeyAlias,
-// protected by password.
+// PKCS12 returns a keystore holding the key, the certificate and its chain
+// under KeyAlias, protected by password.
 func (c *Credentials) PKCS12(password string) ([]byte, error) {
-	return encodePKCS12(rand.Reader, c.Key, c.Cert, KeyAlias, password)
+	return encodePKCS12(rand.Reader, c.Key, c.Cert, c.Chain, KeyAlias, password)
 }
 
-// TLSCertificate returns the pair as a tls.Certificate.
+// TLSCertificate returns the pair as a tls.Certificate that presents the
+// certificate first and then its chain, the order TLS requires.
 func (c *Credentials) TLSCertificate() tls.Certificate {
-	return tls.Certificate{Certificate: [][]byte{c.Cert.Raw}, PrivateKey: c.Key, Leaf: c.Cert}
+	der := make([][]byte, 0, 1+len(c.Chain))
+	der = append(der, c.Cert.Raw)
+	for _, ca := range c.Chain {
+		der = append(der, ca.Raw)
+	}
+	return tls.Certificate{Certificate: der, PrivateKey: c.Key, Leaf: c.Cert}
 }
 
 // ErrWrongPassword reports a keystore whose password does not open it.
 var ErrWrongPassword = errors.New("the keystore password is wrong")
 
-// LoadPKCS12 opens a PKCS#12 keystore and returns its key and certificate.
+// LoadPKCS12 opens a PKCS#12 keystore and returns its key, the certificate
+// that belongs to the key and that certificate's chain. A keystore replaced
+// with a CA-signed certificate usually carries the CA certificates too.
 func LoadPKCS12(data []byte, password string) (*Credentials, error) {
-	key, cert, err := pkcs12.Decode(data, password)
+	key, cert, caCerts, err := pkcs12.DecodeChain(data, password)
 	if err != nil {
 		if errors.Is(err, pkcs12.ErrIncorrectPassword) {
 			return nil, ErrWrongPassword
 		}
 		return nil, fmt.Errorf("not a readable PKCS#12 keystore: %w", err)
 	}
-	return fromPair(key, cert)
+	return newCredentials(key, append([]*x509.Certificate{cert}, caCerts...))
 }
 
-// LoadPEM reads a PEM certificate and its PEM private key (PKCS#1 or PKCS#8).
+// LoadPEM reads a PEM certificate, optionally followed by its chain, and its
+// PEM private key (PKCS#1 or PKCS#8).
 func LoadPEM(certPEM, keyPEM []byte) (*Credentials, error) {
 	pair, err := tls.X509KeyPair(certPEM, keyPEM)
 	if err != nil {
 		return nil, err
 	}
-	return fromPair(pair.PrivateKey, pair.Leaf)
+	all := make([]*x509.Certificate, 0, len(pair.Certificate))
+	for _, der := range pair.Certificate {
+		c, err := x509.ParseCertificate(der)
+		if err != nil {
+			return nil, fmt.Errorf("parse certificate: %w", err)
+		}
+		all = append(all, c)
+	}
+	return newCredentials(pair.PrivateKey, all)
 }
 
-func fromPair(key crypto.PrivateKey, cert *x509.Certificate) (*Credentials, error) {
+// newCredentials finds, among the certificates found with key, the one that
+// belongs to it, whatever their order in the file, and builds its chain.
+func newCredentials(key crypto.PrivateKey, all []*x509.Certificate) (*Credentials, error) {
 	rsaKey, ok := key.(*rsa.PrivateKey)
 	if !ok {
 		return nil, fmt.Errorf("the private key is %T; OPS keystores hold RSA keys", key)
 	}
-	if cert == nil {
+	for i, cert := range all {
+		if pub, ok := cert.PublicKey.(*rsa.PublicKey); ok && pub.Equal(&rsaKey.PublicKey) {
+			others := append(append([]*x509.Certificate{}, all[:i]...), all[i+1:]...)
+			return &Credentials{Key: rsaKey, Cert: cert, Chain: chainOf(cert, others)}, nil
+		}
+	}
+	if len(all) == 0 {
 		return nil, errors.New("no certificate found")
 	}
-	pub, ok := cert.PublicKey.(*rsa.PublicKey)
-	if !ok || !pub.Equal(&rsaKey.PublicKey) {
-		return nil, errors.New("the certificate does not belong to the private key")
+	return nil, errors.New("no certificate belongs to the private key")
+}
+
+// chainOf follows issuers from cert through pool, as Java does when it
+// builds a keystore entry's chain. Certificates that are not cert's issuers
+// (other CAs kept in the same keystore) are left out: serving them would
+// only lengthen every handshake.
+func chainOf(cert *x509.Certificate, pool []*x509.Certificate) []*x509.Certificate {
+	var chain []*x509.Certificate
+	for cur := cert; !bytes.Equal(cur.RawIssuer, cur.RawSubject); {
+		i := issuerIndex(cur, pool)
+		if i < 0 {
+			break
+		}
+		cur = pool[i]
+		chain = append(chain, cur)
+		pool = append(pool[:i:i], pool[i+1:]...)
 	}
-	return &Credentials{Key: rsaKey, Cert: cert}, nil
+	return chain
+}
+
+// issuerIndex returns the position in pool of the certificate that issued
+// cert, or -1. One whose key verifies cert's signature is preferred to one
+// that only bears the issuer's name, which a renewed CA shares with its
+// predecessor.
+func issuerIndex(cert *x509.Certificate, pool []*x509.Certificate) int {
+	named := -1
+	for i, c := range pool {
+		if !bytes.Equal(c.RawSubject, cert.RawIssuer) {
+			continue
+		}
+		if cert.CheckSignatureFrom(c) == nil {
+			return i
+		}
+		if named < 0 {
+			named = i
+		}
+	}
+	return named
 }

@@ -26,20 +26,21 @@ import (
 const pkcs12Iterations = 10000
 
 var (
-	oidData              = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 1}
-	oidEncryptedData     = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 6}
-	oidShroudedKeyBag    = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 12, 10, 1, 2}
-	oidCertBag           = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 12, 10, 1, 3}
-	oidX509Certificate   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 22, 1}
-	oidFriendlyName      = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 20}
-	oidLocalKeyID        = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 21}
-	oidPBES2             = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 5, 13}
-	oidPBKDF2            = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 5, 12}
-	oidHMACWithSHA256    = asn1.ObjectIdentifier{1, 2, 840, 113549, 2, 9}
-	oidAES256CBC         = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 1, 42}
-	oidSHA256            = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 1}
-	asn1NULL             = asn1.RawValue{Tag: asn1.TagNull}
-	asn1NULLFullEncoding = []byte{asn1.TagNull, 0}
+	oidData            = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 1}
+	oidEncryptedData   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 6}
+	oidShroudedKeyBag  = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 12, 10, 1, 2}
+	oidCertBag         = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 12, 10, 1, 3}
+	oidX509Certificate = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 22, 1}
+	oidFriendlyName    = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 20}
+	oidLocalKeyID      = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 21}
+	oidPBES2           = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 5, 13}
+	oidPBKDF2          = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 5, 12}
+	oidHMACWithSHA256  = asn1.ObjectIdentifier{1, 2, 840, 113549, 2, 9}
+	oidAES256CBC       = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 1, 42}
+	oidSHA256          = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 1}
+	// asn1NULL is the NULL parameter of the SHA-256 and HMAC algorithm
+	// identifiers, given as its complete DER encoding (05 00).
+	asn1NULL = asn1.RawValue{FullBytes: []byte{asn1.TagNull, 0}}
 )
 
 type contentInfo struct {
@@ -108,19 +109,30 @@ type pfx struct {
 	MacData  macData
 }
 
-func encodePKCS12(random io.Reader, key *rsa.PrivateKey, cert *x509.Certificate, alias, password string) ([]byte, error) {
+// encodePKCS12 writes key and cert as one entry named alias, followed by
+// the certificates of chain without a name, as openssl pkcs12 -export and
+// keytool write a CA-signed entry.
+func encodePKCS12(random io.Reader, key *rsa.PrivateKey, cert *x509.Certificate, chain []*x509.Certificate, alias, password string) ([]byte, error) {
 	fingerprint := sha1.Sum(cert.Raw)
 	attrs, err := bagAttributes(alias, fingerprint[:])
 	if err != nil {
 		return nil, err
 	}
 
-	// The certificate: a cert bag inside an encrypted SafeContents.
-	certValue, err := asn1.Marshal(certBag{ID: oidX509Certificate, Data: cert.Raw})
-	if err != nil {
-		return nil, err
+	// The certificates: cert bags inside an encrypted SafeContents.
+	certBags := make([]safeBag, 0, 1+len(chain))
+	for i, c := range append([]*x509.Certificate{cert}, chain...) {
+		value, err := asn1.Marshal(certBag{ID: oidX509Certificate, Data: c.Raw})
+		if err != nil {
+			return nil, err
+		}
+		bag := safeBag{ID: oidCertBag, Value: explicit(value)}
+		if i == 0 {
+			bag.Attributes = attrs
+		}
+		certBags = append(certBags, bag)
 	}
-	certSafe, err := asn1.Marshal([]safeBag{{ID: oidCertBag, Value: explicit(certValue), Attributes: attrs}})
+	certSafe, err := asn1.Marshal(certBags)
 	if err != nil {
 		return nil, err
 	}
@@ -177,6 +189,7 @@ func encodePKCS12(random io.Reader, key *rsa.PrivateKey, cert *x509.Certificate,
 	if err != nil {
 		return nil, err
 	}
+	bmpPassword = append(bmpPassword, 0, 0) // a password is zero-terminated
 	macKey := pkcs12KDF(salt, bmpPassword, pkcs12Iterations, 3, sha256.Size)
 	mac := hmac.New(sha256.New, macKey)
 	mac.Write(authSafe)
@@ -252,7 +265,7 @@ func pbes2Encrypt(random io.Reader, data []byte, password string) (pkix.Algorith
 
 	kdfParams, err := asn1.Marshal(pbkdf2Params{
 		Salt: salt, Iterations: pkcs12Iterations, KeyLength: 32,
-		PRF: pkix.AlgorithmIdentifier{Algorithm: oidHMACWithSHA256, Parameters: asn1.RawValue{FullBytes: asn1NULLFullEncoding}},
+		PRF: pkix.AlgorithmIdentifier{Algorithm: oidHMACWithSHA256, Parameters: asn1NULL},
 	})
 	if err != nil {
 		return pkix.AlgorithmIdentifier{}, nil, err
@@ -271,8 +284,8 @@ func pbes2Encrypt(random io.Reader, data []byte, password string) (pkix.Algorith
 	return pkix.AlgorithmIdentifier{Algorithm: oidPBES2, Parameters: asn1.RawValue{FullBytes: params}}, ciphertext, nil
 }
 
-// bmpString encodes s as a zero-terminated big-endian UTF-16 string, the
-// form PKCS#12 uses for passwords and friendly names.
+// bmpString encodes s as big-endian UTF-16, the form PKCS#12 uses for
+// friendly names and (zero-terminated) passwords.
 func bmpString(s string) ([]byte, error) {
 	out := make([]byte, 0, 2*len(s)+2)
 	for _, r := range s {
@@ -281,7 +294,7 @@ func bmpString(s string) ([]byte, error) {
 		}
 		out = append(out, byte(r>>8), byte(r))
 	}
-	return append(out, 0, 0), nil
+	return out, nil
 }
 
 // pkcs12KDF is the key derivation of RFC 7292 appendix B.2 with SHA-256,
@@ -332,20 +345,31 @@ func pkcs12KDF(salt, password []byte, iterations int, id byte, size int) []byte 
 }
 
 // PKCS12Alias returns the friendly name (the Java keystore alias) of the
-// private key entry of a keystore. Keystores keep that entry in a plain
-// SafeContents, so no password is needed to read its name.
+// private key entry of a keystore, "" when the entry has none. Keystores
+// keep that entry in a plain SafeContents, so no password is needed to read
+// its name.
 func PKCS12Alias(data []byte) (string, error) {
+	raw, err := keyFriendlyName(data)
+	if err != nil {
+		return "", err
+	}
+	return decodeBMP(raw), nil
+}
+
+// keyFriendlyName returns the undecoded BMPString bytes of the private key
+// entry's friendly name (nil when it has none).
+func keyFriendlyName(data []byte) ([]byte, error) {
 	var p pfx
 	if _, err := asn1.Unmarshal(data, &p); err != nil {
-		return "", fmt.Errorf("not a PKCS#12 keystore: %w", err)
+		return nil, fmt.Errorf("not a PKCS#12 keystore: %w", err)
 	}
 	var authSafeOctets []byte
 	if _, err := asn1.Unmarshal(p.AuthSafe.Content.Bytes, &authSafeOctets); err != nil {
-		return "", err
+		return nil, err
 	}
 	var infos []contentInfo
 	if _, err := asn1.Unmarshal(authSafeOctets, &infos); err != nil {
-		return "", err
+		return nil, err
 	}
 	for _, ci := range infos {
 		if !ci.ContentType.Equal(oidData) {
@@ -353,38 +377,42 @@ func PKCS12Alias(data []byte) (string, error) {
 		}
 		var safeOctets []byte
 		if _, err := asn1.Unmarshal(ci.Content.Bytes, &safeOctets); err != nil {
-			return "", err
+			return nil, err
 		}
 		var bags []safeBag
 		if _, err := asn1.Unmarshal(safeOctets, &bags); err != nil {
-			return "", err
+			return nil, err
 		}
 		for _, bag := range bags {
-			if !bag.ID.Equal(oidShroudedKeyBag) {
-				continue
+			if bag.ID.Equal(oidShroudedKeyBag) {
+				return friendlyName(bag)
 			}
-			for _, a := range bag.Attributes {
-				if !a.ID.Equal(oidFriendlyName) {
-					continue
-				}
-				var name asn1.RawValue
-				if _, err := asn1.Unmarshal(a.Value.Bytes, &name); err != nil {
-					return "", err
-				}
-				return decodeBMP(name.Bytes), nil
-			}
-			return "", nil
 		}
 	}
-	return "", fmt.Errorf("the keystore holds no readable private key entry")
+	return nil, fmt.Errorf("the keystore holds no readable private key entry")
 }
 
+// friendlyName returns the raw friendly name attribute of bag, if any.
+func friendlyName(bag safeBag) ([]byte, error) {
+	for _, a := range bag.Attributes {
+		if !a.ID.Equal(oidFriendlyName) {
+			continue
+		}
+		var name asn1.RawValue
+		if _, err := asn1.Unmarshal(a.Value.Bytes, &name); err != nil {
+			return nil, err
+		}
+		return name.Bytes, nil
+	}
+	return nil, nil
+}
+
+// decodeBMP decodes big-endian UTF-16, keeping any zero characters: a
+// terminator in a friendly name is part of the alias Java reads.
 func decodeBMP(b []byte) string {
 	u := make([]uint16, 0, len(b)/2)
 	for i := 0; i+1 < len(b); i += 2 {
-		if c := uint16(b[i])<<8 | uint16(b[i+1]); c != 0 {
-			u = append(u, c)
-		}
+		u = append(u, uint16(b[i])<<8|uint16(b[i+1]))
 	}
 	return string(utf16.Decode(u))
 }

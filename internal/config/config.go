@@ -9,7 +9,9 @@
 package config
 
 import (
+	"bytes"
 	"crypto/tls"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -35,6 +37,15 @@ import (
 
 // EnvPrefix prefixes every environment variable sqlscim reads.
 const EnvPrefix = "SQLSCIM"
+
+// testEnvPrefix marks variables for the test suites (SQLSCIM_TEST_MYSQL_DSN
+// and others, see internal/dbtest), not settings: a developer who exports
+// them in a shell must still be able to start sqlscim there.
+const testEnvPrefix = EnvPrefix + "_TEST_"
+
+// secretKeys are the settings that carry a secret. A YAML file that sets
+// one must be as private as the properties file.
+var secretKeys = []string{"auth.token", "tls.keystore_password"}
 
 // defaults lists every key of our own configuration with its default value.
 // A YAML file or SQLSCIM_* variable that names any other key is refused.
@@ -109,21 +120,23 @@ var flagKeys = map[string]string{
 	"cert-hostname": "tls.cert_hostname",
 }
 
-// RegisterFlags adds the configuration flags to fs.
+// RegisterFlags adds the configuration flags to fs. Their defaults come from
+// the defaults map, so that --help cannot disagree with what Load does.
 func RegisterFlags(fs *pflag.FlagSet) {
+	str := func(flag, usage string) { fs.String(flag, defaults[flagKeys[flag]].(string), usage) }
 	fs.String("config", "", "YAML configuration file (env SQLSCIM_CONFIG)")
-	fs.String("ops-dir", "", "Okta On-Prem SCIM Server configuration directory (default "+DefaultOPSDir+" when it exists)")
-	fs.String("data-dir", DefaultDataDir, "standalone data directory for the generated token, certificate and keystore")
-	fs.String("customer-id", "", "customer id naming the credential files (env CUSTOMER_ID, as for the OPS installer)")
-	fs.String("address", "", "address to listen on (default: all interfaces)")
-	fs.Int("port", 1443, "HTTPS port")
-	fs.String("log-level", "info", "log level: debug, info, warn, error")
-	fs.String("log-format", "json", "log format: json or console")
-	fs.String("log-file", "", "also write the log to this file")
-	fs.String("tenants", "", "YAML file of local tenants (their databases and operations)")
-	fs.String("cert-hostname", "", "host name for a certificate generated on first start (default: this host's name)")
-	fs.String("admin-address", "127.0.0.1:8081", "plain-HTTP address of /healthz, /readyz and /metrics (\"off\" disables them)")
-	fs.String("demo", "auto", "serve the embedded SQLite demo tenant jdbc_on_prem: auto (when no tenants file is given, in standalone mode), true or false")
+	str("ops-dir", "Okta On-Prem SCIM Server configuration directory (default "+DefaultOPSDir+" when it exists)")
+	str("data-dir", "standalone data directory for the generated token, certificate and keystore")
+	str("customer-id", "customer id naming the credential files (env CUSTOMER_ID, as for the OPS installer)")
+	str("address", "address to listen on (default: all interfaces)")
+	fs.Int("port", defaults[flagKeys["port"]].(int), "HTTPS port")
+	str("log-level", "log level: debug, info, warn, error")
+	str("log-format", "log format: json or console")
+	str("log-file", "also write the log to this file")
+	str("tenants", "YAML file of local tenants (their databases and operations)")
+	str("cert-hostname", "host name for a certificate generated on first start (default: this host's fully qualified name)")
+	str("admin-address", "plain-HTTP address of /healthz, /readyz and /metrics (\"off\" disables them)")
+	str("demo", "serve the embedded SQLite demo tenant jdbc_on_prem: auto (when no tenants file is given, in standalone mode), true or false")
 }
 
 // Options adjust Load for tests; the zero value is what the binary uses.
@@ -148,14 +161,17 @@ type Config struct {
 	CustomerID string
 	// PropertiesFile is the OPS-format properties file in use.
 	PropertiesFile string
-	// YAMLFile is the YAML configuration file in use, if any.
-	YAMLFile string
 	// Generated is true when this start created the credentials.
 	Generated bool
 	// CertFile is the PEM certificate to give Okta ("" if only in a keystore).
 	CertFile string
 	// Certificate is the loaded server certificate.
 	Certificate *certs.Credentials
+	// Notices are problems that do not stop the start but that the admin
+	// should fix, such as a keystore sqlscim could not read and replaced
+	// with the PEM files beside it. Load has no logger yet; the app logs
+	// them as warnings once it has one.
+	Notices []string
 
 	Server server.Config
 	Log    logging.Config
@@ -212,7 +228,7 @@ func (l *loader) load() (*Config, error) {
 		return nil, err
 	}
 
-	cfg := &Config{YAMLFile: l.yamlPath}
+	cfg := &Config{}
 	if err := l.resolveInstall(cfg); err != nil {
 		return nil, err
 	}
@@ -243,7 +259,7 @@ func (l *loader) bindEnvAndFlags() error {
 	}
 	for _, kv := range os.Environ() {
 		name, _, _ := strings.Cut(kv, "=")
-		if !strings.HasPrefix(name, EnvPrefix+"_") || name == EnvPrefix+"_CONFIG" {
+		if !strings.HasPrefix(name, EnvPrefix+"_") || name == EnvPrefix+"_CONFIG" || strings.HasPrefix(name, testEnvPrefix) {
 			continue
 		}
 		key := strings.ToLower(strings.TrimPrefix(name, EnvPrefix+"_"))
@@ -295,6 +311,14 @@ func (l *loader) readYAML() error {
 	for _, k := range keys {
 		if _, ok := defaults[k]; !ok {
 			return fmt.Errorf("%s: unknown key %q; remove it or correct its spelling (settings are listed in docs/configuration.md)", path, k)
+		}
+	}
+	for _, k := range secretKeys {
+		if fv.IsSet(k) {
+			if err := checkPrivate(path, "configuration file (it sets "+k+")"); err != nil {
+				return err
+			}
+			break
 		}
 	}
 	if err := l.v.MergeConfigMap(fv.AllSettings()); err != nil {
@@ -390,7 +414,9 @@ func (l *loader) resolveInstall(cfg *Config) error {
 			hostInfo = *l.opts.Host
 		}
 		if name := l.str("tls.cert_hostname"); name != "" {
-			hostInfo.Name = name // the name the agent connects to, e.g. in a container
+			// The name the agent connects to, e.g. in a container; the
+			// machine's own names would only be noise in the certificate.
+			hostInfo.Name, hostInfo.Aliases = name, nil
 		}
 		if err := bootstrap(cfg.Layout, id, hostInfo, l.opts.KeyBits, "64KB"); err != nil {
 			return err
@@ -633,6 +659,16 @@ func (l *loader) decode(cfg *Config) error {
 // isSet reports whether key was given anywhere but the defaults.
 func (l *loader) isSet(key string) bool { return !strings.HasPrefix(l.source(key), "default ") }
 
+// explicit reports whether key was given for sqlscim itself (a flag, an
+// environment variable or the YAML file) rather than inherited from the OPS
+// properties file or the defaults.
+func (l *loader) explicit(key string) bool {
+	if !l.isSet(key) {
+		return false
+	}
+	return l.props == nil || !strings.HasPrefix(l.source(key), l.props.path+": ")
+}
+
 func (l *loader) boolean(key string) (bool, error) {
 	raw := l.str(key)
 	b, err := strconv.ParseBool(raw)
@@ -642,9 +678,7 @@ func (l *loader) boolean(key string) (bool, error) {
 	return b, nil
 }
 
-// loadCertificate opens the configured PEM pair or PKCS#12 keystore. A
-// keystore this program cannot decode falls back to the PEM files OPS keeps
-// beside it; a wrong password never does.
+// loadCertificate opens the configured PEM pair or PKCS#12 keystore.
 func (l *loader) loadCertificate(cfg *Config) error {
 	if certFile, keyFile := l.str("tls.cert_file"), l.str("tls.key_file"); certFile != "" || keyFile != "" {
 		if certFile == "" || keyFile == "" {
@@ -657,17 +691,22 @@ func (l *loader) loadCertificate(cfg *Config) error {
 		cfg.Certificate, cfg.CertFile = cred, certFile
 		return nil
 	}
+	return l.loadKeystore(cfg)
+}
 
+// loadKeystore opens tls.keystore. A keystore from the OPS properties that
+// this program cannot decode falls back, with a notice, to the PEM files OPS
+// keeps beside it: OPS itself served it, so refusing to start would break a
+// working installation. A keystore named for sqlscim (flag, variable, YAML)
+// does not fall back, nor does a wrong password: both are the admin's
+// mistakes to fix, not to hide.
+func (l *loader) loadKeystore(cfg *Config) error {
 	store := l.str("tls.keystore")
 	if store == "" {
 		return fmt.Errorf("%s: server.ssl.key-store is empty; point it at the PKCS#12 keystore (OPS: /etc/pki/tls/private/OktaOnPremScimServer-<id>.p12)", cfg.PropertiesFile)
 	}
 	if !filepath.IsAbs(store) {
 		store = filepath.Join(cfg.Layout.ConfDir, store)
-	}
-	certBeside, keyBeside := pemBeside(store)
-	if _, err := os.Stat(certBeside); err == nil {
-		cfg.CertFile = certBeside
 	}
 	if err := checkPrivate(store, "keystore"); err != nil {
 		return err
@@ -676,33 +715,102 @@ func (l *loader) loadCertificate(cfg *Config) error {
 	if err != nil {
 		return l.errorf("tls.keystore", "%v", err)
 	}
-	password := l.v.GetString("tls.keystore_password")
-	if password == "" {
-		if _, err := os.Stat(store + ".pass"); err == nil {
-			if err := checkPrivate(store+".pass", "keystore password file"); err != nil {
-				return err
-			}
-			pass, err := os.ReadFile(store + ".pass")
-			if err != nil {
-				return l.errorf("tls.keystore_password", "%v", err)
-			}
-			password = strings.TrimRight(string(pass), "\r\n")
-		}
+	password, err := l.keystorePassword(store)
+	if err != nil {
+		return err
 	}
 	cred, err := certs.LoadPKCS12(data, password)
 	switch {
 	case err == nil:
+		if err := l.checkKeyAlias(cfg, store, data); err != nil {
+			return err
+		}
 		cfg.Certificate = cred
+		cfg.CertFile = certFileBeside(cfg, store, cred)
 		return nil
 	case errors.Is(err, certs.ErrWrongPassword):
 		return l.errorf("tls.keystore_password", "the password does not open %s; copy the password from %s.pass", store, store)
+	case l.explicit("tls.keystore"):
+		return l.errorf("tls.keystore", "%s: %v; give a PKCS#12 keystore with one RSA key, or set tls.cert_file and tls.key_file instead", store, err)
 	}
+	certBeside, keyBeside := pemBeside(store)
 	cred, pemErr := loadPEMFiles(certBeside, keyBeside)
 	if pemErr != nil {
 		return l.errorf("tls.keystore", "%s: %v, and no usable PEM pair beside it (%s, %s): %v", store, err, certBeside, keyBeside, pemErr)
 	}
-	cfg.Certificate = cred
+	cfg.Certificate, cfg.CertFile = cred, certBeside
+	cfg.Notices = append(cfg.Notices, fmt.Sprintf("%s: %v; serving the PEM certificate and key beside it instead (%s, %s). Replace the keystore with one sqlscim reads (PKCS#12 with one RSA key) to silence this", store, err, certBeside, keyBeside))
 	return nil
+}
+
+// keystorePassword is tls.keystore_password or, when that is empty, the
+// content of the .p12.pass file OPS writes beside the keystore.
+func (l *loader) keystorePassword(store string) (string, error) {
+	if password := l.v.GetString("tls.keystore_password"); password != "" {
+		return password, nil
+	}
+	passFile := store + ".pass"
+	if _, err := os.Stat(passFile); err != nil {
+		return "", nil
+	}
+	if err := checkPrivate(passFile, "keystore password file"); err != nil {
+		return "", err
+	}
+	pass, err := os.ReadFile(passFile)
+	if err != nil {
+		return "", l.errorf("tls.keystore_password", "%v", err)
+	}
+	return strings.TrimRight(string(pass), "\r\n"), nil
+}
+
+// checkKeyAlias refuses a keystore whose key entry is named other than
+// tls.key_alias (server.ssl.key-alias): OPS would not have served it, and
+// the mismatch usually means a wrong keystore or a wrong setting. The
+// decoder takes the keystore's one key, so the alias only verifies it; when
+// no one set an alias, there is nothing to verify. Java compares PKCS#12
+// aliases regardless of case. An entry without a name, or one in a part of
+// the keystore that only the password opens, cannot be checked and is
+// accepted.
+func (l *loader) checkKeyAlias(cfg *Config, store string, data []byte) error {
+	want := l.str("tls.key_alias")
+	if want == "" || !l.isSet("tls.key_alias") {
+		return nil
+	}
+	got, err := certs.PKCS12Alias(data)
+	if err != nil || got == "" {
+		return nil
+	}
+	if bare := strings.TrimSuffix(got, "\x00"); bare != got && strings.EqualFold(bare, want) {
+		// Keystores from earlier sqlscim versions end the name with a zero
+		// character. Accept them, but say that Java tools will not.
+		cfg.Notices = append(cfg.Notices, fmt.Sprintf("%s: the key entry's name %q ends in a zero character, so Java tools (keytool, OPS) do not find alias %q; sqlscim accepts it. To fix it: openssl pkcs12 -in %s -nodes | openssl pkcs12 -export -name %s -out new.p12, then replace the keystore with new.p12", store, got, want, store, want))
+		return nil
+	}
+	if !strings.EqualFold(got, want) {
+		return l.errorf("tls.key_alias", "the key entry in %s is named %q, not %q; set the alias to %q, or point the keystore setting at the keystore that holds %q", store, got, want, got, want)
+	}
+	return nil
+}
+
+// certFileBeside returns the PEM certificate OPS keeps beside the keystore
+// when it is the certificate served, the one the admin uploads to Okta. A
+// stale one (the keystore was replaced, the .crt was not) is not named as
+// the certificate to give Okta; the notice says which one to use instead.
+func certFileBeside(cfg *Config, store string, served *certs.Credentials) string {
+	certFile, _ := pemBeside(store)
+	data, err := os.ReadFile(certFile)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return ""
+	case err != nil:
+		cfg.Notices = append(cfg.Notices, fmt.Sprintf("%v; sqlscim credentials prints the served certificate instead", err))
+		return ""
+	}
+	if block, _ := pem.Decode(data); block != nil && block.Type == "CERTIFICATE" && bytes.Equal(block.Bytes, served.Cert.Raw) {
+		return certFile
+	}
+	cfg.Notices = append(cfg.Notices, fmt.Sprintf("%s is not the certificate in %s, which sqlscim serves; Okta needs the served one (sqlscim credentials prints it): replace %s with it", certFile, store, certFile))
+	return ""
 }
 
 // pemBeside derives the PEM certificate and key OPS writes next to its

@@ -2,6 +2,7 @@ package config
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -10,8 +11,10 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/sqlscim/sqlscim/internal/certs"
+	"github.com/sqlscim/sqlscim/internal/secret"
 )
 
 // Mode says whose files sqlscim runs on.
@@ -103,20 +106,63 @@ func readCustomerID(path string) (string, error) {
 
 // Host describes the machine, for the certificate's names.
 type Host struct {
-	Name        string
+	// Name is the certificate's common name and first DNS name: the fully
+	// qualified host name when one is known.
+	Name string
+	// Aliases are further DNS names for the certificate, such as the short
+	// host name beside the fully qualified one.
+	Aliases []string
+	// PrimaryIPv4 is added as an IP address, when set.
 	PrimaryIPv4 net.IP
 }
 
-// DetectHost reads the host name and the first non-loopback IPv4 address of
-// an interface that is up. It sends nothing on the network.
+// fqdnTimeout bounds the look-up of the host's fully qualified name: on a
+// host without working DNS the first start must still be quick.
+const fqdnTimeout = 2 * time.Second
+
+// DetectHost names the machine as OPS's installer does with `hostname -f`,
+// and finds the first non-loopback IPv4 address of an interface that is up.
+// A host name without a dot is qualified through the resolver, which reads
+// /etc/hosts first and may then ask DNS (for at most fqdnTimeout); the
+// certificate then carries both names.
 func DetectHost() Host {
-	h := Host{Name: "localhost"}
-	if name, err := os.Hostname(); err == nil && name != "" {
-		h.Name = name
+	h := hostNames(os.Hostname, net.DefaultResolver.LookupCNAME)
+	h.PrimaryIPv4 = primaryIPv4()
+	return h
+}
+
+// dnsName matches a host name that can stand in a certificate.
+var dnsName = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$`)
+
+// hostNames returns the host's name, qualified by lookupCNAME when the
+// kernel's name has no domain. Only a canonical name that extends the short
+// one (host → host.example.com) is taken: /etc/hosts lines such as
+// "127.0.0.1 localhost.localdomain host" would otherwise name the
+// certificate after localhost.
+func hostNames(hostname func() (string, error), lookupCNAME func(context.Context, string) (string, error)) Host {
+	name, err := hostname()
+	if err != nil || name == "" {
+		return Host{Name: "localhost"}
 	}
+	if strings.Contains(name, ".") || name == "localhost" || !dnsName.MatchString(name) {
+		return Host{Name: name}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), fqdnTimeout)
+	defer cancel()
+	cname, err := lookupCNAME(ctx, name)
+	fqdn := strings.TrimSuffix(cname, ".")
+	if err != nil || !dnsName.MatchString(fqdn) || !strings.HasPrefix(strings.ToLower(fqdn), strings.ToLower(name)+".") {
+		return Host{Name: name}
+	}
+	return Host{Name: fqdn, Aliases: []string{name}}
+}
+
+// primaryIPv4 is the first non-loopback IPv4 address of an interface that
+// is up, or nil.
+func primaryIPv4() net.IP {
 	ifaces, err := net.Interfaces()
 	if err != nil {
-		return h
+		return nil
 	}
 	for _, iface := range ifaces {
 		if iface.Flags&net.FlagUp == 0 || iface.Flags&net.FlagLoopback != 0 {
@@ -125,12 +171,11 @@ func DetectHost() Host {
 		addrs, _ := iface.Addrs()
 		for _, a := range addrs {
 			if ipn, ok := a.(*net.IPNet); ok && ipn.IP.To4() != nil && !ipn.IP.IsLoopback() {
-				h.PrimaryIPv4 = ipn.IP.To4()
-				return h
+				return ipn.IP.To4()
 			}
 		}
 	}
-	return h
+	return nil
 }
 
 // bootstrap writes a complete first-start installation: token, key,
@@ -153,7 +198,7 @@ func bootstrap(l Layout, id string, host Host, keyBits int, headerSize string) e
 	if err != nil {
 		return err
 	}
-	cred, err := certs.Generate(certs.Subject{Hostname: host.Name, CustomerID: customerIDForSAN(l, id), PrimaryIPv4: host.PrimaryIPv4}, certs.Options{KeyBits: keyBits})
+	cred, err := certs.Generate(certs.Subject{Hostname: host.Name, OtherNames: host.Aliases, CustomerID: customerIDForSAN(l, id), PrimaryIPv4: host.PrimaryIPv4}, certs.Options{KeyBits: keyBits})
 	if err != nil {
 		return err
 	}
@@ -283,14 +328,8 @@ func escapePropertyValue(v string) string {
 	return v
 }
 
-// checkPrivate refuses a secret-bearing file that group or others can read.
-func checkPrivate(path, what string) error {
-	st, err := os.Stat(path)
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if perm := st.Mode().Perm(); perm&0o077 != 0 {
-		return fmt.Errorf("%s: the %s is readable by group or others (mode %04o); run: chmod 600 %s", path, what, perm, path)
-	}
-	return nil
-}
+// checkPrivate refuses a secret-bearing file that others can access or its
+// group can change. Group read is allowed (0640, 0440): it is how a service
+// account shares a file with its group, and Kubernetes mounts Secrets that
+// way once a pod has an fsGroup.
+func checkPrivate(path, what string) error { return secret.CheckFileMode(path, what) }
