@@ -28,6 +28,11 @@ func (a cpuSample) sub(b cpuSample) cpuSample {
 	return cpuSample{server: a.server - b.server, client: a.client - b.client, db: a.db - b.db, busy: a.busy - b.busy, wall: a.at.Sub(b.at)}
 }
 
+// add sums two windows.
+func (a cpuSample) add(b cpuSample) cpuSample {
+	return cpuSample{server: a.server + b.server, client: a.client + b.client, db: a.db + b.db, busy: a.busy + b.busy, wall: a.wall + b.wall}
+}
+
 // others is the share of the machine (all cores) that other processes
 // used during a window.
 func (a cpuSample) others() float64 {

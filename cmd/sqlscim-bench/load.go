@@ -31,6 +31,20 @@ func (r loadResult) rate() float64 {
 
 func (r loadResult) pct(p float64) time.Duration { return percentile(r.lat, p) }
 
+// merge adds the windows of o to r, as if they had been one.
+func (r loadResult) merge(o loadResult) loadResult {
+	if r.firstErr == nil {
+		r.firstErr = o.firstErr
+	}
+	r.ops += o.ops
+	r.errors += o.errors
+	r.window += o.window
+	r.lat = append(slices.Clone(r.lat), o.lat...)
+	slices.Sort(r.lat)
+	r.cpu = r.cpu.add(o.cpu)
+	return r
+}
+
 func percentile(sorted []time.Duration, p float64) time.Duration {
 	if len(sorted) == 0 {
 		return 0
