@@ -17,6 +17,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode"
 
 	"github.com/sqlscim/sqlscim/internal/secret"
 )
@@ -250,15 +251,30 @@ func ParseJDBC(url string) (Conn, error) {
 }
 
 // scheme is a JDBC URL's prefix up to the second colon ("jdbc:mysql"), the
-// only part of an unreadable URL a message may repeat.
+// only part of an unreadable URL a message may repeat. Each of its two
+// words stops at the first character a scheme cannot hold, and the second
+// is kept only after "jdbc": in "okta:S3cret@db" or ":&password=S3cret"
+// the text after the first colon is a password, not a scheme.
 func scheme(u string) string {
-	parts := strings.SplitN(u, ":", 3)
-	if len(parts) < 2 {
+	first, rest, ok := strings.Cut(u, ":")
+	first = schemeWord(first)
+	if !ok {
 		return "jdbc"
 	}
-	s := parts[0] + ":" + parts[1]
-	if len(s) > 40 {
-		s = s[:40]
+	if !strings.EqualFold(first, "jdbc") {
+		return first + ":"
+	}
+	second, _, _ := strings.Cut(rest, ":")
+	return first + ":" + schemeWord(second)
+}
+
+// schemeWord is the start of s made of the characters of a URL scheme
+// (RFC 3986: letters, digits, + - .), at most 40 of them.
+func schemeWord(s string) string {
+	for i, r := range s {
+		if i == 40 || !(r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '+' || r == '-' || r == '.')) {
+			return s[:i]
+		}
 	}
 	return s
 }

@@ -90,6 +90,11 @@ func TestParseJDBCDispatch(t *testing.T) {
 		{"jdbc:sqlite:", "jdbc:sqlite URL has no database file"},
 		{"jdbc:db2://h:50000/db", "IBM Db2 is not supported: it has no pure-Go driver"},
 		{"jdbc:h2:mem:test;password=secret", `a URL starting with "jdbc:h2" is not a JDBC URL sqlscim understands; it must start with one of jdbc:mysql:, jdbc:mariadb:, jdbc:postgresql:, jdbc:sqlserver:, jdbc:oracle:thin:@, jdbc:sqlite:`},
+		// What follows the first colon is shown only after "jdbc", and
+		// only as far as a scheme goes: here it is a password.
+		{"okta:S3cr3tPw@db.example.com/scim", `a URL starting with "okta:" is not a JDBC URL sqlscim understands; it must start with one of jdbc:mysql:, jdbc:mariadb:, jdbc:postgresql:, jdbc:sqlserver:, jdbc:oracle:thin:@, jdbc:sqlite:`},
+		{":&pAssword=000000", `a URL starting with ":" is not a JDBC URL sqlscim understands; it must start with one of jdbc:mysql:, jdbc:mariadb:, jdbc:postgresql:, jdbc:sqlserver:, jdbc:oracle:thin:@, jdbc:sqlite:`},
+		{"jdbc:x;password=S3cr3tPw:y", `a URL starting with "jdbc:x" is not a JDBC URL sqlscim understands; it must start with one of jdbc:mysql:, jdbc:mariadb:, jdbc:postgresql:, jdbc:sqlserver:, jdbc:oracle:thin:@, jdbc:sqlite:`},
 	} {
 		_, err := db.ParseJDBC(tt.url)
 		if err == nil || err.Error() != tt.want {
