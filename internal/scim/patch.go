@@ -3,7 +3,9 @@ package scim
 import (
 	"encoding/json"
 	"errors"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -718,7 +720,8 @@ func (p *patcher) set(op string, t *target, val any) error {
 				}
 			}
 		} else {
-			elems = listOf(cur)
+			// A copy: put compares the old value with the new one.
+			elems = slices.Clone(listOf(cur))
 			for _, it := range items {
 				idx := -1
 				for i, el := range elems {
@@ -735,11 +738,16 @@ func (p *patcher) set(op string, t *target, val any) error {
 						// Same "value": the value stays as written, the
 						// other members are updated. (Values without
 						// "value" are equal in every member: skipped.)
+						if err := checkImmutableMembers(a, t.name(), m, nm); err != nil {
+							return err
+						}
+						merged := maps.Clone(m)
 						for k, v := range nm {
 							if !strings.EqualFold(k, "value") {
-								setMember(m, k, v)
+								setMember(merged, k, v)
 							}
 						}
+						elems[idx] = merged
 					}
 				}
 				if isPrimary(it) {
@@ -761,12 +769,8 @@ func (p *patcher) set(op string, t *target, val any) error {
 		if !ok {
 			m = map[string]any{}
 		}
-		for k, v := range nv {
-			if sa := subAttrOf(a, k); sa != nil && sa.Mutability == MutabilityImmutable {
-				if old, ok := getCI(m, k); ok && present(old) && !valuesEqual(old, v, sa) {
-					return BadRequest(Mutability, "attribute %s.%s is immutable: it can be set once but not changed", t.name(), sa.Name)
-				}
-			}
+		if err := checkImmutableMembers(a, t.name(), m, nv); err != nil {
+			return err
 		}
 		mergeMembers(m, nv)
 		return p.put(t, m)
@@ -779,6 +783,22 @@ func (p *patcher) set(op string, t *target, val any) error {
 }
 
 // listOf returns v as a list: nil is empty, a single value a list of one.
+// checkImmutableMembers refuses a merge of nv into the value old of the
+// complex attribute a (called name) that would change an immutable
+// sub-attribute old already has.
+func checkImmutableMembers(a *Attribute, name string, old, nv map[string]any) error {
+	for k, v := range nv {
+		sa := subAttrOf(a, k)
+		if sa == nil || sa.Mutability != MutabilityImmutable {
+			continue
+		}
+		if was, ok := getCI(old, k); ok && present(was) && !valuesEqual(was, v, sa) {
+			return BadRequest(Mutability, "attribute %s.%s is immutable: it can be set once but not changed", name, sa.Name)
+		}
+	}
+	return nil
+}
+
 func listOf(v any) []any {
 	if v == nil {
 		return []any{}

@@ -3,6 +3,7 @@ package scim
 import (
 	"encoding/json"
 	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -559,4 +560,35 @@ func TestValuesEqual(t *testing.T) {
 			t.Errorf("valuesEqual(%#v, %#v) = %v, want %v", tc.a, tc.b, got, tc.want)
 		}
 	}
+}
+
+// TestApplyPatchImmutableMultiValued: adding to an immutable multi-valued
+// attribute that has values changes it, and is refused; adding a value it
+// already has changes nothing, and is accepted (RFC 7643 §2.2).
+func TestApplyPatchImmutableMultiValued(t *testing.T) {
+	core := UserSchema
+	core.Attributes = append(slices.Clone(UserSchema.Attributes),
+		Attribute{Name: "badges", Type: TypeString, MultiValued: true, Mutability: MutabilityImmutable},
+		Attribute{Name: "seals", Type: TypeComplex, MultiValued: true, Mutability: MutabilityReadWrite,
+			SubAttributes: []Attribute{
+				{Name: "value", Type: TypeString, Mutability: MutabilityReadWrite},
+				{Name: "type", Type: TypeString, Mutability: MutabilityImmutable},
+			}})
+	rs := &ResourceSchema{Core: core}
+	start := `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"id":"u1","userName":"b",
+	 "badges":["gold"],"seals":[{"value":"s1","type":"wax"}]}`
+
+	_, err := patch(t, start, `{"Operations":[{"op":"add","path":"badges","value":["silver"]}]}`, rs)
+	checkError(t, err, Mutability, "Operations[0]: attribute badges is immutable: it can be set once but not changed")
+
+	got, err := patch(t, start, `{"Operations":[{"op":"add","path":"badges","value":["gold"]}]}`, rs)
+	if err != nil {
+		t.Fatalf("adding a value the attribute has: %v", err)
+	}
+	if b, _ := got.Get("badges"); !reflect.DeepEqual(b, []any{"gold"}) {
+		t.Errorf("badges = %v, want [gold]", b)
+	}
+
+	_, err = patch(t, start, `{"Operations":[{"op":"add","path":"seals","value":[{"value":"s1","type":"paper"}]}]}`, rs)
+	checkError(t, err, Mutability, "Operations[0]: attribute seals.type is immutable: it can be set once but not changed")
 }
