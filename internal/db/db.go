@@ -166,6 +166,21 @@ type Dialect interface {
 	Classify(err error) *Error
 }
 
+// Endpoint is a host and port a driver dials. Port 0 means the port is
+// found when connecting (a SQL Server named instance, through SQL Server
+// Browser), so any port of the host may be dialled.
+type Endpoint struct {
+	Host string
+	Port int
+}
+
+// Resolver is implemented by dialects whose connection properties can
+// name the server (SQL Server's serverName, portNumber, instanceName): it
+// returns the server the driver dials for c, as DSN would build it.
+type Resolver interface {
+	Server(c Conn) (Endpoint, error)
+}
+
 var (
 	registryMu sync.RWMutex
 	registry   = map[string]Dialect{}

@@ -97,13 +97,20 @@ func (r AllowRule) allows(host string, port int) bool {
 	return h == r.exact
 }
 
-// endpoint is one host and port a driver may dial.
+// endpoint is one host and port a driver may dial; port 0 when the port
+// is found at connection time, so that only a rule allowing every port of
+// the host can allow it.
 type endpoint struct {
 	host string
 	port int
 }
 
-func (e endpoint) String() string { return net.JoinHostPort(e.host, strconv.Itoa(e.port)) }
+func (e endpoint) String() string {
+	if e.port == 0 {
+		return e.host + " (any port: a named instance's port comes from SQL Server Browser)"
+	}
+	return net.JoinHostPort(e.host, strconv.Itoa(e.port))
+}
 
 // oracleDefaultPort is the port go-ora dials for an ADDRESS without PORT.
 // A SERVER option without a port is checked on it too (go-ora refuses
@@ -121,13 +128,25 @@ func endpoints(c db.Conn, d db.Dialect) ([]endpoint, error) {
 	if port == 0 {
 		port = d.DefaultPort()
 	}
-	if c.Descriptor != "" {
+	switch r, ok := d.(db.Resolver); {
+	case c.Descriptor != "":
 		eps, err := descriptorEndpoints(c.Descriptor)
 		if err != nil {
 			return nil, err
 		}
 		out = eps
-	} else {
+	case ok:
+		// Properties may name the server (SQL Server's serverName,
+		// portNumber, instanceName): check the one the driver dials.
+		ep, err := r.Server(c)
+		if err != nil {
+			return nil, err
+		}
+		out = []endpoint{{ep.Host, ep.Port}}
+		if ep.Port != 0 {
+			port = ep.Port
+		}
+	default:
 		out = []endpoint{{c.Host, port}}
 	}
 	extra, err := propertyEndpoints(c, d, port)

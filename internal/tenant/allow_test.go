@@ -186,3 +186,49 @@ func TestAllowRulesOnFallbackServers(t *testing.T) {
 		})
 	}
 }
+
+// SQL Server's properties may name the server the driver dials
+// (serverName, portNumber, instanceName): the check sees that server, not
+// the empty or default fields. A named instance without a port is dialled
+// on whatever port SQL Server Browser answers, which only a rule allowing
+// every port of the host allows.
+func TestAllowRulesOnSQLServerProperties(t *testing.T) {
+	rules, _ := ParseAllowRules([]string{"sql.corp:1433", "any.corp"})
+	sqlserver, _ := db.Lookup("sqlserver")
+	const notListed = " is not in header.allowed_databases; add it there to let the agent's configuration reach it"
+	tests := []struct {
+		name string
+		conn db.Conn
+		want string
+	}{
+		{"the default port", db.Conn{Host: "sql.corp"}, ""},
+		{"portNumber elsewhere", db.Conn{Host: "sql.corp", Properties: map[string]string{"portNumber": "1444"}},
+			"database sql.corp:1444" + notListed},
+		{"port property elsewhere", db.Conn{Host: "sql.corp", Properties: map[string]string{"PORT": "2433"}},
+			"database sql.corp:2433" + notListed},
+		{"the port field wins over portNumber, as in the DSN", db.Conn{Host: "sql.corp", Port: 1433, Properties: map[string]string{"portNumber": "1444"}}, ""},
+		{"serverName names the host", db.Conn{Properties: map[string]string{"serverName": "evil.example"}},
+			"database evil.example:1433" + notListed},
+		{"serverName with a port", db.Conn{Properties: map[string]string{"serverName": "sql.corp:1444"}},
+			"database sql.corp:1444" + notListed},
+		{"a named instance without a port", db.Conn{Host: "sql.corp", Instance: "INST"},
+			"database sql.corp (any port: a named instance's port comes from SQL Server Browser)" + notListed},
+		{"instanceName without a port", db.Conn{Host: "sql.corp", Properties: map[string]string{"instanceName": "INST"}},
+			"database sql.corp (any port: a named instance's port comes from SQL Server Browser)" + notListed},
+		{"a named instance with its port", db.Conn{Host: "sql.corp", Instance: "INST", Port: 1433}, ""},
+		{"a named instance on a host allowed on every port", db.Conn{Host: "any.corp", Instance: "INST"}, ""},
+		{"no host at all", db.Conn{}, "SQL Server connection has no host"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := checkAllowed(rules, tc.conn, sqlserver)
+			got := ""
+			if err != nil {
+				got = err.Error()
+			}
+			if got != tc.want {
+				t.Errorf("got  %q\nwant %q", got, tc.want)
+			}
+		})
+	}
+}

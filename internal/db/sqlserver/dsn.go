@@ -60,24 +60,9 @@ import (
 // Without encrypt, go-mssqldb encrypts the login only (mssql-jdbc 10+
 // would default to encrypt=true); set encrypt=true to encrypt everything.
 func (d Dialect) DSN(c db.Conn) (string, error) {
-	s := settings{host: c.Host, instance: c.Instance, port: c.Port, database: c.Database, user: c.User, pass: c.Password.Reveal()}
-	if s.instance == "" {
-		if h, inst, ok := strings.Cut(s.host, `\`); ok {
-			s.host, s.instance = h, inst
-		}
-	}
-	params, err := s.translate(c.Properties)
+	s, params, err := resolve(c)
 	if err != nil {
 		return "", err
-	}
-	if s.host == "" {
-		return "", errors.New("SQL Server connection has no host")
-	}
-	if strings.ContainsAny(s.host, "/?#@;\\ ") {
-		return "", fmt.Errorf("SQL Server host %q is not a host name or address", s.host)
-	}
-	if s.port < 0 || s.port > 65535 {
-		return "", fmt.Errorf("port %d is out of range (1-65535)", s.port)
 	}
 	if s.user == "" {
 		return "", errors.New("SQL Server connection has no user: sqlscim signs in with SQL Server authentication")
@@ -105,6 +90,48 @@ func (d Dialect) DSN(c db.Conn) (string, error) {
 	}
 	u.RawQuery = q.Encode()
 	return u.String(), nil
+}
+
+// resolve merges the connection fields with the properties that may fill
+// them (serverName, portNumber, instanceName ...) and translates the rest.
+func resolve(c db.Conn) (settings, map[string]string, error) {
+	s := settings{host: c.Host, instance: c.Instance, port: c.Port, database: c.Database, user: c.User, pass: c.Password.Reveal()}
+	if s.instance == "" {
+		if h, inst, ok := strings.Cut(s.host, `\`); ok {
+			s.host, s.instance = h, inst
+		}
+	}
+	params, err := s.translate(c.Properties)
+	if err != nil {
+		return settings{}, nil, err
+	}
+	if s.host == "" {
+		return settings{}, nil, errors.New("SQL Server connection has no host")
+	}
+	if strings.ContainsAny(s.host, "/?#@;\\ ") {
+		return settings{}, nil, fmt.Errorf("SQL Server host %q is not a host name or address", s.host)
+	}
+	if s.port < 0 || s.port > 65535 {
+		return settings{}, nil, fmt.Errorf("port %d is out of range (1-65535)", s.port)
+	}
+	return s, params, nil
+}
+
+// Server is the server DSN dials for c: the host and port from the fields
+// or, where they are empty, from serverName and portNumber; port 0 when a
+// named instance's port is to come from SQL Server Browser.
+func (d Dialect) Server(c db.Conn) (db.Endpoint, error) {
+	s, _, err := resolve(c)
+	if err != nil {
+		return db.Endpoint{}, err
+	}
+	switch {
+	case s.port != 0:
+		return db.Endpoint{Host: s.host, Port: s.port}, nil
+	case s.instance == "":
+		return db.Endpoint{Host: s.host, Port: d.DefaultPort()}, nil
+	}
+	return db.Endpoint{Host: s.host}, nil
 }
 
 // settings are the connection fields, which properties may fill.
