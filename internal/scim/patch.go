@@ -769,6 +769,7 @@ func (p *patcher) set(op string, t *target, val any) error {
 		if !ok {
 			m = map[string]any{}
 		}
+		m = maps.Clone(m) // put compares the old value with the new one
 		if err := checkImmutableMembers(a, t.name(), m, nv); err != nil {
 			return err
 		}
@@ -782,7 +783,6 @@ func (p *patcher) set(op string, t *target, val any) error {
 	return p.put(t, nv)
 }
 
-// listOf returns v as a list: nil is empty, a single value a list of one.
 // checkImmutableMembers refuses a merge of nv into the value old of the
 // complex attribute a (called name) that would change an immutable
 // sub-attribute old already has.
@@ -799,6 +799,7 @@ func checkImmutableMembers(a *Attribute, name string, old, nv map[string]any) er
 	return nil
 }
 
+// listOf returns v as a list: nil is empty, a single value a list of one.
 func listOf(v any) []any {
 	if v == nil {
 		return []any{}

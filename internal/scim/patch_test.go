@@ -564,11 +564,15 @@ func TestValuesEqual(t *testing.T) {
 
 // TestApplyPatchImmutableMultiValued: adding to an immutable multi-valued
 // attribute that has values changes it, and is refused; adding a value it
-// already has changes nothing, and is accepted (RFC 7643 §2.2).
+// already has changes nothing, and is accepted (RFC 7643 §2.2). Merging
+// into an immutable complex value, or into a member's immutable
+// sub-attribute, is refused as well.
 func TestApplyPatchImmutableMultiValued(t *testing.T) {
 	core := UserSchema
 	core.Attributes = append(slices.Clone(UserSchema.Attributes),
 		Attribute{Name: "badges", Type: TypeString, MultiValued: true, Mutability: MutabilityImmutable},
+		Attribute{Name: "origin", Type: TypeComplex, Mutability: MutabilityImmutable,
+			SubAttributes: []Attribute{{Name: "city", Type: TypeString}, {Name: "year", Type: TypeString}}},
 		Attribute{Name: "seals", Type: TypeComplex, MultiValued: true, Mutability: MutabilityReadWrite,
 			SubAttributes: []Attribute{
 				{Name: "value", Type: TypeString, Mutability: MutabilityReadWrite},
@@ -576,7 +580,7 @@ func TestApplyPatchImmutableMultiValued(t *testing.T) {
 			}})
 	rs := &ResourceSchema{Core: core}
 	start := `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"id":"u1","userName":"b",
-	 "badges":["gold"],"seals":[{"value":"s1","type":"wax"}]}`
+	 "badges":["gold"],"origin":{"city":"Oslo"},"seals":[{"value":"s1","type":"wax"}]}`
 
 	_, err := patch(t, start, `{"Operations":[{"op":"add","path":"badges","value":["silver"]}]}`, rs)
 	checkError(t, err, Mutability, "Operations[0]: attribute badges is immutable: it can be set once but not changed")
@@ -591,4 +595,7 @@ func TestApplyPatchImmutableMultiValued(t *testing.T) {
 
 	_, err = patch(t, start, `{"Operations":[{"op":"add","path":"seals","value":[{"value":"s1","type":"paper"}]}]}`, rs)
 	checkError(t, err, Mutability, "Operations[0]: attribute seals.type is immutable: it can be set once but not changed")
+
+	_, err = patch(t, start, `{"Operations":[{"op":"add","path":"origin","value":{"year":"1900"}}]}`, rs)
+	checkError(t, err, Mutability, "Operations[0]: attribute origin is immutable: it can be set once but not changed")
 }
