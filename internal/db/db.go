@@ -258,23 +258,43 @@ func ParseJDBC(url string) (Conn, error) {
 		}
 		return Conn{}, err
 	}
-	if strings.Contains(c.Host, "@") || strings.Contains(c.Database, "@") || strings.Contains(c.SID, "@") {
+	if strayAt(c, u) {
 		return Conn{}, fmt.Errorf("%s URL has an @ after its host: a password holding / ? # or @ must be percent-encoded (%%2F %%3F %%23 %%40)", scheme(u))
 	}
 	c.Type = match.Name()
 	return c, nil
 }
 
+// strayAt reports an @ in u that the parser did not read as the end of a
+// user and password: in the host, database, SID or a property name, or
+// after //user:text when no password was read. Such a URL most likely
+// holds a password with / ? # or @ in it, which parts of the Conn would
+// then repeat.
+func strayAt(c Conn, u string) bool {
+	if strings.Contains(c.Host, "@") || strings.Contains(c.Database, "@") || strings.Contains(c.SID, "@") {
+		return true
+	}
+	for k := range c.Properties {
+		if strings.Contains(k, "@") {
+			return true
+		}
+	}
+	return c.Password.Reveal() == "" && looseUserInfo.MatchString(u)
+}
+
 // scheme is a JDBC URL's prefix up to the second colon ("jdbc:mysql"), the
 // only part of an unreadable URL a message may repeat. Each of its two
 // words stops at the first character a scheme cannot hold, and the second
-// is kept only after "jdbc": in "okta:S3cret@db" or ":&password=S3cret"
-// the text after the first colon is a password, not a scheme.
+// is kept only after "jdbc": in "okta:S3cret@db", ":&password=S3cret" or
+// "jdbc//okta:S3cret@db" the text after the first colon is a password,
+// not a scheme.
 func scheme(u string) string {
 	first, rest, ok := strings.Cut(u, ":")
-	first = schemeWord(first)
 	if !ok {
 		return "jdbc"
+	}
+	if w := schemeWord(first); w != first {
+		return w // "jdbc//user:password@": no scheme, and the colon is the password's
 	}
 	if !strings.EqualFold(first, "jdbc") {
 		return first + ":"
@@ -312,6 +332,10 @@ var (
 	passwordParam = regexp.MustCompile(`(?i)((?:password|passwd|pass|pwd)\s*=\s*)(\{[^}]*\}?|"[^"]*"?|'[^']*'?|[^;&]*)`)
 	// //user:password@host: the password runs to the last @ (hosts have none).
 	userInfo = regexp.MustCompile(`(//[^/:@]*:).*@`)
+	// //user:text@ where no property (key=value) comes between the colon
+	// and the @: a user and password that the parser did not read as such,
+	// because the password holds / ? or #.
+	looseUserInfo = regexp.MustCompile(`//[^/?#@]*:[^@=]*@`)
 	// Oracle's thin:user/password@... or thin:user/password.
 	oracleUser = regexp.MustCompile(`(?i)(:thin:[^/@:]*/)(?:.*@|.*$)`)
 )

@@ -94,6 +94,11 @@ func TestParseJDBCDispatch(t *testing.T) {
 		// only as far as a scheme goes: here it is a password.
 		{"okta:S3cr3tPw@db.example.com/scim", `a URL starting with "okta:" is not a JDBC URL sqlscim understands; it must start with one of jdbc:mysql:, jdbc:mariadb:, jdbc:postgresql:, jdbc:sqlserver:, jdbc:oracle:thin:@, jdbc:sqlite:`},
 		{":&pAssword=000000", `a URL starting with ":" is not a JDBC URL sqlscim understands; it must start with one of jdbc:mysql:, jdbc:mariadb:, jdbc:postgresql:, jdbc:sqlserver:, jdbc:oracle:thin:@, jdbc:sqlite:`},
+		// A password holding / and ? ends the authority early: the @ then
+		// lands in the query, and the password in the database name.
+		{"jdbc:mysql://okta:12/S3cr3t?@db.example/scim", "jdbc:mysql URL has an @ after its host: a password holding / ? # or @ must be percent-encoded (%2F %3F %23 %40)"},
+		{"jdbc:postgresql://okta:12/S3cr3t?x@db.example/scim", "jdbc:postgresql URL has an @ after its host: a password holding / ? # or @ must be percent-encoded (%2F %3F %23 %40)"},
+		{"jdBC//okta:S3cr3tPw@db", `a URL starting with "jdBC" is not a JDBC URL sqlscim understands; it must start with one of jdbc:mysql:, jdbc:mariadb:, jdbc:postgresql:, jdbc:sqlserver:, jdbc:oracle:thin:@, jdbc:sqlite:`},
 		{"jdbc:x;password=S3cr3tPw:y", `a URL starting with "jdbc:x" is not a JDBC URL sqlscim understands; it must start with one of jdbc:mysql:, jdbc:mariadb:, jdbc:postgresql:, jdbc:sqlserver:, jdbc:oracle:thin:@, jdbc:sqlite:`},
 	} {
 		_, err := db.ParseJDBC(tt.url)

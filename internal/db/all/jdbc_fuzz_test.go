@@ -22,7 +22,7 @@ func FuzzParseJDBC(f *testing.F) {
 		secrets := jdbcSecrets(raw)
 		c, err := db.ParseJDBC(raw)
 		if err != nil {
-			noSecret(t, "ParseJDBC error", err.Error(), secrets)
+			noSecret(t, "ParseJDBC error", err.Error(), fromURL(raw, err.Error(), secrets))
 			return
 		}
 		d, err := db.Lookup(c.Type)
@@ -89,7 +89,10 @@ const delimiters = "/?#@;&(){}\"\\"
 func jdbcSecrets(raw string) []secretText {
 	var out []secretText
 	add := func(s, of string, minLen int) {
-		if len(s) >= minLen && strings.TrimSpace(s) == s && strings.Count(raw, s) <= 1 {
+		// Messages quote texts with %q: a password that is another part of
+		// the URL with a quote around it would match a quoted host.
+		core := strings.Trim(s, `"'`)
+		if len(s) >= minLen && strings.TrimSpace(s) == s && strings.Count(raw, s) <= 1 && strings.Count(raw, core) <= 1 {
 			out = append(out, secretText{s, of})
 		}
 	}
@@ -144,6 +147,24 @@ func recognisable(pw string, c db.Conn) bool {
 		}
 	}
 	return true
+}
+
+// fromURL drops the secrets that a message would hold whatever the URL
+// said there: parsed again with the secret's text replaced, the message
+// still holds it, so it is the message's own wording ("jdbc:mysql:"), not
+// a piece of the URL.
+func fromURL(raw, msg string, secrets []secretText) []secretText {
+	var out []secretText
+	for _, s := range secrets {
+		if strings.Contains(msg, s.text) {
+			_, err := db.ParseJDBC(strings.ReplaceAll(raw, s.text, strings.Repeat("Z", len(s.text))))
+			if err != nil && strings.Contains(err.Error(), s.text) {
+				continue
+			}
+		}
+		out = append(out, s)
+	}
+	return out
 }
 
 func noSecret(t *testing.T, what, text string, secrets []secretText) {
