@@ -87,7 +87,8 @@ func (c Conn) String() string {
 				sep = "?"
 			}
 			v := c.Properties[k]
-			if isSecretProperty(k) {
+			if isSecretProperty(k) || holdsCredentials(v) {
+				// A value such as {&password=...} reads as a password too.
 				v = secret.Redacted
 			}
 			b.WriteString(sep + k + "=" + v)
