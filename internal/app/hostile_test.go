@@ -120,17 +120,7 @@ func newHostileEnv(t *testing.T) *hostileEnv {
 // as a local tenants file.
 func writeHostileTenants(t *testing.T, d *dbtest.Database) string {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join(labtest.Root(), "testdata", "tenants", "mysql-sql.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc struct {
-		Tenants []map[string]any `yaml:"tenants"`
-	}
-	if err := yaml.Unmarshal(raw, &doc); err != nil {
-		t.Fatal(err)
-	}
-	tn := doc.Tenants[0]
+	tn := labtest.TenantDoc(t, "mysql-sql.yaml")
 	tn["name"] = hostileFileApp
 	dbm := tn["database"].(map[string]any)
 	delete(dbm, "password_env")

@@ -14,8 +14,6 @@ import (
 	"strings"
 	"testing"
 
-	"gopkg.in/yaml.v3"
-
 	"github.com/sqlscim/sqlscim/internal/dbtest"
 	"github.com/sqlscim/sqlscim/internal/labtest"
 )
@@ -24,17 +22,7 @@ import (
 // a lab tenant: the tenant of testdata/tenants/<file> as JSON, pointed at d.
 func agentHeader(t *testing.T, file string, d *dbtest.Database) string {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join(labtest.Root(), "testdata", "tenants", file))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc struct {
-		Tenants []map[string]any `yaml:"tenants"`
-	}
-	if err := yaml.Unmarshal(raw, &doc); err != nil {
-		t.Fatal(err)
-	}
-	tenant := doc.Tenants[0]
+	tenant := labtest.TenantDoc(t, file)
 	delete(tenant, "name") // the agent's app is the URL's {app}
 	tenant["database"] = map[string]any{
 		"type": d.Conn.Type, "host": d.Conn.Host, "port": d.Conn.Port, "database": d.Conn.Database,

@@ -159,7 +159,7 @@ type newmanTarget struct {
 
 // newmanStartTarget starts sqlscim over HTTPS on 127.0.0.1 with the lab's
 // MariaDB tenant emptied of its demo users.
-func newmanStartTarget(t *testing.T, root string) *newmanTarget {
+func newmanStartTarget(t *testing.T) *newmanTarget {
 	t.Helper()
 	d := labtest.Database(t, "mysql")
 	for _, stmt := range []string{"DELETE FROM USERENTITLEMENTS", "DELETE FROM USERS"} {
@@ -169,7 +169,7 @@ func newmanStartTarget(t *testing.T, root string) *newmanTarget {
 	}
 	tmp := t.TempDir()
 	tenants := filepath.Join(tmp, "tenants.yaml")
-	newmanWriteTenants(t, filepath.Join(root, "testdata", "tenants", "mysql-sql.yaml"), tenants, d.Conn.Host, d.Conn.Port, d.Conn.Database, d.Conn.User, d.Conn.Password.Reveal())
+	newmanWriteTenants(t, "mysql-sql.yaml", tenants, d.Conn.Host, d.Conn.Port, d.Conn.Database, d.Conn.User, d.Conn.Password.Reveal())
 
 	dataDir := filepath.Join(tmp, "data")
 	addr, logs := newmanStartServer(t, tmp, "--data-dir", dataDir, "--tenants", tenants, "--demo", "false")
@@ -191,7 +191,7 @@ func TestNewmanMicrosoftSCIMReference(t *testing.T) {
 	root := labtest.Root()
 	bin := newmanBinary(t, root)
 	collection := filepath.Join(root, "testdata", "conformance", "microsoft", "microsoft-scim-reference-postman-collection.json")
-	target := newmanStartTarget(t, root)
+	target := newmanStartTarget(t)
 	tmp, logs := target.tmp, target.logs
 
 	// The collection's requests use {{Protocol}}://{{Server}}{{Port}}/{{Api}}
@@ -319,27 +319,14 @@ func newmanEnviron() []string {
 	return append(env, "NO_PROXY=*", "no_proxy=*")
 }
 
-// newmanWriteTenants writes src's tenant, renamed newmanTenant and pointed
-// at the test database, to dst.
-func newmanWriteTenants(t *testing.T, src, dst, host string, port int, database, user, password string) {
+// newmanWriteTenants writes the tenant of testdata/tenants/<file>, renamed
+// newmanTenant and pointed at the test database, to dst.
+func newmanWriteTenants(t *testing.T, file, dst, host string, port int, database, user, password string) {
 	t.Helper()
-	data, err := os.ReadFile(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc struct {
-		Tenants []map[string]any `yaml:"tenants"`
-	}
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		t.Fatalf("%s: %v", src, err)
-	}
-	if len(doc.Tenants) != 1 {
-		t.Fatalf("%s: want one tenant, have %d", src, len(doc.Tenants))
-	}
-	tn := doc.Tenants[0]
+	tn := labtest.TenantDoc(t, file)
 	dbase, ok := tn["database"].(map[string]any)
 	if !ok {
-		t.Fatalf("%s: no database section", src)
+		t.Fatalf("%s: no database section", file)
 	}
 	tn["name"] = newmanTenant
 	dbase["host"] = host
@@ -348,7 +335,7 @@ func newmanWriteTenants(t *testing.T, src, dst, host string, port int, database,
 	dbase["user"] = user
 	delete(dbase, "password_env")
 	dbase["password"] = password
-	out, err := yaml.Marshal(doc)
+	out, err := yaml.Marshal(map[string]any{"tenants": []any{tn}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -334,17 +334,7 @@ func TestOktaSpecSQLiteDemo(t *testing.T) {
 // testdata/tenants/mysql-sql.yaml with its database pointed at cfg's.
 func labTenant(t *testing.T, cfg *provision.Config) map[string]any {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(labtest.Root(), "testdata", "tenants", "mysql-sql.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var file struct {
-		Tenants []map[string]any `yaml:"tenants"`
-	}
-	if err := yaml.Unmarshal(data, &file); err != nil || len(file.Tenants) != 1 {
-		t.Fatalf("mysql-sql.yaml: %v (%d tenants)", err, len(file.Tenants))
-	}
-	doc := file.Tenants[0]
+	doc := labtest.TenantDoc(t, "mysql-sql.yaml")
 	if doc["name"] != "lab_mysql_sql" {
 		t.Fatalf("mysql-sql.yaml names tenant %v", doc["name"])
 	}

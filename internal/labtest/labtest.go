@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"gopkg.in/yaml.v3"
+
 	sqlfiles "github.com/sqlscim/sqlscim/sql"
 
 	"github.com/sqlscim/sqlscim/internal/dbtest"
@@ -44,6 +46,27 @@ func Database(t testing.TB, dialect string) *dbtest.Database {
 		t.Fatalf("load the lab into %s: %v", dialect, err)
 	}
 	return d
+}
+
+// TenantDoc is the one tenant of testdata/tenants/<file> as a document of
+// the tenants file format, for tests that edit it before they send or
+// write it.
+func TenantDoc(t testing.TB, file string) map[string]any {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(Root(), "testdata", "tenants", file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Tenants []map[string]any `yaml:"tenants"`
+	}
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	if len(doc.Tenants) != 1 {
+		t.Fatalf("%s: want one tenant, have %d", file, len(doc.Tenants))
+	}
+	return doc.Tenants[0]
 }
 
 // Tenant reads testdata/tenants/<file> and points its database at d.
