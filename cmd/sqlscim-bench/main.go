@@ -62,8 +62,8 @@ type bench struct {
 	p                *progress
 	runs             []*dbRun
 	goVersion, flags string
-	// cpu0 and cpu are the machine's CPU at the start and over the whole run.
-	cpu0, cpu cpuSample
+	// runTime is how long the whole run took.
+	runTime time.Duration
 }
 
 func main() {
@@ -104,9 +104,9 @@ func run() int {
 	defer killAll()
 
 	b := &bench{opts: o, p: newProgress(), goVersion: runtime.Version(), flags: strings.Join(os.Args[1:], " ")}
-	b.cpu0 = sampler(0)()
+	start := time.Now()
 	err := b.run(ctx)
-	b.cpu = sampler(0)().sub(b.cpu0)
+	b.runTime = time.Since(start)
 	if err == nil {
 		var w io.Writer = os.Stdout
 		var f *os.File

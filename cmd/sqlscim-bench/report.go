@@ -99,7 +99,7 @@ func (b *bench) report(w io.Writer) {
 	}
 	others := b.othersPeak()
 	fmt.Fprintf(w, "- Run time %s; in the measured windows, processes other than the bench, sqlscim and the databases used at most %.0f%% of the machine%s\n",
-		secs(b.cpu.wall), 100*others, map[bool]string{true: " (**some numbers are disturbed**: the windows above 5% are flagged in the notes)", false: ""}[others > 0.05])
+		secs(b.runTime), 100*others, map[bool]string{true: " (**some numbers are disturbed**: the windows above 5% are flagged in the notes)", false: ""}[others > 0.05])
 	fmt.Fprintf(w, "- Users: %d generated (all active, 2–4 entitlements each) + the lab's 13 active users; concurrency %d; pool %d connections (sqlscim and baseline); %s measured after %s warm-up per throughput scenario; sqlscim log level %s\n\n",
 		o.users, o.concurrency, o.pool, o.duration, o.warmup, o.logLevel)
 	fmt.Fprintf(w, "Ratio = sqlscim ÷ baseline (the same statements through database/sql, same DSN, pool and concurrency, no HTTP). For (b) and (c) the rates are users per second and p50 is the page latency (b) or the whole list (c).\n\n")
