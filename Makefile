@@ -40,9 +40,10 @@ lint:
 clean:
 	rm -rf bin dist
 
-## bench: micro-benchmarks, then sqlscim against raw database/sql on the local MariaDB and
-## PostgreSQL (never part of make test); e.g. make bench BENCH_FLAGS='-users 100000 -scenarios b,c'
+## bench: micro-benchmarks (allocations per request included), then sqlscim against a prepared
+## database/sql baseline on the local MariaDB and PostgreSQL, driven by wrk (apt-get install wrk);
+## never part of make test. E.g. make bench BENCH_FLAGS='-users 100000 -scenarios b,c'
 .PHONY: bench
 bench:
-	$(GO) test -count=1 -run '^$$' -bench . -benchmem ./internal/scim ./internal/provision ./internal/tenant
+	$(GO) test -count=1 -run '^$$' -bench . -benchmem ./internal/scim ./internal/provision ./internal/tenant ./internal/app
 	$(GO) run ./cmd/sqlscim-bench $(BENCH_FLAGS)

@@ -11,18 +11,43 @@ import (
 	"github.com/sqlscim/sqlscim/internal/db"
 )
 
-// The baseline runs, through database/sql and the same driver DSN, pool size
-// and dialect calls, the statements sqlscim runs for a request – nothing
+// The baseline runs, through database/sql with the same driver, DSN, pool
+// size and concurrency, the statements sqlscim runs for a request – nothing
 // else: no HTTP, no TLS, no JSON, no mapping. It is the floor sqlscim is
-// compared with.
+// compared with, in two variants:
+//
+//   - prepared, the headline: every statement is prepared once on the pool
+//     when the bench starts and reused by every request, in a transaction
+//     through Tx.StmtContext. It is the best a plain Go program does with
+//     the driver, and what sqlscim's own statement cache does
+//     (internal/db/stmtcache.go).
+//   - unprepared (-unprepared): every statement is sent as text with its
+//     arguments. go-sql-driver/mysql then prepares, runs and closes it on
+//     every query (three round trips); pgx prepares it once per connection
+//     from its own statement cache, so on PostgreSQL the two variants differ
+//     little.
+//
+// Both scan every column of every row into driver values, as a program that
+// uses them must, and bind each statement's arguments from the columns read
+// before.
+
+// pageSize is the count of Okta's paged import (scenario b).
+const pageSize = 100
+
+// statement is one SQL text and, once prepared, its statement on the pool.
+type statement struct {
+	text string
+	stmt *sql.Stmt
+}
 
 // op is one configured operation of a lab tenant, ready for the baseline.
 type op struct {
-	name   string
-	sql    string // SQL mode: the statement with the dialect's placeholders
-	proc   string // procedure mode: the procedure name
+	statement
+	name string
+	// proc: a stored procedure, sent as the dialect's call (text); its rows
+	// are read even when it writes, as the engine does.
+	proc   bool
 	fields []string
-	reads  bool
 }
 
 // baseline is a lab tenant's operations on a database/sql pool.
@@ -31,17 +56,26 @@ type baseline struct {
 	pool    *sql.DB
 	pools   *db.Pools
 	lease   *db.Lease
-	// q runs statements on the pool the way sqlscim's sessions do.
-	q   db.Querier
-	ops map[string]*op
+	ops     map[string]*op
+	// userCols are get_user_by_id's columns (upper case) by position.
+	userCols map[string]int
 	// idColumn is the user id column as the database names it (user_id on PostgreSQL).
 	idColumn string
+	// The statements of a listing in SQL mode (see importer and listAll).
+	count, firstPage, nextPage, all statement
+}
+
+// variant is the baseline with its statements prepared or not.
+type variant struct {
+	b        *baseline
+	prepared bool
 }
 
 var callPattern = regexp.MustCompile(`(?is)^\s*CALL\s+([A-Za-z0-9_.$]+)\s*\(`)
 
-// newBaseline compiles lt's operations for l and opens a pool of poolSize
-// connections with the DSN sqlscim's dialect builds.
+// newBaseline compiles lt's operations for l, opens a pool of poolSize
+// connections with the DSN sqlscim's dialect builds, and prepares every
+// statement on it.
 func newBaseline(ctx context.Context, l *labDB, lt *labTenant, poolSize int) (*baseline, error) {
 	d, err := db.Lookup(l.conn.Type)
 	if err != nil {
@@ -54,10 +88,8 @@ func newBaseline(ctx context.Context, l *labDB, lt *labTenant, poolSize int) (*b
 			conn.Properties[k] = fmt.Sprint(v)
 		}
 	}
-	// The pool comes from sqlscim's own database layer, so the baseline
-	// runs its statements exactly as sqlscim does (the same DSN, pool
-	// settings and prepared-statement cache) and only the HTTP, TLS, JSON
-	// and mapping work differs.
+	// The pool comes from sqlscim's own database layer, so that the DSN and
+	// the pool settings are sqlscim's; the statements are the baseline's.
 	target, err := db.NewTarget(conn)
 	if err != nil {
 		return nil, err
@@ -68,12 +100,19 @@ func newBaseline(ctx context.Context, l *labDB, lt *labTenant, poolSize int) (*b
 		pools.Close()
 		return nil, err
 	}
-	pool := lease.DB
-	b := &baseline{dialect: d, pool: pool, pools: pools, lease: lease, q: lease.Querier(), ops: map[string]*op{}}
+	b := &baseline{dialect: d, pool: lease.DB, pools: pools, lease: lease, ops: map[string]*op{}}
+	if err := b.compile(ctx, lt); err != nil {
+		b.close()
+		return nil, fmt.Errorf("%s: %w", lt.file, err)
+	}
+	return b, nil
+}
+
+func (b *baseline) compile(ctx context.Context, lt *labTenant) error {
 	opsDoc, _ := lt.doc["operations"].(map[string]any)
 	for name, raw := range opsDoc {
 		od, _ := raw.(map[string]any)
-		o := &op{name: name, reads: strings.HasPrefix(name, "get_")}
+		o := &op{name: name}
 		for _, p := range asList(od["parameters"]) {
 			switch x := p.(type) {
 			case string:
@@ -86,34 +125,64 @@ func newBaseline(ctx context.Context, l *labDB, lt *labTenant, poolSize int) (*b
 		if od["type"] == "stored_procedure" {
 			m := callPattern.FindStringSubmatch(stmt)
 			if m == nil {
-				b.close()
-				return nil, fmt.Errorf("%s %s: not a CALL: %s", lt.file, name, stmt)
+				return fmt.Errorf("%s: not a CALL: %s", name, stmt)
 			}
-			o.proc = m[1]
+			// The call the engine sends: reads want rows (PostgreSQL:
+			// SELECT * FROM f(…)), writes do not (CALL).
+			text, err := b.dialect.CallSQL(db.ProcCall{Name: m[1], Args: make([]db.ProcArg, len(o.fields)), WantRows: strings.HasPrefix(name, "get_")})
+			if err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+			o.text, o.proc = text, true
 		} else {
 			n := 0
-			o.sql = rewritePlaceholders(stmt, func() string { n++; return d.Placeholder(n) })
+			o.text = rewritePlaceholders(stmt, func() string { n++; return b.dialect.Placeholder(n) })
+		}
+		if err := b.prepare(ctx, &o.statement); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
 		}
 		b.ops[name] = o
 	}
-	if err := pool.PingContext(ctx); err != nil {
-		b.close()
-		return nil, err
-	}
-	// The id column as Get Users returns it.
-	rows, err := b.query(ctx, b.q, "get_user_by_id", func(string) any { return "" })
+	// The columns of Get User by ID, from generated user 1.
+	rows, err := b.prepared().query(ctx, nil, &b.ops["get_user_by_id"].statement, userID(1))
 	if err != nil {
-		b.close()
-		return nil, err
+		return err
 	}
-	cols, _ := rows.Columns()
+	cols, err := rows.Columns()
 	rows.Close()
+	if err != nil {
+		return err
+	}
+	b.userCols = colIndex(cols)
 	for _, c := range cols {
 		if strings.EqualFold(c, "USER_ID") {
 			b.idColumn = c
 		}
 	}
-	return b, nil
+	if b.idColumn == "" {
+		return fmt.Errorf("get_user_by_id returns no USER_ID column: %v", cols)
+	}
+	if b.ops["get_users"].proc {
+		return nil
+	}
+	// SQL mode lists through the wrapped Get Users statement (importer).
+	from := " FROM (" + b.ops["get_users"].text + ") sqlscim_u"
+	id := "sqlscim_u." + b.dialect.QuoteIdent(b.idColumn)
+	b.count.text = "SELECT COUNT(*)" + from
+	b.firstPage.text = "SELECT *" + from + " ORDER BY " + id + fmt.Sprintf(" LIMIT %d OFFSET 0", pageSize)
+	b.nextPage.text = "SELECT *" + from + " WHERE " + id + " > " + b.dialect.Placeholder(1) + " ORDER BY " + id + fmt.Sprintf(" LIMIT %d OFFSET 0", pageSize)
+	b.all.text = "SELECT *" + from + " ORDER BY " + id
+	for _, st := range []*statement{&b.count, &b.firstPage, &b.nextPage, &b.all} {
+		if err := b.prepare(ctx, st); err != nil {
+			return fmt.Errorf("%s: %w", st.text, err)
+		}
+	}
+	return nil
+}
+
+func (b *baseline) prepare(ctx context.Context, st *statement) (err error) {
+	st.stmt, err = b.pool.PrepareContext(ctx, st.text)
+	return err
 }
 
 func asList(v any) []any {
@@ -135,73 +204,106 @@ func rewritePlaceholders(stmt string, next func() string) string {
 	return b.String()
 }
 
-func (b *baseline) close() { b.lease.Release(); b.pools.Close() }
+func (b *baseline) close() {
+	for _, o := range b.ops {
+		if o.stmt != nil {
+			o.stmt.Close()
+		}
+	}
+	for _, st := range []*statement{&b.count, &b.firstPage, &b.nextPage, &b.all} {
+		if st.stmt != nil {
+			st.stmt.Close()
+		}
+	}
+	b.lease.Release()
+	b.pools.Close()
+}
+
+func (b *baseline) prepared() variant   { return variant{b: b, prepared: true} }
+func (b *baseline) unprepared() variant { return variant{b: b} }
+
+func (v variant) String() string {
+	if v.prepared {
+		return "prepared"
+	}
+	return "unprepared"
+}
+
+// query runs a statement on the pool, or in tx when tx is not nil.
+func (v variant) query(ctx context.Context, tx *sql.Tx, st *statement, args ...any) (*sql.Rows, error) {
+	if v.prepared {
+		s := st.stmt
+		if tx != nil {
+			s = tx.StmtContext(ctx, s)
+		}
+		return s.QueryContext(ctx, args...)
+	}
+	if tx != nil {
+		return tx.QueryContext(ctx, st.text, args...)
+	}
+	return v.b.pool.QueryContext(ctx, st.text, args...)
+}
+
+// exec runs a write operation the way the engine does: a statement with
+// Exec, a procedure call with Query, reading what it returns.
+func (v variant) exec(ctx context.Context, tx *sql.Tx, o *op, args ...any) error {
+	if o.proc {
+		rows, err := v.query(ctx, tx, &o.statement, args...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		return rows.Err()
+	}
+	var err error
+	switch {
+	case v.prepared && tx != nil:
+		_, err = tx.StmtContext(ctx, o.stmt).ExecContext(ctx, args...)
+	case v.prepared:
+		_, err = o.stmt.ExecContext(ctx, args...)
+	case tx != nil:
+		_, err = tx.ExecContext(ctx, o.text, args...)
+	default:
+		_, err = v.b.pool.ExecContext(ctx, o.text, args...)
+	}
+	return err
+}
+
+// op returns a configured operation.
+func (v variant) op(name string) *op { return v.b.ops[name] }
 
 // args binds an operation's parameters by field name.
-func (o *op) args(val func(field string) any) []db.ProcArg {
-	out := make([]db.ProcArg, len(o.fields))
+func (o *op) args(val func(field string) any) []any {
+	out := make([]any, len(o.fields))
 	for i, f := range o.fields {
-		out[i] = db.ProcArg{Value: val(f)}
+		out[i] = val(f)
 	}
 	return out
 }
 
-func plainArgs(args []db.ProcArg) []any {
-	out := make([]any, len(args))
-	for i, a := range args {
-		out[i] = a.Value
+// colIndex maps upper-case column names to their positions.
+func colIndex(cols []string) map[string]int {
+	m := make(map[string]int, len(cols))
+	for i, c := range cols {
+		m[strings.ToUpper(c)] = i
 	}
-	return out
+	return m
 }
 
-// query runs a read operation the way sqlscim does: QueryContext for a
-// statement, the dialect's CallProcedure for a procedure.
-func (b *baseline) query(ctx context.Context, q db.Querier, name string, val func(string) any) (*sql.Rows, error) {
-	o := b.ops[name]
-	if o == nil {
-		return nil, fmt.Errorf("operation %s is not configured", name)
-	}
-	args := o.args(val)
-	if o.proc != "" {
-		return b.dialect.CallProcedure(ctx, q, db.ProcCall{Name: o.proc, Args: args, WantRows: true})
-	}
-	return q.QueryContext(ctx, o.sql, plainArgs(args)...)
-}
-
-// exec runs a write operation the way sqlscim does, draining a procedure's rows.
-func (b *baseline) exec(ctx context.Context, q db.Querier, name string, val func(string) any) error {
-	o := b.ops[name]
-	if o == nil {
-		return fmt.Errorf("operation %s is not configured", name)
-	}
-	args := o.args(val)
-	if o.proc == "" {
-		_, err := q.ExecContext(ctx, o.sql, plainArgs(args)...)
-		return err
-	}
-	rows, err := b.dialect.CallProcedure(ctx, q, db.ProcCall{Name: o.proc, Args: args})
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-	}
-	if err := rows.Close(); err != nil {
-		return err
-	}
-	return rows.Err()
-}
-
-// scanAll reads every row of rows into driver values, as a caller that uses
-// them must; it returns the rows as column → value maps.
-func scanAll(rows *sql.Rows) ([]map[string]any, error) {
+// scanAll reads every row of rows into driver values.
+func scanAll(rows *sql.Rows) ([][]any, error) {
 	defer rows.Close()
 	cols, err := rows.Columns()
 	if err != nil {
 		return nil, err
 	}
-	var out []map[string]any
+	var out [][]any
 	for rows.Next() {
-		r, err := scanOne(rows, cols)
+		r, err := scanOne(rows, len(cols))
 		if err != nil {
 			return nil, err
 		}
@@ -210,31 +312,35 @@ func scanAll(rows *sql.Rows) ([]map[string]any, error) {
 	return out, rows.Err()
 }
 
-func scanOne(rows *sql.Rows, cols []string) (map[string]any, error) {
-	vals := make([]any, len(cols))
-	ptrs := make([]any, len(cols))
+func scanOne(rows *sql.Rows, n int) ([]any, error) {
+	vals := make([]any, n)
+	ptrs := make([]any, n)
 	for i := range vals {
 		ptrs[i] = &vals[i]
 	}
-	if err := rows.Scan(ptrs...); err != nil {
-		return nil, err
-	}
-	r := make(map[string]any, len(cols))
-	for i, c := range cols {
-		r[strings.ToUpper(c)] = vals[i]
-	}
-	return r, nil
+	return vals, rows.Scan(ptrs...)
 }
 
-// rowVal binds fields from a row (column names upper case).
-func rowVal(r map[string]any) func(string) any {
-	return func(f string) any { return r[f] }
+// rowVal binds fields from a row whose columns are cols.
+func rowVal(row []any, cols map[string]int) func(string) any {
+	return func(f string) any {
+		if i, ok := cols[f]; ok {
+			return row[i]
+		}
+		return nil
+	}
+}
+
+// mapVal binds fields from column values by upper-case name.
+func mapVal(m map[string]any) func(string) any {
+	return func(f string) any { return m[f] }
 }
 
 // getUser is GET /Users/{id}: get_user_by_id, then get_user_entitlements
-// with the row's values, on the pool (sqlscim opens no transaction for reads).
-func (b *baseline) getUser(ctx context.Context, q db.Querier, id string) (map[string]any, []map[string]any, error) {
-	rows, err := b.query(ctx, q, "get_user_by_id", func(string) any { return id })
+// with the row's values, on the pool (sqlscim opens no transaction for
+// reads) or in tx.
+func (v variant) getUser(ctx context.Context, tx *sql.Tx, id string) ([]any, [][]any, error) {
+	rows, err := v.query(ctx, tx, &v.op("get_user_by_id").statement, id)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -245,7 +351,8 @@ func (b *baseline) getUser(ctx context.Context, q db.Querier, id string) (map[st
 	if len(users) != 1 {
 		return nil, nil, fmt.Errorf("user %s: %d rows", id, len(users))
 	}
-	rows, err = b.query(ctx, q, "get_user_entitlements", rowVal(users[0]))
+	ue := v.op("get_user_entitlements")
+	rows, err = v.query(ctx, tx, &ue.statement, ue.args(rowVal(users[0], v.b.userCols))...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -256,30 +363,31 @@ func (b *baseline) getUser(ctx context.Context, q db.Querier, id string) (map[st
 // createUser is POST /Users with entitlements, in one transaction:
 // get_user_by_id (the duplicate check), create_user, add_entitlement_to_user
 // per entitlement, get_user_by_id and get_user_entitlements (the answer).
-func (b *baseline) createUser(ctx context.Context, cols map[string]any, ents []int) error {
-	tx, err := b.pool.BeginTx(ctx, nil)
+func (v variant) createUser(ctx context.Context, cols map[string]any, ents []int) error {
+	tx, err := v.b.pool.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	q := b.lease.TxQuerier(tx)
 	id := cols["USER_ID"].(string)
-	rows, err := b.query(ctx, q, "get_user_by_id", func(string) any { return id })
+	rows, err := v.query(ctx, tx, &v.op("get_user_by_id").statement, id)
 	if err != nil {
 		return err
 	}
 	if found, err := scanAll(rows); err != nil || len(found) > 0 {
 		return fmt.Errorf("duplicate check of %s: %d rows, %v", id, len(found), err)
 	}
-	if err := b.exec(ctx, q, "create_user", rowVal(cols)); err != nil {
+	cu := v.op("create_user")
+	if err := v.exec(ctx, tx, cu, cu.args(mapVal(cols))...); err != nil {
 		return err
 	}
+	add := v.op("add_entitlement_to_user")
 	for _, e := range ents {
-		if err := b.exec(ctx, q, "add_entitlement_to_user", entVal(cols, e)); err != nil {
+		if err := v.exec(ctx, tx, add, add.args(entVal(cols, e))...); err != nil {
 			return err
 		}
 	}
-	if _, _, err := b.getUser(ctx, q, id); err != nil {
+	if _, _, err := v.getUser(ctx, tx, id); err != nil {
 		return err
 	}
 	return tx.Commit()
@@ -300,43 +408,42 @@ func entVal(user map[string]any, ent int) func(string) any {
 // entitlement, in one transaction: get_user_by_id, get_user_entitlements
 // (the current user), update_user, remove_entitlement_from_user,
 // add_entitlement_to_user, get_user_by_id and get_user_entitlements.
-func (b *baseline) replaceUser(ctx context.Context, cols map[string]any, remove, add int) error {
-	tx, err := b.pool.BeginTx(ctx, nil)
+func (v variant) replaceUser(ctx context.Context, id string, change map[string]any, remove, add int) error {
+	tx, err := v.b.pool.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	q := b.lease.TxQuerier(tx)
-	id := cols["USER_ID"].(string)
-	cur, _, err := b.getUser(ctx, q, id)
+	cur, _, err := v.getUser(ctx, tx, id)
 	if err != nil {
 		return err
 	}
-	next := map[string]any{}
-	for k, v := range cur {
-		next[k] = v
+	next := make(map[string]any, len(v.b.userCols))
+	for c, i := range v.b.userCols {
+		next[c] = cur[i]
 	}
-	for k, v := range cols {
-		next[k] = v
+	for c, val := range change {
+		next[c] = val
 	}
-	if err := b.exec(ctx, q, "update_user", rowVal(next)); err != nil {
+	uu, rm, ad := v.op("update_user"), v.op("remove_entitlement_from_user"), v.op("add_entitlement_to_user")
+	if err := v.exec(ctx, tx, uu, uu.args(mapVal(next))...); err != nil {
 		return err
 	}
-	if err := b.exec(ctx, q, "remove_entitlement_from_user", entVal(next, remove)); err != nil {
+	if err := v.exec(ctx, tx, rm, rm.args(entVal(next, remove))...); err != nil {
 		return err
 	}
-	if err := b.exec(ctx, q, "add_entitlement_to_user", entVal(next, add)); err != nil {
+	if err := v.exec(ctx, tx, ad, ad.args(entVal(next, add))...); err != nil {
 		return err
 	}
-	if _, _, err := b.getUser(ctx, q, id); err != nil {
+	if _, _, err := v.getUser(ctx, tx, id); err != nil {
 		return err
 	}
 	return tx.Commit()
 }
 
 // entitlements is GET /Entitlements: get_all_entitlements.
-func (b *baseline) entitlements(ctx context.Context) (int, error) {
-	rows, err := b.query(ctx, b.q, "get_all_entitlements", func(string) any { return nil })
+func (v variant) entitlements(ctx context.Context) (int, error) {
+	rows, err := v.query(ctx, nil, &v.op("get_all_entitlements").statement)
 	if err != nil {
 		return 0, err
 	}
@@ -344,45 +451,45 @@ func (b *baseline) entitlements(ctx context.Context) (int, error) {
 	return len(list), err
 }
 
-// getUsersFrom is the wrapped Get Users statement sqlscim sends in SQL mode.
-func (b *baseline) getUsersFrom() string {
-	return " FROM (" + b.ops["get_users"].sql + ") sqlscim_u"
-}
-
-func (b *baseline) orderByID() string {
-	return " ORDER BY sqlscim_u." + b.dialect.QuoteIdent(b.idColumn)
+// userEntitlements reads the entitlements of a listed user (row, whose
+// columns are cols) through the pool.
+func (v variant) userEntitlements(ctx context.Context, row []any, cols map[string]int) error {
+	ue := v.op("get_user_entitlements")
+	rows, err := v.query(ctx, nil, &ue.statement, ue.args(rowVal(row, cols))...)
+	if err != nil {
+		return err
+	}
+	_, err = scanAll(rows)
+	return err
 }
 
 // listAll is unpaged GET /Users: every active user streamed from one
 // connection, and get_user_entitlements for each through the pool (so on
 // another connection), as sqlscim does. It returns the number of users.
-func (b *baseline) listAll(ctx context.Context) (int, error) {
+func (v variant) listAll(ctx context.Context) (int, error) {
 	var rows *sql.Rows
 	var err error
-	if b.ops["get_users"].proc != "" {
-		rows, err = b.query(ctx, b.q, "get_users", func(string) any { return nil })
+	if gu := v.op("get_users"); gu.proc {
+		rows, err = v.query(ctx, nil, &gu.statement)
 	} else {
-		rows, err = b.q.QueryContext(ctx, "SELECT *"+b.getUsersFrom()+b.orderByID())
+		rows, err = v.query(ctx, nil, &v.b.all)
 	}
 	if err != nil {
 		return 0, err
 	}
 	defer rows.Close()
-	cols, err := rows.Columns()
+	names, err := rows.Columns()
 	if err != nil {
 		return 0, err
 	}
+	cols := colIndex(names)
 	n := 0
 	for rows.Next() {
-		u, err := scanOne(rows, cols)
+		u, err := scanOne(rows, len(names))
 		if err != nil {
 			return n, err
 		}
-		er, err := b.query(ctx, b.q, "get_user_entitlements", rowVal(u))
-		if err != nil {
-			return n, err
-		}
-		if _, err := scanAll(er); err != nil {
+		if err := v.userEntitlements(ctx, u, cols); err != nil {
 			return n, err
 		}
 		n++
@@ -399,37 +506,44 @@ func (b *baseline) listAll(ctx context.Context) (int, error) {
 //   - procedure mode: the first page runs Get Users once and keeps the ids
 //     of every user; each page then reads its users with get_user_by_id;
 //
-// then get_user_entitlements for each user of the page.
+// then get_user_entitlements for each user of the page, one after the other.
 type importer struct {
-	b      *baseline
+	v      variant
 	total  int
 	lastID any
 	ids    []string
 }
 
 // page returns the total and the number of users on the page.
-func (im *importer) page(ctx context.Context, startIndex, count int) (total, got int, err error) {
-	b := im.b
-	var page []map[string]any
-	if b.ops["get_users"].proc != "" {
+func (im *importer) page(ctx context.Context, startIndex int) (total, got int, err error) {
+	v := im.v
+	var page [][]any
+	var cols map[string]int
+	if gu := v.op("get_users"); gu.proc {
 		if startIndex == 1 || im.ids == nil {
-			rows, err := b.query(ctx, b.q, "get_users", func(string) any { return nil })
+			rows, err := v.query(ctx, nil, &gu.statement)
 			if err != nil {
+				return 0, 0, err
+			}
+			names, err := rows.Columns()
+			if err != nil {
+				rows.Close()
 				return 0, 0, err
 			}
 			all, err := scanAll(rows)
 			if err != nil {
 				return 0, 0, err
 			}
+			idAt := colIndex(names)["USER_ID"]
 			im.ids = make([]string, len(all))
 			for i, u := range all {
-				im.ids[i] = asText(u["USER_ID"])
+				im.ids[i] = asText(u[idAt])
 			}
 		}
 		from := min(startIndex-1, len(im.ids))
-		to := min(from+count, len(im.ids))
+		to := min(from+pageSize, len(im.ids))
 		for _, id := range im.ids[from:to] {
-			rows, err := b.query(ctx, b.q, "get_user_by_id", func(string) any { return id })
+			rows, err := v.query(ctx, nil, &v.op("get_user_by_id").statement, id)
 			if err != nil {
 				return 0, 0, err
 			}
@@ -439,39 +553,46 @@ func (im *importer) page(ctx context.Context, startIndex, count int) (total, got
 			}
 			page = append(page, users...)
 		}
-		im.total = len(im.ids)
+		im.total, cols = len(im.ids), v.b.userCols
 	} else {
-		from := b.getUsersFrom()
 		var rows *sql.Rows
 		if startIndex == 1 || im.lastID == nil {
-			if err := b.q.QueryRowContext(ctx, "SELECT COUNT(*)"+from).Scan(&im.total); err != nil {
+			if err := v.queryRow(ctx, &v.b.count).Scan(&im.total); err != nil {
 				return 0, 0, err
 			}
-			rows, err = b.q.QueryContext(ctx, "SELECT *"+from+b.orderByID()+fmt.Sprintf(" LIMIT %d OFFSET %d", count, startIndex-1))
+			rows, err = v.query(ctx, nil, &v.b.firstPage)
 		} else {
-			rows, err = b.q.QueryContext(ctx, "SELECT *"+from+" WHERE sqlscim_u."+b.dialect.QuoteIdent(b.idColumn)+" > "+b.dialect.Placeholder(1)+
-				b.orderByID()+fmt.Sprintf(" LIMIT %d OFFSET 0", count), im.lastID)
+			rows, err = v.query(ctx, nil, &v.b.nextPage, im.lastID)
 		}
 		if err != nil {
 			return 0, 0, err
 		}
+		names, err := rows.Columns()
+		if err != nil {
+			rows.Close()
+			return 0, 0, err
+		}
+		cols = colIndex(names)
 		if page, err = scanAll(rows); err != nil {
 			return 0, 0, err
 		}
 		if len(page) > 0 {
-			im.lastID = asText(page[len(page)-1]["USER_ID"])
+			im.lastID = asText(page[len(page)-1][cols["USER_ID"]])
 		}
 	}
 	for _, u := range page {
-		rows, err := b.query(ctx, b.q, "get_user_entitlements", rowVal(u))
-		if err != nil {
-			return 0, 0, err
-		}
-		if _, err := scanAll(rows); err != nil {
+		if err := v.userEntitlements(ctx, u, cols); err != nil {
 			return 0, 0, err
 		}
 	}
 	return im.total, len(page), nil
+}
+
+func (v variant) queryRow(ctx context.Context, st *statement) *sql.Row {
+	if v.prepared {
+		return st.stmt.QueryRowContext(ctx)
+	}
+	return v.b.pool.QueryRowContext(ctx, st.text)
 }
 
 // asText is a text column's value as a string (MySQL returns []byte).

@@ -10,12 +10,15 @@ import (
 	"time"
 )
 
-// cpuSample is the CPU time used so far by the sqlscim process, this
-// process (the HTTP client, or the baseline's database/sql) and the
-// database server's processes. On a machine that runs all three, the sum
-// per request bounds the throughput: cores ÷ (CPU per request).
+// cpuSample is the CPU time used so far by the sqlscim process, the load
+// client (wrk, or this process: the Go client or the baseline's
+// database/sql) and the database server's processes. On a machine that runs
+// all three, the sum per request bounds the throughput: cores ÷ (CPU per
+// request).
 type cpuSample struct {
 	server, client, db time.Duration
+	// bench is this process when it is not the client (it waits for wrk).
+	bench time.Duration
 	// busy is the CPU time of the whole machine; busy - server - client - db
 	// is what other processes took, which disturbs the measurement.
 	busy time.Duration
@@ -25,12 +28,12 @@ type cpuSample struct {
 }
 
 func (a cpuSample) sub(b cpuSample) cpuSample {
-	return cpuSample{server: a.server - b.server, client: a.client - b.client, db: a.db - b.db, busy: a.busy - b.busy, wall: a.at.Sub(b.at)}
+	return cpuSample{server: a.server - b.server, client: a.client - b.client, db: a.db - b.db, bench: a.bench - b.bench, busy: a.busy - b.busy, wall: a.at.Sub(b.at)}
 }
 
 // add sums two windows.
 func (a cpuSample) add(b cpuSample) cpuSample {
-	return cpuSample{server: a.server + b.server, client: a.client + b.client, db: a.db + b.db, busy: a.busy + b.busy, wall: a.wall + b.wall}
+	return cpuSample{server: a.server + b.server, client: a.client + b.client, db: a.db + b.db, bench: a.bench + b.bench, busy: a.busy + b.busy, wall: a.wall + b.wall}
 }
 
 // others is the share of the machine (all cores) that other processes
@@ -39,7 +42,7 @@ func (a cpuSample) others() float64 {
 	if a.wall <= 0 {
 		return 0
 	}
-	o := a.busy - a.server - a.client - a.db
+	o := a.busy - a.server - a.client - a.db - a.bench
 	return max(0, float64(o)/float64(a.wall)/float64(runtime.NumCPU()))
 }
 
@@ -86,11 +89,57 @@ func procCPU(pid string) time.Duration {
 	return time.Duration(u+k) * clockTick
 }
 
-// dbCommands are the database servers' process names.
-var dbCommands = map[string]bool{"mariadbd": true, "mysqld": true, "postgres": true}
+// dbFilter selects the database processes whose CPU counts: those of the
+// database server under test and, on PostgreSQL, of its own processes and
+// the backends of the lab database only, so that other clients of the same
+// server (a test suite) do not count. MariaDB runs every connection as a
+// thread of one process: there the whole server counts. The zero value
+// counts every database process.
+type dbFilter struct {
+	dialect, database string
+}
 
-// dbCPU sums the CPU time of every database server process.
-func dbCPU() time.Duration {
+// dbCommands are the database servers' process names.
+var dbCommands = map[string]string{"mariadbd": "mysql", "mysqld": "mysql", "postgres": "postgresql"}
+
+// counts says whether process pid, named comm, is one of f's.
+func (f dbFilter) counts(pid, comm string) bool {
+	dialect, ok := dbCommands[comm]
+	if !ok || (f.dialect != "" && dialect != f.dialect) {
+		return false
+	}
+	if f.database == "" || dialect != "postgresql" {
+		return true
+	}
+	cmdline, err := os.ReadFile("/proc/" + pid + "/cmdline")
+	if err != nil {
+		return false
+	}
+	db, backend := postgresBackend(string(cmdline))
+	return !backend || db == f.database
+}
+
+// postgresBackend reads a PostgreSQL process title, "postgres: [cluster: ]
+// user database host(port) activity" for a backend, and returns the
+// backend's database; backend is false for the postmaster and the
+// server's own processes (checkpointer, walwriter ...).
+func postgresBackend(cmdline string) (database string, backend bool) {
+	title, ok := strings.CutPrefix(strings.ReplaceAll(cmdline, "\x00", " "), "postgres: ")
+	if !ok {
+		return "", false
+	}
+	f := strings.Fields(title)
+	if len(f) > 0 && strings.HasSuffix(f[0], ":") { // cluster_name, as Debian sets it
+		f = f[1:]
+	}
+	if len(f) >= 3 && (strings.Contains(f[2], "(") || f[2] == "[local]") {
+		return f[1], true
+	}
+	return "", false
+}
+
+// dbCPU sums the CPU time of the database processes f selects.
+func dbCPU(f dbFilter) time.Duration {
 	entries, err := os.ReadDir("/proc")
 	if err != nil {
 		return 0
@@ -102,7 +151,7 @@ func dbCPU() time.Duration {
 			continue
 		}
 		comm, err := os.ReadFile("/proc/" + pid + "/comm")
-		if err != nil || !dbCommands[strings.TrimSpace(string(comm))] {
+		if err != nil || !f.counts(pid, strings.TrimSpace(string(comm))) {
 			continue
 		}
 		total += procCPU(pid)
@@ -110,45 +159,21 @@ func dbCPU() time.Duration {
 	return total
 }
 
-// sampler returns a function that samples the server (pid 0: none), this
-// process and the databases.
-func sampler(serverPID int) func() cpuSample {
+// sampler returns a function that samples the server (pid 0: none), the
+// load client (pid 0: this process) and the databases f selects.
+func sampler(serverPID, clientPID int, f dbFilter) func() cpuSample {
 	return func() cpuSample {
-		s := cpuSample{client: procCPU("self"), db: dbCPU(), busy: machineBusy(), at: time.Now()}
+		s := cpuSample{db: dbCPU(f), busy: machineBusy(), at: time.Now()}
+		if clientPID > 0 {
+			s.client, s.bench = procCPU(strconv.Itoa(clientPID)), procCPU("self")
+		} else {
+			s.client = procCPU("self")
+		}
 		if serverPID > 0 {
 			s.server = procCPU(strconv.Itoa(serverPID))
 		}
 		return s
 	}
-}
-
-// perOp divides a window's CPU by the operations done in it.
-func (a cpuSample) perOp(ops int, withServer bool) string {
-	if ops == 0 {
-		return ""
-	}
-	us := func(d time.Duration) string { return fmt.Sprintf("%.0f µs", float64(d.Microseconds())/float64(ops)) }
-	if withServer {
-		return fmt.Sprintf("sqlscim %s + client %s + DB %s%s", us(a.server), us(a.client), us(a.db), a.othersNote())
-	}
-	return fmt.Sprintf("database/sql %s + DB %s%s", us(a.client), us(a.db), a.othersNote())
-}
-
-// othersNote flags a window in which other processes used more than 5 %
-// of the machine.
-func (a cpuSample) othersNote() string {
-	if o := a.others(); o > 0.05 {
-		return fmt.Sprintf(" (**other processes used %.0f%% of the machine**)", 100*o)
-	}
-	return ""
-}
-
-// total spells a sequential scenario's CPU.
-func (a cpuSample) total(withServer bool) string {
-	if withServer {
-		return fmt.Sprintf("sqlscim %s + client %s + DB %s%s", secs(a.server), secs(a.client), secs(a.db), a.othersNote())
-	}
-	return fmt.Sprintf("database/sql %s + DB %s%s", secs(a.client), secs(a.db), a.othersNote())
 }
 
 // waitQuiet waits, at most limit, until processes other than this one and
@@ -160,7 +185,7 @@ func waitQuiet(ctx context.Context, p *progress, limit time.Duration) float64 {
 		return 0
 	}
 	deadline := time.Now().Add(limit)
-	sample := sampler(0)
+	sample := sampler(0, 0, dbFilter{})
 	var stop func()
 	defer func() {
 		if stop != nil {

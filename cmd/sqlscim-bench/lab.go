@@ -135,6 +135,9 @@ func createLab(ctx context.Context, dialect string) (*labDB, error) {
 	return l, nil
 }
 
+// filter selects the lab database's server processes (cpu.go).
+func (l *labDB) filter() dbFilter { return dbFilter{dialect: l.dialect, database: l.name} }
+
 // close drops the database.
 func (l *labDB) close(ctx context.Context) error {
 	if l.setup != nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -13,13 +14,23 @@ import (
 
 // loadResult is what a closed-loop load run measured.
 type loadResult struct {
-	ops      int // completed without error inside the measured window
+	ops      int // completed with the expected status inside the measured window
 	errors   int
 	firstErr error
 	window   time.Duration
-	lat      []time.Duration // sorted
+	lat      []latency // sorted by duration
 	// cpu is the CPU used during the measured window.
 	cpu cpuSample
+	// passed counts PUTs that wrk passed over (a user still in flight).
+	passed int
+}
+
+// latency is a response time standing for weight responses: 1 for the Go
+// client, which keeps every one; a thousandth of the run for wrk, which
+// reports quantiles.
+type latency struct {
+	d      time.Duration
+	weight float64
 }
 
 func (r loadResult) rate() float64 {
@@ -29,7 +40,23 @@ func (r loadResult) rate() float64 {
 	return float64(r.ops) / r.window.Seconds()
 }
 
-func (r loadResult) pct(p float64) time.Duration { return percentile(r.lat, p) }
+// pct is the p-th percentile of the response times (nearest rank, weighted).
+func (r loadResult) pct(p float64) time.Duration {
+	var total float64
+	for _, l := range r.lat {
+		total += l.weight
+	}
+	if total == 0 {
+		return 0
+	}
+	rank, sum := p/100*total, 0.0
+	for _, l := range r.lat {
+		if sum += l.weight; sum >= rank {
+			return l.d
+		}
+	}
+	return r.lat[len(r.lat)-1].d
+}
 
 // merge adds the windows of o to r, as if they had been one.
 func (r loadResult) merge(o loadResult) loadResult {
@@ -38,11 +65,16 @@ func (r loadResult) merge(o loadResult) loadResult {
 	}
 	r.ops += o.ops
 	r.errors += o.errors
+	r.passed += o.passed
 	r.window += o.window
 	r.lat = append(slices.Clone(r.lat), o.lat...)
-	slices.Sort(r.lat)
+	sortLatencies(r.lat)
 	r.cpu = r.cpu.add(o.cpu)
 	return r
+}
+
+func sortLatencies(l []latency) {
+	slices.SortFunc(l, func(a, b latency) int { return cmp.Compare(a.d, b.d) })
 }
 
 func percentile(sorted []time.Duration, p float64) time.Duration {
@@ -59,8 +91,12 @@ type opFunc func(ctx context.Context, w int, rng *rand.Rand) error
 
 // runLoad runs op on concurrency workers in a closed loop: warmup first
 // (not measured), then duration measured. Each worker issues its next
-// operation as soon as the previous one ends.
-func runLoad(ctx context.Context, p *progress, label string, concurrency int, warmup, duration time.Duration, sample func() cpuSample, op opFunc) loadResult {
+// operation as soon as the previous one ends. window, if not nil, is told
+// when the measured window opens and closes (profiling).
+func runLoad(ctx context.Context, p *progress, label string, concurrency int, warmup, duration time.Duration, sample func() cpuSample, window func(open bool), op opFunc) loadResult {
+	if window == nil {
+		window = func(bool) {}
+	}
 	start := time.Now()
 	measureFrom := start.Add(warmup)
 	measureTo := measureFrom.Add(duration)
@@ -88,6 +124,7 @@ func runLoad(ctx context.Context, p *progress, label string, concurrency int, wa
 				return
 			case <-time.After(time.Until(measureFrom)):
 			}
+			window(true)
 			cpu0 = sample()
 			select {
 			case <-ctx.Done():
@@ -95,6 +132,7 @@ func runLoad(ctx context.Context, p *progress, label string, concurrency int, wa
 			case <-time.After(time.Until(measureTo)):
 			}
 			cpu1 = sample()
+			window(false)
 		}()
 	}
 	for w := range concurrency {
@@ -114,16 +152,12 @@ func runLoad(ctx context.Context, p *progress, label string, concurrency int, wa
 				}
 				measured := !t0.Before(measureFrom) && !t1.After(measureTo)
 				if err != nil {
+					// An error fails the scenario, in the warm-up too.
 					errs.Add(1)
 					mu.Lock()
 					if res.firstErr == nil {
 						res.firstErr = err
 					}
-					mu.Unlock()
-					if !measured {
-						continue
-					}
-					mu.Lock()
 					res.errors++
 					mu.Unlock()
 					continue
@@ -140,9 +174,11 @@ func runLoad(ctx context.Context, p *progress, label string, concurrency int, wa
 	res.cpu = cpu1.sub(cpu0)
 	stopProgress()
 	for _, l := range lats {
-		res.lat = append(res.lat, l...)
+		for _, d := range l {
+			res.lat = append(res.lat, latency{d: d, weight: 1})
+		}
 	}
-	slices.Sort(res.lat)
+	sortLatencies(res.lat)
 	res.ops = len(res.lat)
 	res.window = duration
 	return res

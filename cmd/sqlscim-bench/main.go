@@ -1,14 +1,19 @@
-// Command sqlscim-bench measures sqlscim against the raw database/sql
-// baseline on the local MariaDB and PostgreSQL (`make bench`).
+// Command sqlscim-bench measures sqlscim against the best a plain Go
+// program does with the same driver (`make bench`; BENCHMARKS.md has the
+// method).
 //
 // For each database it creates a throw-away lab database (sql/<dialect>)
 // with -users generated active users holding 2 to 4 entitlements each,
 // builds sqlscim, and starts it as a separate process (HTTPS, bearer token,
 // --tenants for local-config mode, the agent's X-OKTA-ONPREM-DATA header for
 // header mode) for each scenario, so that every scenario has its own peak
-// resident set. It drives it with a keep-alive HTTPS client at -concurrency,
-// and runs the same SQL statements or procedure calls through database/sql
-// with the same driver DSN, pool size and concurrency as the baseline.
+// resident set. wrk drives the throughput scenarios (wrk.go, wrk.lua), the
+// bench's own keep-alive HTTPS client the sequential ones. The baseline
+// runs the same SQL statements or procedure calls through database/sql,
+// prepared once, with the same driver DSN, pool size and concurrency
+// (baseline.go). The headline per scenario is the server's own overhead:
+// its CPU per request, from /proc, less the baseline's database/sql CPU per
+// operation.
 //
 // Scenarios:
 //
@@ -22,8 +27,10 @@
 //	h  resident set of an idle server after start
 //
 // It prints one Markdown table per database on stdout, then whether each
-// target is met; progress goes to stderr. Databases, temporary files and
-// server processes are removed on exit, also after an error or Ctrl-C.
+// target is met; progress goes to stderr. It exits with status 1 when a
+// scenario failed (a wrong status or a connection error). Databases,
+// temporary files and processes are removed on exit, also after an error or
+// Ctrl-C.
 package main
 
 import (
@@ -47,7 +54,10 @@ type options struct {
 	quietWait                          time.Duration
 	databases, scenarios, modes        []string
 	logLevel, pprofDir, out            string
-	keepTmp                            bool
+	// client drives the throughput scenarios: wrk or go.
+	client     string
+	unprepared bool
+	keepTmp    bool
 }
 
 type bench struct {
@@ -55,15 +65,19 @@ type bench struct {
 	adminFlag bool
 	// opsHost: /etc/OktaOnPremScimServer exists, so sqlscim serves that
 	// installation's token and certificate instead of the data directory's.
-	opsHost          bool
-	root, tmp        string
-	bin, profBin     string
-	dataDir          string
-	p                *progress
-	runs             []*dbRun
+	opsHost      bool
+	root, tmp    string
+	bin, profBin string
+	dataDir      string
+	p            *progress
+	runs         []*dbRun
+	// wrk runs the throughput scenarios; nil with -client go.
+	wrk              *wrkRunner
 	goVersion, flags string
 	// runTime is how long the whole run took.
 	runTime time.Duration
+	// allocs is BenchmarkGetUser's result (allocations per request).
+	allocs string
 }
 
 func main() {
@@ -85,8 +99,10 @@ func run() int {
 	flag.StringVar(&scenarios, "scenarios", "a,b,c,d,e,f,g,h", "scenarios to run (see the package comment)")
 	flag.StringVar(&modes, "modes", "sql,procedures", "operation modes: sql (SQL statements), procedures (stored procedures)")
 	flag.StringVar(&o.logLevel, "log-level", "info", "sqlscim's log level (info logs one line per request, as in production)")
-	flag.StringVar(&o.pprofDir, "pprof", "", "write a CPU and an allocation profile of the server for each scenario into this directory")
+	flag.StringVar(&o.pprofDir, "pprof", "", "write CPU and allocation profiles of the server's measured window of each scenario into this directory (see profserver)")
 	flag.StringVar(&o.out, "o", "", "also write the report to this file")
+	flag.StringVar(&o.client, "client", "wrk", "load client of the throughput scenarios (a, d, e, f): wrk, or go (the bench's own HTTPS client, whose CPU per request is several times wrk's)")
+	flag.BoolVar(&o.unprepared, "unprepared", false, "also run the unprepared baseline (every statement sent as text), as a second baseline column")
 	flag.BoolVar(&o.keepTmp, "keep-tmp", false, "keep the temporary directory (server logs)")
 	flag.Parse()
 	o.databases, o.scenarios, o.modes = splitList(databases), splitList(scenarios), splitList(modes)
@@ -120,6 +136,10 @@ func run() int {
 		}
 		if f != nil {
 			f.Close()
+		}
+		if err == nil && b.failed() {
+			fmt.Fprintln(os.Stderr, "sqlscim-bench: some scenarios failed (wrong statuses or connection errors): see the report")
+			return 1
 		}
 	}
 	if err != nil {
@@ -161,6 +181,9 @@ func (o *options) check() error {
 		if len(s) != 1 || s[0] < 'a' || s[0] > 'h' {
 			return fmt.Errorf("-scenarios: %q is not one of a-h", s)
 		}
+	}
+	if o.client != "wrk" && o.client != "go" {
+		return fmt.Errorf("-client: %q is not wrk or go", o.client)
 	}
 	return nil
 }
@@ -217,6 +240,11 @@ func (b *bench) run(ctx context.Context) (err error) {
 		}
 		os.RemoveAll(b.tmp)
 	}()
+	if b.opts.client == "wrk" && (b.opts.has("a") || b.opts.has("d") || b.opts.has("e") || b.opts.has("f")) {
+		if b.wrk, err = newWrkRunner(b.tmp, b.opts.concurrency); err != nil {
+			return err
+		}
+	}
 	b.bin = filepath.Join(b.tmp, "sqlscim")
 	b.p.note("building %s", b.bin)
 	if err := build(ctx, b.root, "./cmd/sqlscim", b.bin); err != nil {
@@ -239,6 +267,8 @@ func (b *bench) run(ctx context.Context) (err error) {
 			return err
 		}
 	}
+	b.p.note("allocations per request: go test -bench GetUser ./internal/app")
+	b.allocs = allocsPerRequest(ctx, b.root)
 	// The first start generates the token, certificate and keystore; every
 	// later start reuses them, as after an install.
 	b.dataDir = filepath.Join(b.tmp, "data")

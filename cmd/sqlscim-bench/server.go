@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -30,6 +31,22 @@ func build(ctx context.Context, root, pkg, out string) error {
 	}
 	return nil
 }
+
+// allocsPerRequest runs BenchmarkGetUser (internal/app: one GET /Users/{id}
+// through sqlscim's handler on the SQLite demo) and returns its B/op and
+// allocs/op, or why it could not.
+func allocsPerRequest(ctx context.Context, root string) string {
+	cmd := exec.CommandContext(ctx, "go", "test", "-count=1", "-run", "^$", "-bench", "^BenchmarkGetUser$", "-benchmem", "-benchtime", "2000x", "./internal/app")
+	cmd.Dir = root
+	out, err := cmd.CombinedOutput()
+	m := benchLine.FindStringSubmatch(string(out))
+	if err != nil || m == nil {
+		return fmt.Sprintf("not measured (go test -bench GetUser ./internal/app: %v)", err)
+	}
+	return fmt.Sprintf("%s allocations, %s bytes", m[2], m[1])
+}
+
+var benchLine = regexp.MustCompile(`BenchmarkGetUser\S*\s+\d+\s+\d+(?:\.\d+)? ns/op\s+(\d+) B/op\s+(\d+) allocs/op`)
 
 // procs tracks every server process started, so that all of them are
 // killed on exit, whatever the reason.
@@ -60,6 +77,22 @@ type server struct {
 	token   string
 	// ready is the time from exec to the first 200 on /Status.
 	ready time.Duration
+	// profiling: the server is profserver, which profiles the window
+	// between SIGUSR1 and SIGUSR2.
+	profiling bool
+}
+
+// window marks the start (open) or the end of a measured window for
+// profserver; other servers are not signalled (SIGUSR1 would end them).
+func (s *server) window(open bool) {
+	if !s.profiling {
+		return
+	}
+	sig := syscall.SIGUSR2
+	if open {
+		sig = syscall.SIGUSR1
+	}
+	_ = s.cmd.Process.Signal(sig)
 }
 
 // serverEnv is the environment of the server: the bench's own, less any
@@ -98,6 +131,8 @@ type startOptions struct {
 	// is fixed; each start gets a free one instead, so runs never collide.
 	adminFlag bool
 	env       []string
+	// profile: bin is profserver (see window).
+	profile bool
 	// timeout bounds the wait for the first 200 (the very first start
 	// generates an RSA-4096 key).
 	timeout time.Duration
@@ -150,7 +185,7 @@ func startServer(ctx context.Context, o startOptions) (*server, error) {
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	// The server dies with the bench even when the bench is killed.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	s := &server{cmd: cmd, port: port, done: make(chan struct{}), logPath: logPath}
+	s := &server{cmd: cmd, port: port, done: make(chan struct{}), logPath: logPath, profiling: o.profile}
 	procs.Lock()
 	s.started = time.Now()
 	err = cmd.Start()
