@@ -19,6 +19,7 @@ FUZZ_TARGETS := \
 	FuzzDecodeHeader:./internal/tenant \
 	FuzzCaptureRedacts:./internal/tenant \
 	FuzzParseJDBC:./internal/db/all \
+	FuzzEndpoints:./internal/db/all \
 	FuzzReadProperties:./internal/config
 
 FUZZ_NAMES := $(foreach t,$(FUZZ_TARGETS),$(firstword $(subst :, ,$(t))))

@@ -97,7 +97,8 @@ func (s *server) window(open bool) {
 
 // serverEnv is the environment of the server: the bench's own, less any
 // SQLSCIM_* variable (sqlscim refuses unknown ones, and the test DSN
-// variables are such), plus the pool size.
+// variables are such), plus the pool size and the rule that lets the
+// agent's header reach the databases on 127.0.0.1.
 func serverEnv(pool int, extra ...string) []string {
 	var env []string
 	for _, kv := range os.Environ() {
@@ -106,7 +107,7 @@ func serverEnv(pool int, extra ...string) []string {
 		}
 		env = append(env, kv)
 	}
-	env = append(env, "SQLSCIM_POOL_MAX_OPEN="+strconv.Itoa(pool))
+	env = append(env, "SQLSCIM_POOL_MAX_OPEN="+strconv.Itoa(pool), "SQLSCIM_HEADER_ALLOWED_DATABASES=127.0.0.1")
 	return append(env, extra...)
 }
 

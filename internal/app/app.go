@@ -271,7 +271,7 @@ func buildRegistry(ctx context.Context, cfg *config.Config, pools *db.Pools, obs
 	if err != nil {
 		return nil, err
 	}
-	opts := tenant.Options{Local: local, IgnoreUnknown: cfg.IgnoreUnknownHeaderFields, Allowed: allowed, Observer: observer}
+	opts := tenant.Options{Local: local, IgnoreUnknown: cfg.IgnoreUnknownHeaderFields, Allowed: allowed, AllowAnyDatabase: cfg.AllowAnyDatabase, Observer: observer}
 	if cfg.CaptureFile != "" {
 		opts.Capture = tenant.NewCapture(cfg.CaptureFile)
 	}

@@ -59,6 +59,18 @@ func testConfig(t *testing.T) config.Options {
 	}
 }
 
+// headerConfig writes a YAML configuration that lets the agent's header
+// reach the test databases on 127.0.0.1 (on any port: fault proxies take
+// free ones), as an admin must allow them, followed by extra settings.
+func headerConfig(t *testing.T, extra string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "sqlscim.yaml")
+	if err := os.WriteFile(path, []byte("header:\n  allowed_databases: [\"127.0.0.1\"]\n"+extra), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
 // start runs "sqlscim serve" with args on a free loopback port.
 func start(t *testing.T, cfg config.Options, args ...string) *instance {
 	t.Helper()

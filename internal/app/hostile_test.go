@@ -98,7 +98,7 @@ func newHostileEnv(t *testing.T) *hostileEnv {
 	d := labtest.Database(t, "mysql")
 	dataDir := t.TempDir()
 	tenants := writeHostileTenants(t, d)
-	in := start(t, testConfig(t), "--data-dir", dataDir, "--demo", "false", "--tenants", tenants)
+	in := start(t, testConfig(t), "--data-dir", dataDir, "--demo", "false", "--tenants", tenants, "--config", headerConfig(t, ""))
 	e := &hostileEnv{
 		t: t, in: in, d: d,
 		c:      client(readCert(t, filepath.Join(dataDir, "certs", "OktaOnPremScimServer-local.crt")), 0, 0),
@@ -854,10 +854,7 @@ func TestHostilePoolLimit(t *testing.T) {
 	viaProxy.Conn.Host, viaProxy.Conn.Port = proxy.Host(), proxy.Port()
 
 	dataDir := t.TempDir()
-	cfgFile := filepath.Join(t.TempDir(), "sqlscim.yaml")
-	if err := os.WriteFile(cfgFile, []byte("pool:\n  max_tenants: 1\n  query_timeout: 4s\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfgFile := headerConfig(t, "pool:\n  max_tenants: 1\n  query_timeout: 4s\n")
 	in := start(t, testConfig(t), "--data-dir", dataDir, "--demo", "false", "--config", cfgFile)
 	c := client(readCert(t, filepath.Join(dataDir, "certs", "OktaOnPremScimServer-local.crt")), 0, 0)
 	token := tokenOf(t, filepath.Join(dataDir, "conf", "config-local.properties"))

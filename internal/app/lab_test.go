@@ -100,7 +100,7 @@ func TestLabGuideWithTheAgentHeader(t *testing.T) {
 		t.Run(strings.TrimSuffix(lab.file, ".yaml"), func(t *testing.T) {
 			d := labtest.Database(t, lab.dialect)
 			dataDir := t.TempDir()
-			in := start(t, testConfig(t), "--data-dir", dataDir, "--demo", "false")
+			in := start(t, testConfig(t), "--data-dir", dataDir, "--demo", "false", "--config", headerConfig(t, ""))
 			a := &agent{t: t, c: client(readCert(t, filepath.Join(dataDir, "certs", "OktaOnPremScimServer-local.crt")), 0, 0),
 				base: in.url(""), token: tokenOf(t, filepath.Join(dataDir, "conf", "config-local.properties")),
 				header: agentHeader(t, lab.file, d)}

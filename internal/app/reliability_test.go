@@ -3,7 +3,6 @@ package app
 import (
 	"fmt"
 	"net/http"
-	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -42,10 +41,7 @@ func newFaultLab(t *testing.T, dialect, file, marker string) *faultLab {
 	viaProxy.Conn.Host, viaProxy.Conn.Port = proxy.Host(), proxy.Port()
 
 	dataDir := t.TempDir()
-	cfgFile := filepath.Join(t.TempDir(), "sqlscim.yaml")
-	if err := os.WriteFile(cfgFile, []byte(fmt.Sprintf("pool:\n  query_timeout: %s\n", queryTimeout)), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfgFile := headerConfig(t, fmt.Sprintf("pool:\n  query_timeout: %s\n", queryTimeout))
 	in := start(t, testConfig(t), "--data-dir", dataDir, "--demo", "false", "--config", cfgFile, "--log-level", "error")
 	a := &agent{t: t, c: client(readCert(t, filepath.Join(dataDir, "certs", "OktaOnPremScimServer-local.crt")), 0, 0),
 		base: in.url(""), token: tokenOf(t, filepath.Join(dataDir, "conf", "config-local.properties")),

@@ -41,7 +41,7 @@ func TestSecretsNeverReachLogsOrResponses(t *testing.T) {
 	d := labtest.Database(t, "mysql")
 	dataDir := t.TempDir()
 	cfgFile := filepath.Join(t.TempDir(), "sqlscim.yaml")
-	os.WriteFile(cfgFile, []byte("header:\n  capture: true\n"), 0o600)
+	os.WriteFile(cfgFile, []byte("header:\n  capture: true\n  allowed_databases: [\"127.0.0.1\"]\n"), 0o600)
 	in := start(t, testConfig(t), "--data-dir", dataDir, "--log-level", "debug", "--config", cfgFile)
 	token := tokenOf(t, filepath.Join(dataDir, "conf", "config-local.properties"))
 	c := client(readCert(t, filepath.Join(dataDir, "certs", "OktaOnPremScimServer-local.crt")), 0, 0)
@@ -108,7 +108,8 @@ func TestHeaderDatabasesCanBeRestricted(t *testing.T) {
 		base: in.url(""), token: tokenOf(t, filepath.Join(dataDir, "conf", "config-local.properties")),
 		header: agentHeader(t, "mysql-sql.yaml", d)}
 	status, doc := a.do("GET", "/Users/luke.skywalker@galaxy.local", nil)
-	want := fmt.Sprintf("X-OKTA-ONPREM-DATA: database %s is not in header.allowed_databases; add it there to let the agent's configuration reach it", net.JoinHostPort(d.Conn.Host, fmt.Sprint(d.Conn.Port)))
+	hostPort := net.JoinHostPort(d.Conn.Host, fmt.Sprint(d.Conn.Port))
+	want := fmt.Sprintf("X-OKTA-ONPREM-DATA: database %s is the sqlscim host or on its link (loopback, link-local), which only a rule naming it allows; add %q to header.allowed_databases to let the agent's configuration reach it", hostPort, hostPort)
 	if status != 403 || doc["detail"] != want {
 		t.Errorf("a database outside the list: %d %v", status, doc["detail"])
 	}

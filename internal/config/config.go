@@ -94,6 +94,7 @@ var defaults = map[string]any{
 	"header.ignore_unknown_fields": false,
 	"header.capture":               false,
 	"header.allowed_databases":     []string{},
+	"header.allow_any_database":    false,
 	"admin.address":                "127.0.0.1:8081",
 	"pool.query_timeout":           "30s",
 	"server.max_results":           1000,
@@ -189,6 +190,9 @@ type Config struct {
 	CaptureFile string
 	// AllowedDatabases limits the databases header configurations may reach.
 	AllowedDatabases []string
+	// AllowAnyDatabase lets header configurations reach any database but
+	// the local host's own; without it and AllowedDatabases, none.
+	AllowAnyDatabase bool
 	// AdminAddress serves /healthz, /readyz and /metrics ("" when off).
 	AdminAddress string
 }
@@ -643,6 +647,9 @@ func (l *loader) decode(cfg *Config) error {
 	}
 	if _, err := tenant.ParseAllowRules(cfg.AllowedDatabases); err != nil {
 		return l.errorf("header.allowed_databases", "%v; write host, host:port, *.domain, an IP or a CIDR block", err)
+	}
+	if cfg.AllowAnyDatabase, err = l.boolean("header.allow_any_database"); err != nil {
+		return err
 	}
 	cfg.AdminAddress = l.str("admin.address")
 	switch strings.ToLower(cfg.AdminAddress) {

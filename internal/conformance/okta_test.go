@@ -393,7 +393,13 @@ func TestOktaSpecMariaDBAgentHeader(t *testing.T) {
 		t.Fatal(err)
 	}
 	header := base64.StdEncoding.EncodeToString(data)
-	s := startServer(t, "--demo", "false")
+	// The lab database is on 127.0.0.1, which the agent's header reaches
+	// only through a rule naming it.
+	cfgFile := filepath.Join(t.TempDir(), "sqlscim.yaml")
+	if err := os.WriteFile(cfgFile, []byte("header:\n  allowed_databases: [\"127.0.0.1\"]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := startServer(t, "--demo", "false", "--config", cfgFile)
 	for _, file := range oktaFiles {
 		t.Run(file, func(t *testing.T) {
 			runOkta(t, s, "lab_mysql_sql", file,

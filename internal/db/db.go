@@ -13,8 +13,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode"
@@ -165,21 +167,40 @@ type Dialect interface {
 	ArityQuery(call ProcCall) (query string, args []any, err error)
 	// Classify sorts a driver error into a Class.
 	Classify(err error) *Error
+	// Endpoints lists every server the driver may dial for c, as DSN
+	// builds it: the host (or Unix socket), each address of a connect
+	// descriptor, and the fallback servers properties name. It fails where
+	// DSN fails, and for a server written in a way it cannot read: an
+	// address a check cannot see is one it cannot refuse.
+	Endpoints(c Conn) ([]Endpoint, error)
+	// LocalFiles names the fields and properties of c that make the driver
+	// read a file or directory of the sqlscim host (certificates, keys,
+	// wallets, a database file), sorted; none for most connections.
+	LocalFiles(c Conn) []string
 }
 
-// Endpoint is a host and port a driver dials. Port 0 means the port is
-// found when connecting (a SQL Server named instance, through SQL Server
-// Browser), so any port of the host may be dialled.
+// Endpoint is a server a driver dials: a TCP host and port, or a Unix
+// socket. Port 0 means the port is found when connecting (a SQL Server
+// named instance, through SQL Server Browser), so any port of the host may
+// be dialled.
 type Endpoint struct {
 	Host string
 	Port int
+	// Socket is the path of a Unix-domain socket; Host and Port are empty
+	// then.
+	Socket string
 }
 
-// Resolver is implemented by dialects whose connection properties can
-// name the server (SQL Server's serverName, portNumber, instanceName): it
-// returns the server the driver dials for c, as DSN would build it.
-type Resolver interface {
-	Server(c Conn) (Endpoint, error)
+// String writes host:port, the socket path, or the host with a note that
+// any of its ports may be dialled.
+func (e Endpoint) String() string {
+	switch {
+	case e.Socket != "":
+		return "Unix socket " + e.Socket
+	case e.Port == 0:
+		return e.Host + " (any port: a named instance's port comes from SQL Server Browser)"
+	}
+	return net.JoinHostPort(e.Host, strconv.Itoa(e.Port))
 }
 
 var (

@@ -2,6 +2,7 @@ package db
 
 import (
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -45,4 +46,27 @@ func ParsePort(s string) (int, error) {
 		return 0, fmt.Errorf("port %d is out of range (1-65535)", p)
 	}
 	return p, nil
+}
+
+// PropertyValues returns the non-empty values of every property named
+// name, compared as the dialects compare names: trimmed, in any case.
+func PropertyValues(props map[string]string, name string) []string {
+	var out []string
+	for _, k := range SortedKeys(props) {
+		if v := strings.TrimSpace(props[k]); strings.EqualFold(strings.TrimSpace(k), name) && v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// SortedKeys returns the keys of props in order, so that what is built
+// from them (messages, lists) does not change from run to run.
+func SortedKeys(props map[string]string) []string {
+	keys := make([]string, 0, len(props))
+	for k := range props {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

@@ -2,6 +2,9 @@ package tenant
 
 import (
 	"context"
+	"errors"
+	"net"
+	"strings"
 	"testing"
 
 	"github.com/sqlscim/sqlscim/internal/db"
@@ -48,19 +51,19 @@ func TestAllowRulesOnConnections(t *testing.T) {
 	rules, _ := ParseAllowRules([]string{"db.internal:3306", "ora1:1521"})
 	mysqlDialect, _ := db.Lookup("mysql")
 	oracleDialect, _ := db.Lookup("oracle")
-	if err := checkAllowed(rules, db.Conn{Host: "db.internal"}, mysqlDialect); err != nil {
+	if err := (allowList{rules: rules}).check(context.Background(), db.Conn{Host: "db.internal"}, mysqlDialect); err != nil {
 		t.Errorf("default port: %v", err)
 	}
-	err := checkAllowed(rules, db.Conn{Host: "127.0.0.1", Port: 3306}, mysqlDialect)
-	if err == nil || err.Error() != "database 127.0.0.1:3306 is not in header.allowed_databases; add it there to let the agent's configuration reach it" {
+	err := allowList{rules: rules}.check(context.Background(), db.Conn{Host: "127.0.0.1", Port: 3306}, mysqlDialect)
+	if err == nil || err.Error() != `database 127.0.0.1:3306 is the sqlscim host or on its link (loopback, link-local), which only a rule naming it allows; add "127.0.0.1:3306" to header.allowed_databases to let the agent's configuration reach it` {
 		t.Errorf("refusal: %v", err)
 	}
 	desc := "(DESCRIPTION=(ADDRESS_LIST=(ADDRESS=(PROTOCOL=TCP)(HOST=ora1)(PORT=1521))(ADDRESS=(PROTOCOL=TCP)(HOST=ora2)(PORT=1521)))(CONNECT_DATA=(SERVICE_NAME=x)))"
-	if err := checkAllowed(rules, db.Conn{Descriptor: desc}, oracleDialect); err == nil {
+	if err := (allowList{rules: rules}).check(context.Background(), db.Conn{Descriptor: desc}, oracleDialect); err == nil {
 		t.Error("a descriptor with one address outside the list was allowed")
 	}
-	if err := checkAllowed(nil, db.Conn{Host: "anything"}, mysqlDialect); err != nil {
-		t.Errorf("no rules must allow everything: %v", err)
+	if err := (allowList{anyDatabase: true}).check(context.Background(), db.Conn{Host: "anything"}, mysqlDialect); err != nil {
+		t.Errorf("allow_any_database must allow a database elsewhere: %v", err)
 	}
 }
 
@@ -104,7 +107,7 @@ func TestAllowRulesOnOracleDescriptors(t *testing.T) {
 		{"bypass: port given twice", "(DESCRIPTION=(ADDRESS=(HOST=allowed.corp)(PORT=1521)(PORT=1600))(CONNECT_DATA=(SERVICE_NAME=x)))",
 			"database allowed.corp:1600" + refused},
 		{"address without a host", "(DESCRIPTION=(ADDRESS=(HOST=allowed.corp)(PORT=1521))(ADDRESS=(PROTOCOL=TCP)(PORT=1521))(CONNECT_DATA=(SERVICE_NAME=x)))",
-			"the connect descriptor's address (ADDRESS=(PROTOCOL=TCP)(PORT=1521)) has no HOST, so it cannot be checked against header.allowed_databases; give every ADDRESS a (HOST=...)"},
+			"the connect descriptor's address (ADDRESS=(PROTOCOL=TCP)(PORT=1521)) has no HOST; give every ADDRESS a (HOST=...)"},
 		{"empty host", "(DESCRIPTION=(ADDRESS=(HOST=)(PORT=1521)))",
 			"the connect descriptor's address (ADDRESS=(HOST=)(PORT=1521)) has an empty HOST"},
 		{"port not a number", "(DESCRIPTION=(ADDRESS=(HOST=allowed.corp)(PORT=15x21)))",
@@ -112,11 +115,11 @@ func TestAllowRulesOnOracleDescriptors(t *testing.T) {
 		{"unbalanced address", "(DESCRIPTION=(ADDRESS=(HOST=allowed.corp)(PORT=1521)",
 			"the connect descriptor's ADDRESS at character 14 has unbalanced parentheses"},
 		{"no address", "(DESCRIPTION=(CONNECT_DATA=(SERVICE_NAME=x)))",
-			"the connect descriptor has no (ADDRESS=(HOST=...)(PORT=...)) to check against header.allowed_databases"},
+			"the connect descriptor has no (ADDRESS=(HOST=...)(PORT=...))"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			err := checkAllowed(rules, db.Conn{Type: "oracle", Descriptor: tc.desc}, oracle)
+			err := allowList{rules: rules}.check(context.Background(), db.Conn{Type: "oracle", Descriptor: tc.desc}, oracle)
 			got := ""
 			if err != nil {
 				got = err.Error()
@@ -175,7 +178,7 @@ func TestAllowRulesOnFallbackServers(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			err := checkAllowed(rules, tc.conn, tc.d)
+			err := allowList{rules: rules}.check(context.Background(), tc.conn, tc.d)
 			got := ""
 			if err != nil {
 				got = err.Error()
@@ -221,7 +224,7 @@ func TestAllowRulesOnSQLServerProperties(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			err := checkAllowed(rules, tc.conn, sqlserver)
+			err := allowList{rules: rules}.check(context.Background(), tc.conn, sqlserver)
 			got := ""
 			if err != nil {
 				got = err.Error()
@@ -230,5 +233,114 @@ func TestAllowRulesOnSQLServerProperties(t *testing.T) {
 				t.Errorf("got  %q\nwant %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// Header mode is safe by default: with neither header.allowed_databases
+// nor header.allow_any_database, a header configuration reaches nothing,
+// and the 403 names the one line the admin must add.
+func TestHeaderDatabasesAreDeniedByDefault(t *testing.T) {
+	pools := db.NewPools(db.DefaultPoolConfig)
+	t.Cleanup(func() { pools.Close() })
+	r, err := NewRegistry(pools, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = r.Tenant(context.Background(), "app", testHeader(t, labHeaderDoc()))
+	se := scimError(t, err)
+	want := `X-OKTA-ONPREM-DATA: configurations from the agent's header reach no database until the sqlscim admin lists them: add header.allowed_databases: ["db.example:3306"] to sqlscim's configuration (or SQLSCIM_HEADER_ALLOWED_DATABASES=db.example:3306), or set header.allow_any_database: true`
+	if se.Status != 403 || se.Detail != want {
+		t.Errorf("got %d %q", se.Status, se.Detail)
+	}
+	any := testRegistry(t, Options{AllowAnyDatabase: true})
+	if _, err := any.Tenant(context.Background(), "app", testHeader(t, labHeaderDoc())); err != nil {
+		t.Errorf("allow_any_database: %v", err)
+	}
+}
+
+// The sqlscim host itself and its link (loopback, unspecified and
+// link-local addresses, localhost) are reached only through a rule that
+// names them: never through *, *.domain, a wide CIDR block or
+// allow_any_database, and not through a name that resolves there.
+func TestLocalAddressesNeedARuleNamingThem(t *testing.T) {
+	mysqlDialect, _ := db.Lookup("mysql")
+	resolver := func(_ context.Context, host string) ([]net.IPAddr, error) {
+		switch host {
+		case "sneaky.example":
+			return []net.IPAddr{{IP: net.ParseIP("10.0.0.1")}, {IP: net.ParseIP("127.0.0.1")}}, nil
+		case "metadata.example":
+			return []net.IPAddr{{IP: net.ParseIP("169.254.169.254")}}, nil
+		case "db.example":
+			return []net.IPAddr{{IP: net.ParseIP("10.0.0.2")}}, nil
+		}
+		return nil, errors.New("no such host")
+	}
+	broad := allowList{rules: mustRules(t, "*", "0.0.0.0/0", "[::/0]", "*.localhost"), lookup: resolver}
+	anyDB := allowList{anyDatabase: true, lookup: resolver}
+	named := allowList{rules: mustRules(t, "127.0.0.1:3306", "localhost", "[::1]", "169.254.0.0/16:3306"), lookup: resolver}
+	for _, host := range []string{"127.0.0.1", "127.8.9.10", "localhost", "LOCALHOST.", "db.localhost", "::1", "0.0.0.0", "::", "169.254.169.254", "fe80::1", "::ffff:127.0.0.1"} {
+		for name, list := range map[string]allowList{"broad rules": broad, "allow_any_database": anyDB} {
+			err := list.check(context.Background(), db.Conn{Host: host, Port: 3306}, mysqlDialect)
+			if err == nil || !strings.Contains(err.Error(), "which only a rule naming it allows") {
+				t.Errorf("%s allows %s: %v", name, host, err)
+			}
+		}
+	}
+	for _, host := range []string{"127.0.0.1", "localhost", "::1", "169.254.169.254"} {
+		if err := named.check(context.Background(), db.Conn{Host: host, Port: 3306}, mysqlDialect); err != nil {
+			t.Errorf("a rule naming %s: %v", host, err)
+		}
+	}
+	if err := named.check(context.Background(), db.Conn{Host: "127.0.0.2", Port: 3306}, mysqlDialect); err == nil {
+		t.Error("a rule naming 127.0.0.1 allows 127.0.0.2")
+	}
+	for host, want := range map[string]string{
+		"sneaky.example":   `database sneaky.example:3306 resolves to 127.0.0.1, the sqlscim host or its link (loopback, link-local), which only a rule naming the host allows; add "sneaky.example:3306" to header.allowed_databases to let the agent's configuration reach it`,
+		"metadata.example": `database metadata.example:3306 resolves to 169.254.169.254, the sqlscim host or its link (loopback, link-local), which only a rule naming the host allows; add "metadata.example:3306" to header.allowed_databases to let the agent's configuration reach it`,
+		"db.example":       "",
+		"unknown.example":  "",
+	} {
+		for name, list := range map[string]allowList{"*": broad, "allow_any_database": anyDB} {
+			err := list.check(context.Background(), db.Conn{Host: host, Port: 3306}, mysqlDialect)
+			got := ""
+			if err != nil {
+				got = err.Error()
+			}
+			if got != want {
+				t.Errorf("%s, %s:\ngot  %q\nwant %q", name, host, got, want)
+			}
+		}
+	}
+}
+
+// A header configuration may not name files of the sqlscim host (a
+// PostgreSQL key, a SQL Server certificate, an Oracle wallet) nor dial a
+// Unix socket, whatever the allow-list says; a PostgreSQL host list is
+// not a host at all.
+func TestHeaderConfigurationsNameNoLocalFilesAndNoSockets(t *testing.T) {
+	list := allowList{anyDatabase: true, rules: mustRules(t, "*", "127.0.0.1")}
+	pg, _ := db.Lookup("postgresql")
+	sqlserver, _ := db.Lookup("sqlserver")
+	oracle, _ := db.Lookup("oracle")
+	for _, tc := range []struct {
+		d    db.Dialect
+		c    db.Conn
+		want string
+	}{
+		{pg, db.Conn{Host: "db.example", Properties: map[string]string{"sslrootcert": "/etc/sqlscim/ca.pem", "sslkey": "/etc/pki/tls/private/OktaOnPremScimServer-local.key"}},
+			"connection property sslkey, sslrootcert names a file of the sqlscim host; configurations from the agent's header may not read local files (configure such a database in the local tenants file)"},
+		{sqlserver, db.Conn{Host: "db.example", Properties: map[string]string{"certificate": "/etc/passwd"}},
+			"connection property certificate names a file of the sqlscim host; configurations from the agent's header may not read local files (configure such a database in the local tenants file)"},
+		{oracle, db.Conn{Host: "db.example", Properties: map[string]string{"TNS_ADMIN": "/etc"}},
+			"connection property TNS_ADMIN names a file of the sqlscim host; configurations from the agent's header may not read local files (configure such a database in the local tenants file)"},
+		{pg, db.Conn{Host: "/var/run/postgresql"},
+			"the database is the Unix socket /var/run/postgresql/.s.PGSQL.5432 of the sqlscim host; configurations from the agent's header reach databases over TCP only: give a host name or address"},
+		{pg, db.Conn{Host: "/nonexistent,127.0.0.1,db.lab.internal"},
+			`PostgreSQL host "/nonexistent,127.0.0.1,db.lab.internal" is a list of hosts; sqlscim connects to one host`},
+	} {
+		err := list.check(context.Background(), tc.c, tc.d)
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("%s %+v:\ngot  %v\nwant %s", tc.d.Name(), tc.c, err, tc.want)
+		}
 	}
 }

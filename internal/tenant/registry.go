@@ -4,12 +4,16 @@ import (
 	"container/list"
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
 
+	"go.uber.org/zap"
+
 	"github.com/sqlscim/sqlscim/internal/db"
+	"github.com/sqlscim/sqlscim/internal/logging"
 	"github.com/sqlscim/sqlscim/internal/provision"
 	"github.com/sqlscim/sqlscim/internal/scim"
 )
@@ -24,9 +28,14 @@ type Options struct {
 	Capture *Capture
 	// MaxCached bounds the compiled header configurations kept (default 64).
 	MaxCached int
-	// Allowed, when not empty, lists the only databases a header
-	// configuration may reach; others get 403.
+	// Allowed lists the only databases a header configuration may reach;
+	// others get 403. With no rules and AllowAnyDatabase false, header
+	// configurations reach no database at all.
 	Allowed []AllowRule
+	// AllowAnyDatabase lets header configurations reach any database but
+	// the sqlscim host's own (loopback and link-local addresses still need
+	// a rule naming them).
+	AllowAnyDatabase bool
 	// Observer, if set, learns of failed operations of every tenant.
 	Observer provision.Observer
 }
@@ -40,7 +49,7 @@ type Registry struct {
 	ignoreUnknown bool
 	capture       *Capture
 	maxCached     int
-	allowed       []AllowRule
+	allowed       allowList
 	observer      provision.Observer
 
 	mu    sync.Mutex
@@ -63,7 +72,8 @@ func NewRegistry(pools *db.Pools, opts Options) (*Registry, error) {
 	r := &Registry{
 		pools: pools, local: map[string]*provision.Tenant{}, ignoreUnknown: opts.IgnoreUnknown,
 		capture: opts.Capture, maxCached: opts.MaxCached, cache: map[cacheKey]*list.Element{}, lru: list.New(),
-		allowed: opts.Allowed, observer: opts.Observer,
+		allowed:  allowList{rules: opts.Allowed, anyDatabase: opts.AllowAnyDatabase, lookup: net.DefaultResolver.LookupIPAddr},
+		observer: opts.Observer,
 	}
 	if r.maxCached <= 0 {
 		r.maxCached = 64
@@ -138,7 +148,8 @@ func (r *Registry) Tenant(ctx context.Context, app, header string) (*provision.T
 	if err != nil {
 		return nil, &scim.Error{Status: http.StatusBadRequest, Type: scim.InvalidValue, Detail: err.Error(), Cause: err}
 	}
-	if err := checkAllowed(r.allowed, t.Config().Database, t.Dialect()); err != nil {
+	if err := r.allowed.check(ctx, t.Config().Database, t.Dialect()); err != nil {
+		logging.From(ctx).Warn("refused a configuration from the agent's header", zap.String("app", app), zap.String("reason", err.Error()))
 		return nil, &scim.Error{Status: http.StatusForbidden, Detail: HeaderName + ": " + err.Error()}
 	}
 	if r.observer != nil {

@@ -50,8 +50,15 @@ func testLocalConfig(name string) *provision.Config {
 	}
 }
 
+// testRegistry builds a registry. The test headers name hosts of the
+// domain example (db.example, db2.example); without rules of its own, a
+// test's registry allows that domain, as an admin writes
+// header.allowed_databases.
 func testRegistry(t *testing.T, opts Options) *Registry {
 	t.Helper()
+	if len(opts.Allowed) == 0 && !opts.AllowAnyDatabase {
+		opts.Allowed = mustRules(t, "*.example")
+	}
 	pools := db.NewPools(db.DefaultPoolConfig)
 	t.Cleanup(func() { pools.Close() })
 	r, err := NewRegistry(pools, opts)
@@ -528,4 +535,13 @@ func TestRegistryRefusesSQLiteFromTheHeader(t *testing.T) {
 			t.Errorf("%v: %d %q", database, se.Status, se.Detail)
 		}
 	}
+}
+
+func mustRules(t testing.TB, rules ...string) []AllowRule {
+	t.Helper()
+	r, err := ParseAllowRules(rules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }

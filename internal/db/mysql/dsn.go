@@ -68,18 +68,9 @@ import (
 // parseTime is true unless the properties set it, so DATE, DATETIME and
 // TIMESTAMP columns scan into time.Time.
 func (d Dialect) DSN(c db.Conn) (string, error) {
-	if c.Host == "" {
-		return "", errors.New("MySQL connection has no host")
-	}
-	if strings.ContainsAny(c.Host, "/()@?&") {
-		return "", fmt.Errorf("MySQL host %q is not a host name or address", c.Host)
-	}
-	port := c.Port
-	if port == 0 {
-		port = d.DefaultPort()
-	}
-	if port < 1 || port > 65535 {
-		return "", fmt.Errorf("port %d is out of range (1-65535)", port)
+	host, port, err := d.server(c)
+	if err != nil {
+		return "", err
 	}
 	user, pass := c.User, c.Password.Reveal()
 	params, err := translate(c.Properties, &user, &pass)
@@ -112,7 +103,7 @@ func (d Dialect) DSN(c db.Conn) (string, error) {
 		}
 		q = append(q, k+"="+v)
 	}
-	base := "tcp(" + net.JoinHostPort(c.Host, strconv.Itoa(port)) + ")/"
+	base := "tcp(" + net.JoinHostPort(host, strconv.Itoa(port)) + ")/"
 	if len(q) > 0 {
 		base += "?" + strings.Join(q, "&")
 	}

@@ -66,20 +66,11 @@ func (d Dialect) DSN(c db.Conn) (string, error) {
 		u.Host = ":0"
 		opts["connStr"] = strings.TrimSpace(c.Descriptor)
 	default:
-		if c.Host == "" {
-			return "", errors.New("Oracle connection has no host")
+		host, port, err := d.server(c)
+		if err != nil {
+			return "", err
 		}
-		if strings.ContainsAny(c.Host, "/?#@,() ") {
-			return "", fmt.Errorf("Oracle host %q is not a host name or address", c.Host)
-		}
-		port := c.Port
-		if port == 0 {
-			port = d.DefaultPort()
-		}
-		if port < 1 || port > 65535 {
-			return "", fmt.Errorf("port %d is out of range (1-65535)", port)
-		}
-		u.Host = net.JoinHostPort(c.Host, strconv.Itoa(port))
+		u.Host = net.JoinHostPort(host, strconv.Itoa(port))
 		switch {
 		case c.SID != "" && c.Database != "":
 			return "", errors.New("Oracle connection has both a service name and a SID; keep one")

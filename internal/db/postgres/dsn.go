@@ -53,15 +53,9 @@ import (
 // property is an error: pgx would send it to the server as a run-time
 // parameter, which the server rejects at connect time.
 func (d Dialect) DSN(c db.Conn) (string, error) {
-	if c.Host == "" {
-		return "", errors.New("PostgreSQL connection has no host")
-	}
-	port := c.Port
-	if port == 0 {
-		port = d.DefaultPort()
-	}
-	if port < 1 || port > 65535 {
-		return "", fmt.Errorf("port %d is out of range (1-65535)", port)
+	host, port, err := d.server(c)
+	if err != nil {
+		return "", err
 	}
 	user, pass := c.User, c.Password.Reveal()
 	params, err := translate(c.Properties, &user, &pass)
@@ -69,14 +63,11 @@ func (d Dialect) DSN(c db.Conn) (string, error) {
 		return "", err
 	}
 	u := url.URL{Scheme: "postgres", Path: "/" + c.Database}
-	if strings.HasPrefix(c.Host, "/") {
-		params["host"] = c.Host
+	if isSocketDir(host) {
+		params["host"] = host
 		params["port"] = strconv.Itoa(port)
 	} else {
-		if strings.ContainsAny(c.Host, "/?#@,[] ") {
-			return "", fmt.Errorf("PostgreSQL host %q is not a host name or address", c.Host)
-		}
-		u.Host = net.JoinHostPort(c.Host, strconv.Itoa(port))
+		u.Host = net.JoinHostPort(host, strconv.Itoa(port))
 	}
 	switch {
 	case pass != "" && user == "":

@@ -108,30 +108,16 @@ func resolve(c db.Conn) (settings, map[string]string, error) {
 	if s.host == "" {
 		return settings{}, nil, errors.New("SQL Server connection has no host")
 	}
-	if strings.ContainsAny(s.host, "/?#@;\\ ") {
+	if s.host == "." || strings.EqualFold(s.host, "(local)") {
+		s.host = "localhost" // as go-mssqldb reads them
+	}
+	if strings.ContainsAny(s.host, "/?#@;\\ [],") {
 		return settings{}, nil, fmt.Errorf("SQL Server host %q is not a host name or address", s.host)
 	}
 	if s.port < 0 || s.port > 65535 {
 		return settings{}, nil, fmt.Errorf("port %d is out of range (1-65535)", s.port)
 	}
 	return s, params, nil
-}
-
-// Server is the server DSN dials for c: the host and port from the fields
-// or, where they are empty, from serverName and portNumber; port 0 when a
-// named instance's port is to come from SQL Server Browser.
-func (d Dialect) Server(c db.Conn) (db.Endpoint, error) {
-	s, _, err := resolve(c)
-	if err != nil {
-		return db.Endpoint{}, err
-	}
-	switch {
-	case s.port != 0:
-		return db.Endpoint{Host: s.host, Port: s.port}, nil
-	case s.instance == "":
-		return db.Endpoint{Host: s.host, Port: d.DefaultPort()}, nil
-	}
-	return db.Endpoint{Host: s.host}, nil
 }
 
 // settings are the connection fields, which properties may fill.
