@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -57,4 +58,62 @@ func TestHeaderPostgreSQLHostListsAndSocketsAreRefused(t *testing.T) {
 			t.Errorf("host %q: %d %q, want %d %q", tc.host, status, detail, tc.status, tc.detail)
 		}
 	}
+}
+
+// MySQL properties that corrupt text (a character encoding other than
+// UTF-8) or splice values into SQL (interpolateParams) are refused with a
+// message, from the agent's header (400, nothing written) and from the
+// tenants file (the start stops).
+func TestMySQLSplicingAndEncodingPropertiesAreRefused(t *testing.T) {
+	d := labtest.Database(t, "mysql")
+	a, _, _ := hardened(t, "header:\n  allowed_databases: [\"127.0.0.1\"]\n", "mysql-sql.yaml", nil)
+	before := countRows(t, d, "SELECT COUNT(*) FROM USERS")
+	for props, want := range map[string]string{
+		"characterEncoding=ISO-8859-1":                 `MySQL connection property characterEncoding="ISO-8859-1" is not supported`,
+		"characterEncoding=GBK":                        `MySQL connection property characterEncoding="GBK" is not supported`,
+		"characterEncoding=GBK;interpolateParams=true": `MySQL connection property`,
+		"interpolateParams=true":                       `MySQL connection property interpolateParams="true" is not allowed: it makes the driver splice values into the SQL text`,
+		"charset=latin1":                               `MySQL connection property charset="latin1" is not supported`,
+	} {
+		c := *d
+		c.Conn.Properties = map[string]string{}
+		for _, kv := range strings.Split(props, ";") {
+			k, v, _ := strings.Cut(kv, "=")
+			c.Conn.Properties[k] = v
+		}
+		a.header = agentHeader(t, "mysql-sql.yaml", &c)
+		status, doc := a.do("POST", "/Users", createBody("jose.zhong@galaxy.local"))
+		if detail, _ := doc["detail"].(string); status != 400 || !strings.Contains(detail, want) {
+			t.Errorf("%s: %d %q, want 400 %q", props, status, detail, want)
+		}
+	}
+	if after := countRows(t, d, "SELECT COUNT(*) FROM USERS"); after != before {
+		t.Errorf("%d users before, %d after", before, after)
+	}
+
+	raw := string(mustRead(t, filepath.Join(labtest.Root(), "testdata", "tenants", "mysql-sql.yaml")))
+	raw = strings.NewReplacer("port: 3306", fmt.Sprintf("port: %d", d.Conn.Port), "database: oktademo", "database: "+d.Name,
+		"password_env: LAB_DB_PASSWORD", `password: ""`, "allowMultiQueries: \"true\"", "interpolateParams: \"true\"").Replace(raw)
+	if !strings.Contains(raw, "interpolateParams") {
+		t.Fatalf("the lab file has no properties to replace:\n%s", raw)
+	}
+	tenants := filepath.Join(t.TempDir(), "tenants.yaml")
+	if err := os.WriteFile(tenants, []byte(raw), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err := Run(t.Context(), []string{"serve", "--address", "127.0.0.1", "--port", "0", "--admin-address", "off", "--data-dir", t.TempDir(), "--tenants", tenants},
+		Options{Stdout: io.Discard, Stderr: io.Discard, Config: testConfig(t)})
+	if err == nil || !strings.Contains(err.Error(), `interpolateParams="true" is not allowed`) {
+		t.Errorf("a tenants file with interpolateParams=true: %v", err)
+	}
+}
+
+// countRows runs a COUNT query on the test database.
+func countRows(t *testing.T, d *dbtest.Database, query string) int {
+	t.Helper()
+	var n int
+	if err := d.DB.QueryRow(query).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

@@ -35,7 +35,7 @@ import (
 //	                                             stricter than VERIFY_CA: it behaves as VERIFY_IDENTITY)
 //	sslMode=VERIFY_IDENTITY     tls=true         (chain and host name verified)
 //	serverTimezone=<zone>       loc=<zone>       (time.LoadLocation; an unknown zone is an error)
-//	characterEncoding=<enc>     charset          (UTF-8/utf8 -> utf8mb4, ISO-8859-1/Cp1252/latin1 -> latin1, ...)
+//	characterEncoding=UTF-8     charset=utf8mb4  (utf8, utf8mb3 and utf8mb4 too; any other encoding is refused, below)
 //	connectTimeout=<ms>         timeout          (0 = no timeout)
 //	socketTimeout=<ms>          readTimeout and writeTimeout (0 = no timeout)
 //
@@ -60,10 +60,22 @@ import (
 // timeout, readTimeout, writeTimeout, charset, collation, loc, parseTime,
 // allowCleartextPasswords, allowFallbackToPlaintext, allowNativePasswords,
 // allowOldPasswords, checkConnLiveness, clientFoundRows, columnsWithAlias,
-// compress, connectionAttributes, interpolateParams, maxAllowedPacket,
-// rejectReadOnly and timeTruncate. allowAllFiles, serverPubKey and strict
-// are refused. Any other property is an error: go-sql-driver would send an
-// unknown parameter to the server as a SET of a session variable.
+// compress, connectionAttributes, maxAllowedPacket, rejectReadOnly and
+// timeTruncate. allowAllFiles, serverPubKey and strict are refused. Any
+// other property is an error: go-sql-driver would send an unknown
+// parameter to the server as a SET of a session variable.
+//
+// Text goes to the server as UTF-8 and nothing else. go-sql-driver sends
+// Go's UTF-8 bytes as they are, labelled with the connection's character
+// set, where Connector/J converts them: with ISO-8859-1, "中" would be
+// stored as "ä¸­" after a successful write. So characterEncoding, charset
+// and collation must name UTF-8 (utf8mb4, utf8, utf8mb3); the server
+// converts to each column's own character set, as it does for Connector/J.
+// interpolateParams=true is refused too: it makes the driver splice values
+// into the SQL text, escaped with backslashes, whenever a statement runs
+// unprepared, and a multibyte character set (GBK, Big5, SJIS) swallows a
+// backslash into a character and ends the string: SQL injection. sqlscim
+// binds every value; interpolateParams=false is accepted.
 //
 // parseTime is true unless the properties set it, so DATE, DATETIME and
 // TIMESTAMP columns scan into time.Time.
@@ -130,7 +142,7 @@ var nativeParams = func() map[string]string {
 		"tls", "timeout", "readTimeout", "writeTimeout", "charset", "collation", "loc", "parseTime",
 		"allowCleartextPasswords", "allowFallbackToPlaintext", "allowNativePasswords", "allowOldPasswords",
 		"checkConnLiveness", "clientFoundRows", "columnsWithAlias", "compress", "connectionAttributes",
-		"interpolateParams", "maxAllowedPacket", "rejectReadOnly", "timeTruncate",
+		"maxAllowedPacket", "rejectReadOnly", "timeTruncate",
 	} {
 		m[strings.ToLower(n)] = n
 	}
@@ -204,11 +216,31 @@ func translate(props map[string]string, user, pass *string) (map[string]string, 
 			}
 			translated["loc"] = v
 		case lk == "characterencoding":
-			cs, ok := charsetFor(v)
-			if !ok {
-				return nil, fmt.Errorf("MySQL connection property %s=%q: unsupported character encoding; use UTF-8", k, v)
+			if !isUTF8(v) {
+				return nil, fmt.Errorf("MySQL connection property %s=%q is not supported: %s; remove it or set it to UTF-8", k, v, utf8Only)
 			}
-			translated["charset"] = cs
+			translated["charset"] = "utf8mb4"
+		case lk == "charset":
+			for _, cs := range strings.Split(v, ",") {
+				if !isUTF8(cs) {
+					return nil, fmt.Errorf("MySQL connection property %s=%q is not supported: %s; remove it or set it to utf8mb4", k, v, utf8Only)
+				}
+			}
+			native["charset"] = v
+		case lk == "collation":
+			cs, _, _ := strings.Cut(strings.ToLower(v), "_")
+			if !isUTF8(cs) {
+				return nil, fmt.Errorf("MySQL connection property %s=%q is not supported: %s; remove it or name a utf8mb4 collation (utf8mb4_unicode_ci)", k, v, utf8Only)
+			}
+			native["collation"] = v
+		case lk == "interpolateparams":
+			on, err := strconv.ParseBool(v)
+			if err != nil {
+				return nil, fmt.Errorf("MySQL connection property %s=%q: want true or false", k, v)
+			}
+			if on {
+				return nil, fmt.Errorf("MySQL connection property %s=%q is not allowed: it makes the driver splice values into the SQL text instead of binding them, which a multibyte character set turns into SQL injection; sqlscim binds every value, remove it", k, v)
+			}
 		case lk == "connecttimeout":
 			d, err := millis(k, v)
 			if err != nil {
@@ -260,32 +292,14 @@ func millis(key, v string) (string, error) {
 	return (time.Duration(n) * time.Millisecond).String(), nil
 }
 
-// charsetFor maps a Java character encoding name to a MySQL charset.
-func charsetFor(enc string) (string, bool) {
-	n := strings.ToLower(strings.NewReplacer("-", "", "_", "").Replace(enc))
-	switch n {
+// utf8Only says why only UTF-8 is accepted.
+const utf8Only = "go-sql-driver/mysql sends text as UTF-8 without converting it, so sqlscim speaks UTF-8 (utf8mb4) only, and the server converts to each column's own character set"
+
+// isUTF8 reports a Java or MySQL name of UTF-8.
+func isUTF8(enc string) bool {
+	switch strings.ToLower(strings.NewReplacer("-", "", "_", "").Replace(strings.TrimSpace(enc))) {
 	case "utf8", "utf8mb4", "utf8mb3":
-		return "utf8mb4", true
-	case "latin1", "iso88591", "cp1252", "windows1252":
-		return "latin1", true
-	case "latin2", "iso88592":
-		return "latin2", true
-	case "ascii", "usascii":
-		return "ascii", true
-	case "gbk", "cp936":
-		return "gbk", true
-	case "gb2312":
-		return "gb2312", true
-	case "big5":
-		return "big5", true
-	case "shiftjis", "sjis":
-		return "sjis", true
-	case "eucjp":
-		return "ujis", true
-	case "euckr":
-		return "euckr", true
-	case "cp1251", "windows1251":
-		return "cp1251", true
+		return true
 	}
-	return "", false
+	return false
 }

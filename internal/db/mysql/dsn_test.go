@@ -97,8 +97,8 @@ func TestDSNProperties(t *testing.T) {
 		{"serverTimezone=Europe/Paris", map[string]string{"serverTimezone": "Europe/Paris"}, func(c *mysql.Config, _ string) bool { return c.Loc.String() == paris.String() }},
 		{"characterEncoding=UTF-8", map[string]string{"characterEncoding": "UTF-8"}, func(_ *mysql.Config, d string) bool { return strings.Contains(d, "charset=utf8mb4") }},
 		{"characterEncoding=utf8", map[string]string{"characterEncoding": "utf8"}, func(_ *mysql.Config, d string) bool { return strings.Contains(d, "charset=utf8mb4") }},
-		{"characterEncoding=latin1", map[string]string{"characterEncoding": "latin1"}, func(_ *mysql.Config, d string) bool { return strings.Contains(d, "charset=latin1") }},
-		{"characterEncoding=ISO-8859-1", map[string]string{"characterEncoding": "ISO-8859-1"}, func(_ *mysql.Config, d string) bool { return strings.Contains(d, "charset=latin1") }},
+		{"characterEncoding=utf8mb4", map[string]string{"characterEncoding": "utf8mb4"}, func(_ *mysql.Config, d string) bool { return strings.Contains(d, "charset=utf8mb4") }},
+		{"interpolateParams=false", map[string]string{"interpolateParams": "false"}, func(c *mysql.Config, _ string) bool { return !c.InterpolateParams }},
 		{"connectTimeout", map[string]string{"connectTimeout": "5000"}, func(c *mysql.Config, _ string) bool { return c.Timeout == 5*time.Second }},
 		{"connectTimeout=0", map[string]string{"connectTimeout": "0"}, func(c *mysql.Config, _ string) bool { return c.Timeout == 0 }},
 		{"socketTimeout", map[string]string{"socketTimeout": "1500"}, func(c *mysql.Config, _ string) bool {
@@ -157,7 +157,11 @@ func TestDSNPropertyErrors(t *testing.T) {
 		{map[string]string{"useSSL": "yes please"}, `MySQL connection property useSSL="yes please": want true or false`},
 		{map[string]string{"sslMode": "ALWAYS"}, `MySQL connection property sslMode="ALWAYS": want DISABLED, PREFERRED, REQUIRED, VERIFY_CA or VERIFY_IDENTITY`},
 		{map[string]string{"serverTimezone": "Mars/Olympus"}, `MySQL connection property serverTimezone="Mars/Olympus": unknown time zone`},
-		{map[string]string{"characterEncoding": "EBCDIC"}, `MySQL connection property characterEncoding="EBCDIC": unsupported character encoding; use UTF-8`},
+		{map[string]string{"characterEncoding": "EBCDIC"}, `MySQL connection property characterEncoding="EBCDIC" is not supported: go-sql-driver/mysql sends text as UTF-8 without converting it, so sqlscim speaks UTF-8 (utf8mb4) only, and the server converts to each column's own character set; remove it or set it to UTF-8`},
+		{map[string]string{"characterEncoding": "ISO-8859-1"}, `MySQL connection property characterEncoding="ISO-8859-1" is not supported: go-sql-driver/mysql sends text as UTF-8 without converting it, so sqlscim speaks UTF-8 (utf8mb4) only, and the server converts to each column's own character set; remove it or set it to UTF-8`},
+		{map[string]string{"collation": "gbk_chinese_ci"}, `MySQL connection property collation="gbk_chinese_ci" is not supported: go-sql-driver/mysql sends text as UTF-8 without converting it, so sqlscim speaks UTF-8 (utf8mb4) only, and the server converts to each column's own character set; remove it or name a utf8mb4 collation (utf8mb4_unicode_ci)`},
+		{map[string]string{"interpolateParams": "true"}, `MySQL connection property interpolateParams="true" is not allowed: it makes the driver splice values into the SQL text instead of binding them, which a multibyte character set turns into SQL injection; sqlscim binds every value, remove it`},
+		{map[string]string{"interpolateParams": "maybe"}, `MySQL connection property interpolateParams="maybe": want true or false`},
 		{map[string]string{"connectTimeout": "5s"}, `MySQL connection property connectTimeout="5s": want a number of milliseconds`},
 		{map[string]string{"socketTimeout": "-1"}, `MySQL connection property socketTimeout="-1": want a number of milliseconds`},
 		{map[string]string{"allowAllFiles": "true"}, `MySQL connection property "allowAllFiles" is not allowed: it lets LOAD DATA LOCAL INFILE read any file of the sqlscim host`},
@@ -165,7 +169,7 @@ func TestDSNPropertyErrors(t *testing.T) {
 		{map[string]string{"parseTime": "maybe"}, "MySQL connection properties: invalid bool value: maybe"},
 		{map[string]string{"timeout": "soon"}, `MySQL connection properties: time: invalid duration "soon"`},
 		{map[string]string{"tls": "custom"}, "MySQL connection properties: invalid value / unknown config name: custom"},
-		{map[string]string{"charset": "a&b"}, `MySQL connection property "charset": value must not contain '&'`},
+		{map[string]string{"rejectReadOnly": "a&b"}, `MySQL connection property "rejectReadOnly": value must not contain '&'`},
 	}
 	for _, tt := range tests {
 		_, err := Dialect{}.DSN(db.Conn{Host: "h", User: "u", Password: "secretpw", Properties: tt.props})
