@@ -18,6 +18,7 @@ FUZZ_TARGETS := \
 	FuzzApplyPatch:./internal/scim \
 	FuzzDecodeHeader:./internal/tenant \
 	FuzzCaptureRedacts:./internal/tenant \
+	FuzzPropertiesText:./internal/tenant \
 	FuzzParseJDBC:./internal/db/all \
 	FuzzEndpoints:./internal/db/all \
 	FuzzReadProperties:./internal/config

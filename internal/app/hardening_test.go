@@ -1,6 +1,8 @@
 package app
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -116,4 +118,65 @@ func countRows(t *testing.T, d *dbtest.Database, query string) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// Passwords under names the decoder does not know, and a malformed
+// properties string, reached the capture file, the 400 and the log in
+// clear. Now the capture keeps values only under fields known to hold no
+// secret, and no message repeats a part of a properties string.
+func TestUnknownSecretsReachNeitherCaptureNorErrors(t *testing.T) {
+	d := labtest.Database(t, "mysql")
+	a, in, dataDir := hardened(t, "header:\n  capture: true\n  allowed_databases: [\"127.0.0.1\"]\n", "mysql-sql.yaml", d)
+	planted := map[string]string{}
+	var bodies []string
+	for i, field := range []string{"pw", "dbPass", "passphrase", "dsn", "auth", "key", "pasword", "db_pasword"} {
+		secret := fmt.Sprintf("Planted-%d-Secret", i)
+		planted[field] = secret
+		a.header = headerWith(t, "mysql-sql.yaml", d, func(database map[string]any) { database[field] = secret })
+		status, doc := a.do("GET", "/Users/luke.skywalker@galaxy.local", nil)
+		if status != 400 {
+			t.Errorf("unknown field %s: %d %v", field, status, doc)
+		}
+		bodies = append(bodies, fmt.Sprint(doc))
+	}
+	planted["properties"] = "Planted-Props-Secret"
+	a.header = headerWith(t, "mysql-sql.yaml", d, func(database map[string]any) {
+		database["properties"] = "user=root;password:Planted-Props-Secret"
+	})
+	status, doc := a.do("GET", "/Users/luke.skywalker@galaxy.local", nil)
+	if detail, _ := doc["detail"].(string); status != 400 || !strings.Contains(detail, "part 2 is not key=value") {
+		t.Errorf("a malformed properties string: %d %v", status, doc)
+	}
+	bodies = append(bodies, fmt.Sprint(doc))
+
+	capture, err := os.ReadFile(filepath.Join(dataDir, "captured-headers.jsonl"))
+	if err != nil || len(capture) == 0 {
+		t.Fatalf("the capture file is empty: %v", err)
+	}
+	for where, text := range map[string]string{"capture": string(capture), "responses": strings.Join(bodies, "\n"), "log": in.out.String()} {
+		for field, secret := range planted {
+			if strings.Contains(text, secret) {
+				t.Errorf("the value of %s reaches the %s", field, where)
+			}
+		}
+	}
+	if !strings.Contains(string(capture), `"dbPass":"***"`) || !strings.Contains(string(capture), `"host":"127.0.0.1"`) {
+		t.Errorf("the capture does not show the shape: %.400s", capture)
+	}
+}
+
+// headerWith is agentHeader with its database object edited.
+func headerWith(t *testing.T, file string, d *dbtest.Database, edit func(database map[string]any)) string {
+	t.Helper()
+	raw, err := base64.StdEncoding.DecodeString(agentHeader(t, file, d))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	edit(doc["database"].(map[string]any))
+	out, _ := json.Marshal(doc)
+	return base64.StdEncoding.EncodeToString(out)
 }

@@ -423,10 +423,12 @@ func (d *decoder) properties(path string, v any) map[string]string {
 	switch x := v.(type) {
 	case nil:
 	case string:
-		for _, part := range strings.FieldsFunc(x, func(r rune) bool { return r == ';' || r == '&' || r == '\n' }) {
+		for i, part := range strings.FieldsFunc(x, func(r rune) bool { return r == ';' || r == '&' || r == '\n' }) {
 			k, val, ok := strings.Cut(part, "=")
 			if !ok || strings.TrimSpace(k) == "" {
-				d.problem(path, "%q is not key=value", part)
+				// The part is not repeated: "password:S3cret" is a
+				// password written with the wrong separator.
+				d.problem(path, "part %d is not key=value (it is not shown, as it may hold a password); separate the pairs with ';' and write each as key=value", i+1)
 				continue
 			}
 			out[strings.TrimSpace(k)] = strings.TrimSpace(val)
