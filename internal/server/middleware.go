@@ -159,16 +159,15 @@ func (s *Server) record(r *http.Request, rec *statusRecorder, info *requestInfo,
 // The comparison runs in constant time over hashes, so neither the token's
 // bytes nor its length leak through timing.
 //
-// An address that keeps failing is throttled before its token is looked at,
-// so that guesses sent in parallel are slowed as much as guesses sent one
-// after the other: see throttle.admit.
+// The right token is served at once, whatever else came from its address:
+// a client behind the same NAT or load balancer as a guesser must not wait
+// behind the guesser. A wrong token from an address that keeps failing
+// waits for the address's turn before its 401, or gets 429: see
+// throttle.admit.
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	want := sha256.Sum256([]byte(s.cfg.Token.Reveal()))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ip := clientIP(r)
-		if !s.waitForTurn(w, r, ip) {
-			return
-		}
 		header := strings.TrimSpace(r.Header.Get("Authorization"))
 		scheme, token, hasScheme := strings.Cut(header, " ")
 		var detail string
@@ -182,11 +181,13 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		default:
 			got := sha256.Sum256([]byte(strings.TrimSpace(token)))
 			if subtle.ConstantTimeCompare(got[:], want[:]) == 1 {
-				s.throttle.succeeded(ip)
 				next.ServeHTTP(w, r)
 				return
 			}
 			detail = "The bearer token is not valid."
+		}
+		if !s.waitForTurn(w, r, ip) {
+			return
 		}
 		if s.observer != nil {
 			s.observer.AuthFailed()
@@ -203,9 +204,10 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 	})
 }
 
-// waitForTurn applies the address's current penalty before its credentials
-// are compared: a short wait is served here, a long one is refused with 429
-// and Retry-After. It reports whether the request may go on.
+// waitForTurn applies the address's current penalty to a request whose
+// credentials are wrong, before it is answered: a short wait is served
+// here, a long one is refused with 429 and Retry-After. It reports whether
+// the 401 may go out.
 func (s *Server) waitForTurn(w http.ResponseWriter, r *http.Request, ip string) bool {
 	wait, ok := s.throttle.admit(ip)
 	if !ok {

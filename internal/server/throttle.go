@@ -9,16 +9,21 @@ import (
 )
 
 // throttle slows down addresses that keep failing authentication. The first
-// freeFailures failures cost nothing; after that, each attempt from the
-// address must wait its turn, one turn per penalty, and the penalty doubles
-// with every further failure up to maxDelay. A success, or quiet for
-// forgetAfter, clears the address.
+// freeFailures failures cost nothing; after that, each wrong token from the
+// address must wait its turn before its 401, one turn per penalty, and the
+// penalty doubles with every further failure up to maxDelay. Quiet for
+// forgetAfter clears the address.
 //
-// Turns are handed out before the token is compared (admit), not after the
-// comparison failed: a delay applied only to the answer would let a client
-// that sends its guesses in parallel guess as fast as it likes. A turn up to
-// maxInlineWait away is waited for; a later one is refused with 429 and
-// Retry-After, so that waiting requests do not pile up on the server.
+// Only wrong tokens take turns. The right token is compared first and
+// served at once: an address is shared by every client behind a NAT, a
+// load balancer or Kubernetes SNAT, and a guesser there must not lock the
+// real client out. For the same reason a success does not clear the
+// address: the real client's requests would reset the guesser's penalty.
+// A turn up to maxInlineWait away is waited for; a later one is refused
+// with 429 and Retry-After, so that waiting requests do not pile up. What
+// bounds guessing is therefore the pace of the answers to one address and
+// the token itself: sqlscim's tokens are 128 random bits (see
+// docs/security.md).
 type throttle struct {
 	mu      sync.Mutex
 	entries map[string]*failures
@@ -114,13 +119,6 @@ func (t *throttle) failed(ip string) time.Duration {
 		f.next = next
 	}
 	return d
-}
-
-// succeeded clears an address.
-func (t *throttle) succeeded(ip string) {
-	t.mu.Lock()
-	delete(t.entries, ip)
-	t.mu.Unlock()
 }
 
 // forgetOld makes room in a full table: it drops quiet addresses and, if
