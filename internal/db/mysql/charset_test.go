@@ -1,9 +1,12 @@
 package mysql
 
 import (
+	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sqlscim/sqlscim/internal/db"
 	"github.com/sqlscim/sqlscim/internal/dbtest"
@@ -104,6 +107,60 @@ func TestNonUTF8EncodingsAreRefused(t *testing.T) {
 	} {
 		if _, err := (Dialect{}).DSN(db.Conn{Host: "h", User: "u", Properties: ok}); err != nil {
 			t.Errorf("%v: %v", ok, err)
+		}
+	}
+}
+
+// A statement whose context ends is stopped on the server, not only
+// abandoned by the client: go-sql-driver closes the connection, which the
+// server does not notice while a statement waits or computes (the review
+// saw it in PROCESSLIST long after the 503). Here the statement waits for
+// a row lock another transaction holds, which it would do for
+// innodb_lock_wait_timeout (50 s); the test waits at most 10 s for it to
+// leave PROCESSLIST.
+func TestCancelledStatementsAreKilledOnTheServer(t *testing.T) {
+	d := dbtest.MySQL(t)
+	mustExec(t, d.DB, "CREATE TABLE LOCKED (ID INT PRIMARY KEY, N INT) ENGINE=InnoDB", "INSERT INTO LOCKED VALUES (1, 0)")
+	holder, err := d.DB.BeginTx(ctx(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Rollback()
+	if _, err := holder.Exec("SELECT * FROM LOCKED WHERE ID = 1 FOR UPDATE"); err != nil {
+		t.Fatal(err)
+	}
+	h := open(t, d.Conn)
+	for i, how := range []string{"query", "prepared"} {
+		c, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+		query := fmt.Sprintf("UPDATE LOCKED SET N = %d WHERE ID = 1", 100+i)
+		var err error
+		if how == "prepared" {
+			st, perr := h.PrepareContext(ctx(t), query)
+			if perr != nil {
+				t.Fatal(perr)
+			}
+			_, err = st.ExecContext(c)
+			st.Close()
+		} else {
+			_, err = h.ExecContext(c, query)
+		}
+		cancel()
+		if err == nil {
+			t.Fatalf("%s: the update did not wait for the lock", how)
+		}
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			var n int
+			if err := d.DB.QueryRow("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO = ?", query).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			if n == 0 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: the cancelled statement still runs on the server 10 s later", how)
+			}
+			time.Sleep(100 * time.Millisecond)
 		}
 	}
 }

@@ -34,8 +34,9 @@ func (Dialect) Name() string { return "mysql" }
 // Aliases returns the other names of the type: mariadb.
 func (Dialect) Aliases() []string { return []string{"mariadb"} }
 
-// DriverName returns the database/sql driver name, "mysql".
-func (Dialect) DriverName() string { return "mysql" }
+// DriverName returns "sqlscim-mysql": go-sql-driver/mysql, which also
+// stops a statement on the server when its context ends (see driverName).
+func (Dialect) DriverName() string { return driverName }
 
 // DefaultPort returns 3306.
 func (Dialect) DefaultPort() int { return 3306 }
