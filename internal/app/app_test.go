@@ -273,7 +273,7 @@ func TestUnknownRouteAndWrongMethodAreSCIMErrors(t *testing.T) {
 	}
 	b2, _ := io.ReadAll(r2.Body)
 	r2.Body.Close()
-	if r2.StatusCode != 405 || !strings.Contains(string(b2), `"status":"405"`) || r2.Header.Get("Allow") != "GET" {
+	if r2.StatusCode != 405 || !strings.Contains(string(b2), `"status":"405"`) || r2.Header.Get("Allow") != "GET, HEAD" {
 		t.Errorf("wrong method: %d Allow=%q %s", r2.StatusCode, r2.Header.Get("Allow"), b2)
 	}
 }
@@ -566,6 +566,15 @@ func TestBadConfigurationStopsWithOneLine(t *testing.T) {
 		{"bad log level from flag", func(t *testing.T, _ string) []string {
 			return []string{"--log-level", "loud"}
 		}, []string{"flag --log-level", "not a log level"}},
+		{"public URL with a path", func(t *testing.T, _ string) []string {
+			return []string{"--config", writeYAML(t, "server:\n  public_url: https://scim.example.com/ws/rest\n")}
+		}, []string{"server.public_url", "must be only a scheme, a host and a port"}},
+		{"public URL without a host", func(t *testing.T, _ string) []string {
+			return []string{"--config", writeYAML(t, "server:\n  public_url: scim.example.com\n")}
+		}, []string{"server.public_url", "is not an http(s) URL with a host"}},
+		{"allow_any_database not a boolean", func(t *testing.T, _ string) []string {
+			return []string{"--config", writeYAML(t, "header:\n  allow_any_database: sure\n")}
+		}, []string{"header.allow_any_database", "not true or false"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

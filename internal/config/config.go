@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -95,6 +96,7 @@ var defaults = map[string]any{
 	"header.capture":               false,
 	"header.allowed_databases":     []string{},
 	"header.allow_any_database":    false,
+	"server.public_url":            "",
 	"admin.address":                "127.0.0.1:8081",
 	"pool.query_timeout":           "30s",
 	"server.max_results":           1000,
@@ -651,6 +653,9 @@ func (l *loader) decode(cfg *Config) error {
 	if cfg.AllowAnyDatabase, err = l.boolean("header.allow_any_database"); err != nil {
 		return err
 	}
+	if s.PublicURL, err = publicURL(l.str("server.public_url")); err != nil {
+		return l.errorf("server.public_url", "%v", err)
+	}
 	cfg.AdminAddress = l.str("admin.address")
 	switch strings.ToLower(cfg.AdminAddress) {
 	case "off", "false", "none", "":
@@ -661,6 +666,23 @@ func (l *loader) decode(cfg *Config) error {
 		}
 	}
 	return nil
+}
+
+// publicURL checks server.public_url: the scheme, host and optional port
+// by which clients reach sqlscim, with nothing after them.
+func publicURL(raw string) (string, error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return "", nil
+	}
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.Hostname() == "":
+		return "", fmt.Errorf("%q is not an http(s) URL with a host; write e.g. https://scim.example.com or https://scim.example.com:1443", raw)
+	case strings.Trim(u.Path, "/") != "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil:
+		return "", fmt.Errorf("%q must be only a scheme, a host and a port: sqlscim adds the context path (server.context_path) itself", raw)
+	}
+	return u.Scheme + "://" + u.Host, nil
 }
 
 // isSet reports whether key was given anywhere but the defaults.

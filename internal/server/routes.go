@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/sqlscim/sqlscim/internal/scim"
 )
@@ -14,7 +15,7 @@ import (
 // then dispatched under <context path>/{app}/scim/v2.
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(s.observe, s.limitHeaders, s.authenticate)
+	r.Use(s.observe, s.limitHeaders, s.protocolEdges, s.authenticate, middleware.GetHead)
 	r.NotFound(func(w http.ResponseWriter, req *http.Request) {
 		s.writeError(w, req, scim.NotFound("No resource at %s. SCIM routes live under %s/{app}/scim/v2/.", req.URL.Path, s.contextPath()))
 	})
@@ -115,12 +116,16 @@ func (s *Server) status(w http.ResponseWriter, _ *http.Request) {
 	_, _ = w.Write([]byte(StatusBody))
 }
 
-// allowedMethods lists the methods routes has for path, for the Allow header.
+// allowedMethods lists the methods routes has for path, for the Allow
+// header; HEAD wherever GET is (GetHead answers it).
 func allowedMethods(routes chi.Routes, path string) []string {
 	var allowed []string
 	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
 		if routes.Match(chi.NewRouteContext(), m, path) {
 			allowed = append(allowed, m)
+			if m == http.MethodGet {
+				allowed = append(allowed, http.MethodHead)
+			}
 		}
 	}
 	return allowed

@@ -52,6 +52,11 @@ type Config struct {
 	MinTLS, MaxTLS uint16
 	// ErrorStyle spells errors the RFC way or the OPS way.
 	ErrorStyle scim.ErrorStyle
+	// PublicURL is the scheme, host and port clients reach sqlscim by
+	// (https://scim.example.com), for meta.location and Location; empty
+	// means the address of the listener the request came in on. The
+	// request's Host header is never used: a client chooses it.
+	PublicURL string
 }
 
 // ListenAddr is the host:port the server listens on.

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 	"go.uber.org/zap"
@@ -32,9 +33,10 @@ func (s *Server) tenant(r *http.Request) (Tenant, error) {
 	return t, nil
 }
 
-// baseURL is the SCIM base of the request: https://host/ws/rest/{app}/scim/v2.
+// baseURL is the SCIM base of the request's tenant:
+// https://host:port/ws/rest/{app}/scim/v2, host and port from origin.
 func (s *Server) baseURL(r *http.Request) string {
-	return "https://" + r.Host + s.contextPath() + "/" + chi.URLParam(r, "app") + "/scim/v2"
+	return s.origin(r) + s.contextPath() + "/" + chi.URLParam(r, "app") + "/scim/v2"
 }
 
 // withMeta adds meta.resourceType and meta.location to a resource.
@@ -59,19 +61,25 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error
 			return nil, scim.Errorf(http.StatusUnsupportedMediaType, "", "Content-Type %q is not accepted; send application/scim+json or application/json.", ct)
 		}
 	}
-	limit := s.cfg.MaxBodyBytes
-	if limit <= 0 {
-		limit = 1 << 20
-	}
+	limit := s.maxBody()
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return nil, scim.Errorf(http.StatusRequestEntityTooLarge, "", "The request body is larger than %d bytes (server.max_body_bytes).", limit)
+			return nil, tooLarge(limit)
 		}
 		return nil, scim.BadRequest(scim.InvalidSyntax, "The request body could not be read: %v", err)
 	}
+	if !utf8.Valid(body) {
+		// encoding/json would store U+FFFD in place of the bytes sent.
+		return nil, scim.BadRequest(scim.InvalidSyntax, "The request body is not valid UTF-8; JSON must be UTF-8 (RFC 8259 §8.1).")
+	}
 	return body, nil
+}
+
+// tooLarge is the 413 of a body over limit bytes.
+func tooLarge(limit int64) error {
+	return scim.Errorf(http.StatusRequestEntityTooLarge, "", "The request body is larger than %d bytes (server.max_body_bytes).", limit)
 }
 
 // decodeUser reads a User from the body.
