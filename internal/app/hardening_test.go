@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sqlscim/sqlscim/internal/dbtest"
 	"github.com/sqlscim/sqlscim/internal/labtest"
@@ -179,4 +181,85 @@ func headerWith(t *testing.T, file string, d *dbtest.Database, edit func(databas
 	edit(doc["database"].(map[string]any))
 	out, _ := json.Marshal(doc)
 	return base64.StdEncoding.EncodeToString(out)
+}
+
+// Mistakes of the database's setup or of the connection settings were a
+// bare "500 Internal error.". A database that refuses the account a right
+// is now a 502 that says so, naming the operation and the object; a value
+// the column's character set cannot hold is a 400; settings the driver
+// cannot use (a certificate file it cannot read) are a 502 that says
+// where to look.
+func TestDatabaseMistakesAreNamedNot500(t *testing.T) {
+	my := labtest.Database(t, "mysql")
+	pg := labtest.Database(t, "postgresql")
+	a, _, _ := hardened(t, "header:\n  allowed_databases: [\"127.0.0.1\"]\n", "mysql-sql.yaml", nil)
+
+	// An account that may read but not write.
+	account := fmt.Sprintf("ro_%d", time.Now().UnixNano()%1e9)
+	for _, stmt := range []string{
+		"CREATE USER '" + account + "'@'%' IDENTIFIED BY 'ro-Pa55word'",
+		"GRANT SELECT ON `" + my.Name + "`.* TO '" + account + "'@'%'",
+	} {
+		if _, err := my.DB.Exec(stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Cleanup(func() { my.DB.Exec("DROP USER IF EXISTS '" + account + "'@'%'") })
+	ro := *my
+	ro.Conn.User, ro.Conn.Password = account, "ro-Pa55word"
+	a.header = agentHeader(t, "mysql-sql.yaml", &ro)
+	status, doc := a.do("POST", "/Users", createBody("denied@galaxy.local"))
+	if detail, _ := doc["detail"].(string); status != 502 || !strings.Contains(detail, "lacks a permission") || !strings.Contains(detail, "create_user") {
+		t.Errorf("MySQL, an INSERT the account may not run: %d %q", status, detail)
+	}
+
+	if _, err := pg.DB.Exec("CREATE ROLE " + account + " LOGIN PASSWORD 'ro-Pa55word'"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pg.DB.Exec("DROP OWNED BY " + account); pg.DB.Exec("DROP ROLE IF EXISTS " + account) })
+	if _, err := pg.DB.Exec("GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + account); err != nil {
+		t.Fatal(err)
+	}
+	roPg := *pg
+	roPg.Conn.User, roPg.Conn.Password = account, "ro-Pa55word"
+	a.header = agentHeader(t, "postgresql-sql.yaml", &roPg)
+	status, doc = a.do("POST", "/Users", createBody("denied@galaxy.local"))
+	if detail, _ := doc["detail"].(string); status != 502 || !strings.Contains(detail, "lacks a permission") || !strings.Contains(detail, "create_user") {
+		t.Errorf("PostgreSQL, an INSERT the account may not run: %d %q", status, detail)
+	}
+
+	// A latin1 column compared with a value it cannot hold.
+	if _, err := my.DB.Exec("ALTER TABLE USERS MODIFY FIRSTNAME VARCHAR(100) CHARACTER SET latin1"); err != nil {
+		t.Fatal(err)
+	}
+	a.header = agentHeader(t, "mysql-sql.yaml", my)
+	status, doc = a.do("GET", "/Users?filter="+url.QueryEscape(`name.givenName eq "中文"`), nil)
+	if detail, _ := doc["detail"].(string); status != 400 || !strings.Contains(detail, "character set cannot hold") {
+		t.Errorf("MySQL, a mix of collations: %d %q", status, detail)
+	}
+}
+
+// A local tenant whose settings name a file the driver cannot read gets a
+// 502 that says the settings are at fault; the log says which file.
+func TestUnusableConnectionSettingsAreA502(t *testing.T) {
+	pg := labtest.Database(t, "postgresql")
+	raw := string(mustRead(t, filepath.Join(labtest.Root(), "testdata", "tenants", "postgresql-sql.yaml")))
+	raw = strings.NewReplacer("port: 5432", fmt.Sprintf("port: %d", pg.Conn.Port), "database: oktademo", "database: "+pg.Name,
+		"password_env: LAB_DB_PASSWORD", `password: ""`, "user: oktademo", "user: "+pg.Conn.User).Replace(raw)
+	raw = strings.Replace(raw, "      database: "+pg.Name, "      database: "+pg.Name+"\n      properties: {sslmode: verify-full, sslrootcert: /nonexistent/ca.pem}", 1)
+	tenants := filepath.Join(t.TempDir(), "tenants.yaml")
+	if err := os.WriteFile(tenants, []byte(raw), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	dataDir := t.TempDir()
+	in := start(t, testConfig(t), "--data-dir", dataDir, "--demo", "false", "--tenants", tenants)
+	a := &agent{t: t, c: client(readCert(t, filepath.Join(dataDir, "certs", "OktaOnPremScimServer-local.crt")), 0, 0),
+		base: "https://" + in.addr + "/ws/rest/lab_postgresql_sql/scim/v2", token: tokenOf(t, filepath.Join(dataDir, "conf", "config-local.properties"))}
+	status, doc := a.do("GET", "/Users/luke.skywalker@galaxy.local", nil)
+	if detail, _ := doc["detail"].(string); status != 502 || !strings.Contains(detail, "connection settings of tenant lab_postgresql_sql cannot be used") {
+		t.Errorf("%d %q\n%s", status, detail, in.out.String())
+	}
+	if !strings.Contains(in.out.String(), "/nonexistent/ca.pem") {
+		t.Error("the log does not name the file")
+	}
 }

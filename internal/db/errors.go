@@ -34,6 +34,13 @@ const (
 	Unavailable
 	// Auth is a database that refused the configured credentials or database name.
 	Auth
+	// Denied is a statement the database refused the account's rights for:
+	// the account may connect, but not read, write or call that object.
+	Denied
+	// Settings is a connection the driver cannot set up from the
+	// configured settings: a certificate or wallet it cannot read, a SQL
+	// Server instance that does not exist.
+	Settings
 )
 
 func (c Class) String() string {
@@ -50,6 +57,10 @@ func (c Class) String() string {
 		return "unavailable"
 	case Auth:
 		return "auth"
+	case Denied:
+		return "denied"
+	case Settings:
+		return "settings"
 	}
 	return "other"
 }

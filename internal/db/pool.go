@@ -189,8 +189,9 @@ func (ps *Pools) Acquire(ctx context.Context, t *Target) (*Lease, error) {
 	}
 	handle, err := ps.open(t.Dialect.DriverName(), t.dsn)
 	if err != nil {
+		// The driver read the DSN and the files it names, and refused.
 		ps.mu.Unlock()
-		return nil, fmt.Errorf("open %s: %w", t.Identity, err)
+		return nil, &Error{Class: Settings, Code: "settings", Err: fmt.Errorf("open %s: %w", t.Identity, err)}
 	}
 	handle.SetMaxOpenConns(ps.cfg.MaxOpen)
 	handle.SetMaxIdleConns(ps.cfg.MaxOpen)

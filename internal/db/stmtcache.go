@@ -108,7 +108,7 @@ func (c *stmtCache) refused(ctx context.Context, err error) bool {
 		return true
 	}
 	switch c.classify(err).Class {
-	case Unavailable, Auth:
+	case Unavailable, Auth, Settings:
 		return false
 	}
 	return true

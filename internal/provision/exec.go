@@ -209,7 +209,10 @@ func (t *Tenant) opError(name OpName, err error) error {
 	if errors.Is(err, context.Canceled) {
 		return &scim.Error{Status: 499, Detail: "The request was cancelled.", Cause: err}
 	}
-	de := t.dialect.Classify(err)
+	var de *db.Error
+	if !errors.As(err, &de) { // the pool classifies the errors of opening one
+		de = t.dialect.Classify(err)
+	}
 	if de == nil {
 		de = &db.Error{Class: db.Other, Err: err}
 	}
@@ -237,6 +240,10 @@ func (t *Tenant) opError(name OpName, err error) error {
 		return &scim.Error{Status: http.StatusServiceUnavailable, Detail: fmt.Sprintf("The database of tenant %s is unavailable; retry later.", t.cfg.Name), RetryAfter: 5, Cause: err}
 	case db.Auth:
 		return &scim.Error{Status: http.StatusBadGateway, Detail: fmt.Sprintf("The database of tenant %s refused the configured user, password or database name; correct the connection settings.", t.cfg.Name), Cause: err}
+	case db.Denied:
+		return &scim.Error{Status: http.StatusBadGateway, Detail: fmt.Sprintf("%s: the database account of tenant %s lacks a permission%s; grant it (docs/security.md lists what the connector's account needs).", what, t.cfg.Name, object), Cause: err}
+	case db.Settings:
+		return &scim.Error{Status: http.StatusBadGateway, Detail: fmt.Sprintf("The connection settings of tenant %s cannot be used%s (the sqlscim log says why); correct them.", t.cfg.Name, object), Cause: err}
 	}
 	return scim.Internal(fmt.Errorf("%s: %w", what, err))
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/go-sql-driver/mysql"
 
@@ -39,7 +40,19 @@ const (
 	erConnectionKilled     = 1927
 	crServerGone           = 2006
 	crServerLost           = 2013
+	erTableAccessDenied    = 1142
+	erColumnAccessDenied   = 1143
+	erProcAccessDenied     = 1370
+	erSpecificAccessDenied = 1227
+	erMix2Collations       = 1267
+	erMix3Collations       = 1270
+	erMixNCollations       = 1271
 )
+
+// mixedCollations is what a client may learn of an illegal mix of
+// collations: a value the column's character set cannot hold was compared
+// with it.
+const mixedCollations = "a value holds characters that the database column's character set cannot hold"
 
 var (
 	reKey        = regexp.MustCompile(`for key '([^']*)'`)
@@ -90,6 +103,10 @@ func (Dialect) Classify(err error) *db.Error {
 		e.Class, e.Object = db.MissingObject, column(msg)
 	case erParseError:
 		e.Class = db.BadStatement
+	case erTableAccessDenied, erColumnAccessDenied, erProcAccessDenied, erSpecificAccessDenied:
+		e.Class, e.Object = db.Denied, deniedObject(msg)
+	case erMix2Collations, erMix3Collations, erMixNCollations:
+		e.Class, e.Message = db.Invalid, mixedCollations
 	case erAccessDenied:
 		e.Class = db.Auth
 	case erDBAccessDenied, erBadDB:
@@ -115,4 +132,15 @@ func column(msg string) string {
 		return ""
 	}
 	return parts[len(parts)-1][1]
+}
+
+// reDeniedOn finds the object of an access-denied message: "... for
+// table 'USERS'", "... for table `scim`.`USERS`", "... for routine
+// 'scim.P'".
+var reDeniedOn = regexp.MustCompile("for (?:table|routine) ('[^']*'|(?:`[^`]*`\\.?)+)")
+
+// deniedObject is the table or routine an access-denied message names,
+// without its quotes.
+func deniedObject(msg string) string {
+	return strings.NewReplacer("'", "", "`", "").Replace(db.FirstMatch(reDeniedOn, msg))
 }

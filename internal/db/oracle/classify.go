@@ -69,6 +69,8 @@ func (Dialect) Classify(err error) *db.Error {
 		e.Class, e.Object = db.MissingObject, db.FirstMatch(reInvalidID, msg)
 	case code == 900 || code == 933 || code == 905 || code == 906 || code == 907 || code == 911 || code == 917 || code == 923 || code == 936:
 		e.Class = db.BadStatement
+	case code == 1031 || code == 1950: // insufficient privileges, no privileges on tablespace
+		e.Class = db.Denied
 	case code == 1017 || code == 12514 || code == 12505 || code == 28000 || code == 28001 || code == 1045:
 		e.Class = db.Auth
 	case code == 12541 || code == 12170 || code == 3113 || code == 3114 || code == 12537 || code == 3135 ||

@@ -295,7 +295,7 @@ func TestClassify(t *testing.T) {
 		{ora(3113, "ORA-03113: end-of-file on communication channel"), db.Unavailable, "ORA-03113", ""},
 		{ora(3114, "ORA-03114: not connected to ORACLE"), db.Unavailable, "ORA-03114", ""},
 		{ora(12537, "ORA-12537: TNS:connection closed"), db.Unavailable, "ORA-12537", ""},
-		{ora(1031, "ORA-01031: insufficient privileges"), db.Other, "ORA-01031", ""},
+		{ora(1031, "ORA-01031: insufficient privileges"), db.Denied, "ORA-01031", ""},
 		{fmt.Errorf("exec: %w", ora(1, "ORA-00001: unique constraint (S.PK) violated")), db.Conflict, "ORA-00001", "S.PK"},
 		{errors.New("ORA-12541: TNS:no listener"), db.Unavailable, "ORA-12541", ""},
 		{context.DeadlineExceeded, db.Unavailable, "timeout", ""},

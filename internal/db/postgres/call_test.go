@@ -93,8 +93,10 @@ func TestClassifyConstructed(t *testing.T) {
 		{pg("08006", "connection failure"), db.Unavailable, "08006", ""},
 		{pg("40001", "could not serialize access"), db.Unavailable, "40001", ""},
 		{pg("40P01", "deadlock detected"), db.Unavailable, "40P01", ""},
-		{pg("42501", "permission denied for table users"), db.Other, "42501", ""},
+		{pg("42501", "permission denied for table users"), db.Denied, "42501", "users"},
+		{pg("42501", "permission denied for function create_user"), db.Denied, "42501", "create_user"},
 		{fmt.Errorf("call: %w", pg("23505", "dup")), db.Conflict, "23505", ""},
+		{parseConfigError(t), db.Settings, "settings", ""},
 		{context.DeadlineExceeded, db.Unavailable, "timeout", ""},
 		{errors.New("boom"), db.Other, "", ""},
 	}
@@ -107,4 +109,14 @@ func TestClassifyConstructed(t *testing.T) {
 	if (Dialect{}).Classify(nil) != nil {
 		t.Error("nil classified")
 	}
+}
+
+// parseConfigError is what pgx returns, when it connects, for settings
+// naming a CA file it cannot read.
+func parseConfigError(t *testing.T) error {
+	_, err := pgconn.ParseConfig("postgres://u@h/d?sslmode=verify-full&sslrootcert=/nonexistent/ca.pem")
+	if err == nil {
+		t.Fatal("pgx read a CA file that does not exist")
+	}
+	return err
 }

@@ -16,8 +16,8 @@ var (
 	reIsNotA  = regexp.MustCompile(`^"?([^"(\s]+)"?(?:\(.*?\))? is (?:not )?an? `)
 )
 
-// Classify sorts a pgx error into a db class. Connection failures come first
-// (db.ClassifyNetwork), then the SQLSTATE of a *pgconn.PgError decides -
+// Classify sorts a pgx error into a db class. Settings pgx cannot use come
+// first, then connection failures (db.ClassifyNetwork), then the SQLSTATE of a *pgconn.PgError decides -
 // also when it is wrapped in a *pgconn.ConnectError, so a refused login is
 // Auth - and any other *pgconn.ConnectError is Unavailable. Object comes
 // from the error's constraint or column field, or from its message for
@@ -25,6 +25,13 @@ var (
 func (Dialect) Classify(err error) *db.Error {
 	if err == nil {
 		return nil
+	}
+	// pgx reads the settings, and the files they name, when it connects:
+	// a CA file it cannot read is a mistake of the settings, not a
+	// database that is down.
+	var pce *pgconn.ParseConfigError
+	if errors.As(err, &pce) {
+		return &db.Error{Class: db.Settings, Code: "settings", Err: err}
 	}
 	if e := db.ClassifyNetwork(err); e != nil {
 		return e
@@ -62,6 +69,8 @@ func classifyPg(pe *pgconn.PgError, err error) *db.Error {
 		e.Class, e.Object = db.MissingObject, db.FirstMatch(reQuoted, pe.Message)
 	case code == "42601":
 		e.Class = db.BadStatement
+	case code == "42501":
+		e.Class, e.Object = db.Denied, db.FirstMatch(reDenied, pe.Message)
 	case code == "28P01", code == "28000", code == "3D000":
 		e.Class, e.Object = db.Auth, db.FirstMatch(reQuoted, pe.Message)
 	case code == "53300", code == "57014", code == "57P01", code == "57P02", code == "57P03", code == "40001", code == "40P01",
@@ -70,3 +79,7 @@ func classifyPg(pe *pgconn.PgError, err error) *db.Error {
 	}
 	return e
 }
+
+// reDenied finds the object of "permission denied for table users" and
+// "permission denied for function f".
+var reDenied = regexp.MustCompile(`permission denied for \w+ (\S+)`)

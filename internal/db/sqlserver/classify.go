@@ -4,6 +4,7 @@ import (
 	"errors"
 	"regexp"
 	"strconv"
+	"strings"
 
 	mssql "github.com/microsoft/go-mssqldb"
 
@@ -21,6 +22,7 @@ var (
 	reRoutine          = regexp.MustCompile(`Procedure or function '?([^' ]+)'? `)
 	reDatabase         = regexp.MustCompile(`database "([^"]*)"`)
 	reLogin            = regexp.MustCompile(`for user '([^']*)'`)
+	reObjectQuoted     = regexp.MustCompile(`on the object '([^']*)'`)
 )
 
 // Classify sorts a go-mssqldb error into a db class. Connection failures
@@ -46,6 +48,10 @@ func (Dialect) Classify(err error) *db.Error {
 	case errors.As(err, &me):
 	case errors.As(err, &pme) && pme != nil:
 		me = *pme
+	case strings.Contains(err.Error(), "no instance matching"):
+		// SQL Server Browser answered, and knows no such instance
+		// (go-mssqldb reports it as text only).
+		return &db.Error{Class: db.Settings, Code: "instance", Err: err}
 	default:
 		return &db.Error{Class: db.Other, Err: err}
 	}
@@ -72,6 +78,10 @@ func (Dialect) Classify(err error) *db.Error {
 		e.Class, e.Object = db.MissingObject, db.FirstMatch(reRoutine, msg)
 	case 102, 156, 1033: // 1033: ORDER BY in a derived table without TOP
 		e.Class = db.BadStatement
+	case 229, 230:
+		e.Class, e.Object = db.Denied, db.FirstMatch(reObjectQuoted, msg)
+	case 262, 297:
+		e.Class = db.Denied
 	case 18456:
 		e.Class, e.Object = db.Auth, db.FirstMatch(reLogin, msg)
 	case 4060:

@@ -298,7 +298,10 @@ func TestClassify(t *testing.T) {
 		{mssql.Error{Number: -2, Message: "Timeout expired"}, db.Unavailable, "-2", ""},
 		{mssql.Error{Number: 10054, Message: "connection reset"}, db.Unavailable, "10054", ""},
 		{mssql.Error{Number: 40613, Message: "Database is not currently available"}, db.Unavailable, "40613", ""},
-		{mssql.Error{Number: 229, Message: "The EXECUTE permission was denied"}, db.Other, "229", ""},
+		{mssql.Error{Number: 229, Message: "The EXECUTE permission was denied on the object 'CREATE_USER', database 'scim', schema 'dbo'."}, db.Denied, "229", "CREATE_USER"},
+		{mssql.Error{Number: 262, Message: "CREATE TABLE permission denied in database 'scim'."}, db.Denied, "262", ""},
+		// go-mssqldb's text when SQL Server Browser knows no such instance.
+		{errors.New("no instance matching 'INST2' returned from host 'sql.corp'"), db.Settings, "instance", ""},
 		{&mssql.Error{Number: 2627, Message: "Violation of UNIQUE KEY constraint 'UQ_email'."}, db.Conflict, "2627", "UQ_email"},
 		{fmt.Errorf("exec: %w", mssql.Error{Number: 2812, Message: "Could not find stored procedure 'p'."}), db.MissingObject, "2812", "p"},
 		{mssql.ServerError{}, db.Unavailable, "server", ""},
