@@ -71,7 +71,7 @@ func Run(ctx context.Context, args []string, opts Options) error {
 	root.SetOut(opts.Stdout)
 	root.SetErr(opts.Stderr)
 	root.SetArgs(args)
-	root.AddCommand(serveCommand(ctx, &opts), credentialsCommand(&opts), versionCommand(&opts), checkCommand(ctx, &opts), healthCommand(ctx, &opts))
+	root.AddCommand(serveCommand(ctx, &opts), credentialsCommand(&opts), versionCommand(&opts), checkCommand(ctx, &opts), healthCommand(ctx, &opts), pinsCommand(&opts))
 	return root.ExecuteContext(ctx)
 }
 
@@ -272,6 +272,9 @@ func buildRegistry(ctx context.Context, cfg *config.Config, pools *db.Pools, obs
 		return nil, err
 	}
 	opts := tenant.Options{Local: local, IgnoreUnknown: cfg.IgnoreUnknownHeaderFields, Allowed: allowed, AllowAnyDatabase: cfg.AllowAnyDatabase, Observer: observer}
+	if opts.Pins, err = openPins(cfg); err != nil {
+		return nil, err
+	}
 	if cfg.CaptureFile != "" {
 		opts.Capture = tenant.NewCapture(cfg.CaptureFile)
 	}

@@ -263,3 +263,70 @@ func TestUnusableConnectionSettingsAreA502(t *testing.T) {
 		t.Error("the log does not name the file")
 	}
 }
+
+// header.pinning end to end: learn mode records the agent's configuration
+// in the data directory (0600); enforce mode serves it and refuses a
+// changed statement with 403 and a log line naming the operation; `sqlscim
+// pins` shows the pending configuration and its statements, and `sqlscim
+// pins approve` lets it through without a restart.
+func TestHeaderPinning(t *testing.T) {
+	d := labtest.Database(t, "mysql")
+	dataDir := t.TempDir()
+	yaml := func(mode string) string {
+		p := filepath.Join(t.TempDir(), "sqlscim.yaml")
+		if err := os.WriteFile(p, []byte("header:\n  allowed_databases: [\"127.0.0.1\"]\n  pinning: "+mode+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	learn := start(t, testConfig(t), "--data-dir", dataDir, "--demo", "false", "--config", yaml("learn"))
+	a := &agent{t: t, c: client(readCert(t, filepath.Join(dataDir, "certs", "OktaOnPremScimServer-local.crt")), 0, 0),
+		base: learn.url(""), token: tokenOf(t, filepath.Join(dataDir, "conf", "config-local.properties")), header: agentHeader(t, "mysql-sql.yaml", d)}
+	if status, doc := a.do("GET", "/Users/luke.skywalker@galaxy.local", nil); status != 200 {
+		t.Fatalf("learn mode: %d %v", status, doc)
+	}
+	learn.stop(t)
+	if st, err := os.Stat(filepath.Join(dataDir, "header-pins.json")); err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("the pins file: %v %v", st, err)
+	}
+
+	enforce := start(t, testConfig(t), "--data-dir", dataDir, "--demo", "false", "--config", yaml("enforce"))
+	a.base = enforce.url("")
+	if status, doc := a.do("GET", "/Users/luke.skywalker@galaxy.local", nil); status != 200 {
+		t.Fatalf("enforce mode, the learned configuration: %d %v", status, doc)
+	}
+	original := a.header
+	a.header = headerWith(t, "mysql-sql.yaml", d, func(map[string]any) {})
+	raw, _ := base64.StdEncoding.DecodeString(a.header)
+	var doc map[string]any
+	json.Unmarshal(raw, &doc)
+	doc["operations"].(map[string]any)["get_user_by_id"].(map[string]any)["statement"] = "SELECT * FROM USERS WHERE USER_ID = ? OR 1 = 1"
+	js, _ := json.Marshal(doc)
+	a.header = base64.StdEncoding.EncodeToString(js)
+	status, body := a.do("GET", "/Users/luke.skywalker@galaxy.local", nil)
+	if detail, _ := body["detail"].(string); status != 403 || !strings.Contains(detail, "operation get_user_by_id changed") {
+		t.Fatalf("a changed statement: %d %q", status, detail)
+	}
+	if !strings.Contains(enforce.out.String(), `"changed":"operation get_user_by_id changed"`) {
+		t.Error("the refusal was not logged with what changed")
+	}
+
+	var out strings.Builder
+	if err := Run(t.Context(), []string{"pins", "--data-dir", dataDir}, Options{Stdout: &out, Stderr: &out, Config: testConfig(t)}); err != nil {
+		t.Fatalf("sqlscim pins: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "PENDING") || !strings.Contains(out.String(), "* get_user_by_id") || !strings.Contains(out.String(), "OR 1 = 1") {
+		t.Errorf("sqlscim pins:\n%s", out.String())
+	}
+	out.Reset()
+	if err := Run(t.Context(), []string{"pins", "approve", "jdbc_on_prem", "--data-dir", dataDir}, Options{Stdout: &out, Stderr: &out, Config: testConfig(t)}); err != nil {
+		t.Fatalf("sqlscim pins approve: %v\n%s", err, out.String())
+	}
+	if status, body := a.do("GET", "/Users/luke.skywalker@galaxy.local", nil); status != 200 {
+		t.Errorf("after sqlscim pins approve: %d %v", status, body)
+	}
+	a.header = original
+	if status, _ := a.do("GET", "/Users/luke.skywalker@galaxy.local", nil); status != 200 {
+		t.Errorf("the first configuration after the approval: %d", status)
+	}
+}

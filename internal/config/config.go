@@ -96,6 +96,7 @@ var defaults = map[string]any{
 	"header.capture":               false,
 	"header.allowed_databases":     []string{},
 	"header.allow_any_database":    false,
+	"header.pinning":               "off",
 	"server.public_url":            "",
 	"admin.address":                "127.0.0.1:8081",
 	"pool.query_timeout":           "30s",
@@ -195,6 +196,11 @@ type Config struct {
 	// AllowAnyDatabase lets header configurations reach any database but
 	// the local host's own; without it and AllowedDatabases, none.
 	AllowAnyDatabase bool
+	// Pinning is off, learn or enforce: whether header configurations are
+	// recorded, and refused when an admin has not approved them.
+	Pinning string
+	// PinsFile holds the learned and approved header configurations.
+	PinsFile string
 	// AdminAddress serves /healthz, /readyz and /metrics ("" when off).
 	AdminAddress string
 }
@@ -653,6 +659,13 @@ func (l *loader) decode(cfg *Config) error {
 	if cfg.AllowAnyDatabase, err = l.boolean("header.allow_any_database"); err != nil {
 		return err
 	}
+	cfg.Pinning = strings.ToLower(strings.TrimSpace(l.str("header.pinning")))
+	switch cfg.Pinning {
+	case "off", "learn", "enforce":
+	default:
+		return l.errorf("header.pinning", "%q is not off, learn or enforce", l.str("header.pinning"))
+	}
+	cfg.PinsFile = filepath.Join(cfg.DataDir, "header-pins.json")
 	if s.PublicURL, err = publicURL(l.str("server.public_url")); err != nil {
 		return l.errorf("server.public_url", "%v", err)
 	}

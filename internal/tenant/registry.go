@@ -3,6 +3,7 @@ package tenant
 import (
 	"container/list"
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -38,6 +39,9 @@ type Options struct {
 	AllowAnyDatabase bool
 	// Observer, if set, learns of failed operations of every tenant.
 	Observer provision.Observer
+	// Pins, if set, records header configurations and in enforce mode
+	// refuses those an admin has not approved (header.pinning).
+	Pins *Pins
 }
 
 // Registry finds the tenant of each request: from the agent's header when
@@ -51,6 +55,7 @@ type Registry struct {
 	maxCached     int
 	allowed       allowList
 	observer      provision.Observer
+	pins          *Pins
 
 	mu    sync.Mutex
 	cache map[cacheKey]*list.Element
@@ -73,7 +78,7 @@ func NewRegistry(pools *db.Pools, opts Options) (*Registry, error) {
 		pools: pools, local: map[string]*provision.Tenant{}, ignoreUnknown: opts.IgnoreUnknown,
 		capture: opts.Capture, maxCached: opts.MaxCached, cache: map[cacheKey]*list.Element{}, lru: list.New(),
 		allowed:  allowList{rules: opts.Allowed, anyDatabase: opts.AllowAnyDatabase, lookup: net.DefaultResolver.LookupIPAddr},
-		observer: opts.Observer,
+		observer: opts.Observer, pins: opts.Pins,
 	}
 	if r.maxCached <= 0 {
 		r.maxCached = 64
@@ -152,6 +157,9 @@ func (r *Registry) Tenant(ctx context.Context, app, header string) (*provision.T
 		logging.From(ctx).Warn("refused a configuration from the agent's header", zap.String("app", app), zap.String("reason", err.Error()))
 		return nil, &scim.Error{Status: http.StatusForbidden, Detail: HeaderName + ": " + err.Error()}
 	}
+	if err := r.checkPins(ctx, app, t.Config()); err != nil {
+		return nil, err
+	}
 	if r.observer != nil {
 		t.Observe(r.observer)
 	}
@@ -201,4 +209,27 @@ func quotedList(names []string, limit int) string {
 		s += fmt.Sprintf(" and %d more", more)
 	}
 	return s
+}
+
+// checkPins records a header configuration under header.pinning and, in
+// enforce mode, refuses one that is not approved: 403, and a log line for
+// the admin naming the app and what changed.
+func (r *Registry) checkPins(ctx context.Context, app string, cfg *provision.Config) error {
+	if r.pins == nil {
+		return nil
+	}
+	log := logging.From(ctx)
+	learned, err := r.pins.Check(app, cfg)
+	var refusal *PinRefusal
+	switch {
+	case errors.As(err, &refusal):
+		log.Warn("refused a configuration from the agent's header that is not approved", zap.String("app", app),
+			zap.String("set", refusal.Set.ID), zap.String("changed", refusal.Changed), zap.String("database", refusal.Set.Database))
+		return &scim.Error{Status: http.StatusForbidden, Detail: HeaderName + ": " + err.Error()}
+	case err != nil:
+		return scim.Internal(fmt.Errorf("header.pinning: %w", err))
+	case learned:
+		log.Info("header.pinning learned a configuration", zap.String("app", app), zap.String("database", cfg.Database.String()))
+	}
+	return nil
 }
