@@ -6,10 +6,18 @@
 #
 #   sudo CUSTOMER_ID=<your Okta subdomain> /usr/lib/sqlscim/setup
 #
+# or to list the databases the agent's configurations may reach:
+#
+#   sudo ALLOWED_DATABASES=db1.example.com:3306,db2.example.com:5432 /usr/lib/sqlscim/setup
+#
 # 1. the service user and group okscimserver (the OPS user, so that the files
 #    of an existing OPS installation keep working);
 # 2. the log directory /var/log/OktaOnPremScimServer;
-# 3. the credentials: an existing OPS installation's are reused untouched;
+# 3. the databases the agent's configurations may reach: sqlscim refuses
+#    every request carrying the agent's configuration until they are listed
+#    (header.allowed_databases); ALLOWED_DATABASES goes into
+#    /etc/default/sqlscim as SQLSCIM_HEADER_ALLOWED_DATABASES;
+# 4. the credentials: an existing OPS installation's are reused untouched;
 #    without one, and with CUSTOMER_ID set, `sqlscim credentials` generates
 #    the bearer token, certificate and keystore in the OPS locations, which
 #    then go to okscimserver with the modes OPS uses.
@@ -23,6 +31,7 @@ PKI_DIR=/etc/pki/tls
 LOG_DIR=/var/log/OktaOnPremScimServer
 SERVICE_USER=okscimserver
 SQLSCIM=/usr/bin/sqlscim
+ENV_FILE=/etc/default/sqlscim
 
 say() { printf 'sqlscim: %s\n' "$*"; }
 
@@ -49,7 +58,30 @@ if [ ! -d "$LOG_DIR" ]; then
   install -d -m 0750 -o "$SERVICE_USER" -g "$SERVICE_USER" "$LOG_DIR"
 fi
 
-# 3. The credentials. customer-id.conf names the installation; CUSTOMER_ID
+# 3. The databases the agent's configurations may reach.
+if [ -n "${ALLOWED_DATABASES:-}" ]; then
+  case $ALLOWED_DATABASES in
+  *[!]A-Za-z0-9.:*,/_[-]*)
+    say "ALLOWED_DATABASES=$ALLOWED_DATABASES holds a character no database address has;"
+    say "write host:port rules separated by commas, e.g. db1.example.com:3306,10.0.0.0/8:5432"
+    exit 1
+    ;;
+  esac
+  if grep -q '^SQLSCIM_HEADER_ALLOWED_DATABASES=' "$ENV_FILE" 2>/dev/null; then
+    sed -i "s|^SQLSCIM_HEADER_ALLOWED_DATABASES=.*|SQLSCIM_HEADER_ALLOWED_DATABASES=$ALLOWED_DATABASES|" "$ENV_FILE"
+  else
+    printf 'SQLSCIM_HEADER_ALLOWED_DATABASES=%s\n' "$ALLOWED_DATABASES" >>"$ENV_FILE"
+  fi
+  chmod 600 "$ENV_FILE"
+  say "the agent's configurations may reach $ALLOWED_DATABASES ($ENV_FILE)"
+elif ! grep -q '^SQLSCIM_HEADER_ALLOWED_DATABASES=\|^SQLSCIM_HEADER_ALLOW_ANY_DATABASE=' "$ENV_FILE" 2>/dev/null; then
+  say "requests carrying the agent's configuration get 403 until you list the databases"
+  say "they may reach (the host and port of each Okta app's connector configuration):"
+  say "  sudo ALLOWED_DATABASES=db.example.com:3306 /usr/lib/sqlscim/setup"
+  say "or set SQLSCIM_HEADER_ALLOWED_DATABASES in $ENV_FILE; see /usr/share/doc/sqlscim/security.md"
+fi
+
+# 4. The credentials. customer-id.conf names the installation; CUSTOMER_ID
 #    is needed only when it does not exist, as for the OPS installer.
 file_id=
 if [ -f "$OPS_DIR/customer-id.conf" ]; then

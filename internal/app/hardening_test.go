@@ -330,3 +330,68 @@ func TestHeaderPinning(t *testing.T) {
 		t.Errorf("the first configuration after the approval: %d", status)
 	}
 }
+
+// TestRecommendedGrantsAreEnough runs the grant blocks of docs/security.md
+// ("-- grants: <dialect> <mode>") on the lab databases and then the lab
+// guide's operations with that account through the agent's header: the
+// rights the page recommends are enough, and the page stays true.
+func TestRecommendedGrantsAreEnough(t *testing.T) {
+	text := string(mustRead(t, filepath.Join(labtest.Root(), "docs", "security.md")))
+	blocks := map[string]string{}
+	for _, block := range strings.Split(text, "```sql\n")[1:] {
+		body, _, _ := strings.Cut(block, "```")
+		first, rest, _ := strings.Cut(body, "\n")
+		if name, ok := strings.CutPrefix(first, "-- grants: "); ok {
+			blocks[name] = rest
+		}
+	}
+	files := map[string]string{"mysql sql": "mysql-sql.yaml", "mysql procedures": "mysql-procedures.yaml", "postgresql sql": "postgresql-sql.yaml"}
+	if len(blocks) != len(files) {
+		t.Fatalf("docs/security.md has the grant blocks %v, want %v", blocks, files)
+	}
+	a, _, _ := hardened(t, "header:\n  allowed_databases: [\"127.0.0.1\"]\n", "", nil)
+	for name, file := range files {
+		t.Run(name, func(t *testing.T) {
+			dialect, _, _ := strings.Cut(name, " ")
+			d := labtest.Database(t, dialect)
+			account := fmt.Sprintf("okta_connector_%d", time.Now().UnixNano()%1e9)
+			grants := strings.NewReplacer("oktademo.", d.Name+".", "okta_connector", account, "10.0.0.5", "127.0.0.1").Replace(blocks[name])
+			for _, stmt := range strings.Split(grants, ";") {
+				if stmt = strings.TrimSpace(stmt); stmt != "" {
+					if _, err := d.DB.Exec(stmt); err != nil {
+						t.Fatalf("%s: %v", stmt, err)
+					}
+				}
+			}
+			t.Cleanup(func() {
+				if dialect == "mysql" {
+					d.DB.Exec("DROP USER IF EXISTS '" + account + "'@'127.0.0.1'")
+				} else {
+					d.DB.Exec("DROP OWNED BY " + account)
+					d.DB.Exec("DROP ROLE IF EXISTS " + account)
+				}
+			})
+			c := *d
+			c.Conn.User, c.Conn.Password = account, "a long random password"
+			a.header = agentHeader(t, file, &c)
+			id := "grants." + strings.ReplaceAll(name, " ", ".") + "@galaxy.local"
+			patch := []byte(`{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"title","value":"Pilot"}]}`)
+			for _, step := range []struct {
+				method, path string
+				body         []byte
+				want         int
+			}{
+				{"GET", "/Users?count=2", nil, 200},
+				{"GET", "/Users/luke.skywalker@galaxy.local", nil, 200},
+				{"GET", "/Entitlements", nil, 200},
+				{"POST", "/Users", createBody(id, "1", "2"), 201},
+				{"PATCH", "/Users/" + id, patch, 200},
+				{"DELETE", "/Users/" + id, nil, 204},
+			} {
+				if status, doc := a.do(step.method, step.path, step.body); status != step.want {
+					t.Errorf("%s %s: %d %v", step.method, step.path, status, doc["detail"])
+				}
+			}
+		})
+	}
+}

@@ -221,8 +221,9 @@ func installDeb(t *testing.T, ctx context.Context, deb string) {
 	})
 	createdDirs := st.CreatedDirs
 
-	// Install as OPS is installed: CUSTOMER_ID=acme rpm -ivh …
-	out := mustRun(t, ctx, []string{"CUSTOMER_ID=" + id}, "dpkg", "-i", deb)
+	// Install as OPS is installed: CUSTOMER_ID=acme rpm -ivh …, with the
+	// databases the agent's configurations may reach.
+	out := mustRun(t, ctx, []string{"CUSTOMER_ID=" + id, "ALLOWED_DATABASES=db.example.internal:3306,10.0.0.0/8"}, "dpkg", "-i", deb)
 	t.Logf("dpkg -i:\n%s", out)
 	if !strings.Contains(out, "generating a bearer token") {
 		t.Errorf("dpkg -i did not generate the credentials:\n%s", out)
@@ -272,6 +273,9 @@ func installDeb(t *testing.T, ctx context.Context, deb string) {
 		case got != w:
 			t.Errorf("%s: mode %04o owner %s, want %04o %s", p, got.mode, got.owner, w.mode, w.owner)
 		}
+	}
+	if env, _ := os.ReadFile(envFile); !strings.Contains(string(env), "\nSQLSCIM_HEADER_ALLOWED_DATABASES=db.example.internal:3306,10.0.0.0/8\n") {
+		t.Errorf("%s does not list the allowed databases:\n%s", envFile, env)
 	}
 	if b, _ := os.ReadFile(layout.CustomerIDFile()); string(b) != "CUSTOMER_ID="+id+"\n" {
 		t.Errorf("%s: %q", layout.CustomerIDFile(), b)

@@ -100,6 +100,7 @@ func TestNfpmConfig(t *testing.T) {
 		envFile:        {0o600, "config|noreplace"},
 		"/etc/sqlscim": {0o755, "dir"},
 		"/usr/share/doc/sqlscim/migrate-from-ops.md": {0o644, ""},
+		"/usr/share/doc/sqlscim/security.md":         {0o644, ""},
 	} {
 		got, ok := files[dst]
 		switch {
