@@ -10,6 +10,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/sqlscim/sqlscim/internal/audit"
 	"github.com/sqlscim/sqlscim/internal/db"
 	"github.com/sqlscim/sqlscim/internal/logging"
 	"github.com/sqlscim/sqlscim/internal/scim"
@@ -59,8 +60,10 @@ func (t *Tenant) query(ctx context.Context, q db.Querier, name OpName, vals valu
 	return rows, nil
 }
 
-// exec runs a write operation and drains whatever it returns.
-func (t *Tenant) exec(ctx context.Context, q db.Querier, name OpName, vals values) error {
+// exec runs a write operation and drains whatever it returns. The
+// request's audit record learns of it.
+func (t *Tenant) exec(ctx context.Context, q db.Querier, name OpName, vals values) (err error) {
+	defer func() { audit.From(ctx).Operation(string(name), err) }()
 	args, err := t.bind(name, vals)
 	if err != nil {
 		return err
@@ -130,6 +133,7 @@ func (t *Tenant) readTx() bool {
 // session is one request's use of the tenant database.
 type session struct {
 	t     *Tenant
+	rec   *audit.Recorder // the request's audit record, told of the commit
 	lease *db.Lease
 	q     db.Querier
 	tx    *sql.Tx
@@ -157,7 +161,7 @@ func (t *Tenant) openSession(ctx context.Context, tx, scan bool) (*session, erro
 		}
 		return nil, t.opError("", err)
 	}
-	s := &session{t: t, lease: lease, q: lease.Querier()}
+	s := &session{t: t, lease: lease, q: lease.Querier(), rec: audit.From(ctx)}
 	if scan {
 		if s.endScan, err = lease.AdmitScan(ctx); err != nil {
 			lease.Release()
@@ -196,6 +200,7 @@ func (s *session) commit() error {
 	if err != nil {
 		return s.t.opError("", err)
 	}
+	s.rec.Committed()
 	return nil
 }
 

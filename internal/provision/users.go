@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/sqlscim/sqlscim/internal/audit"
 	"github.com/sqlscim/sqlscim/internal/scim"
 )
 
@@ -259,6 +260,7 @@ func (t *Tenant) CreateUser(ctx context.Context, res scim.Resource) (_ scim.Reso
 		active = b
 	}
 	id := text(cols[m.idKey])
+	m.noteWrite(ctx, res, cols, boundKeys(cols, t.writeFields(CreateUser)))
 
 	s, err := t.open(ctx, true)
 	if err != nil {
@@ -352,6 +354,7 @@ func (t *Tenant) update(ctx context.Context, id string, change func(cur scim.Res
 	if cur == nil {
 		return nil, scim.NotFound("User %s not found.", id)
 	}
+	m.noteUser(ctx, cur)
 	curRes, err := t.complete(ctx, s, m, cur, true)
 	if err != nil {
 		return nil, err
@@ -366,6 +369,7 @@ func (t *Tenant) update(ctx context.Context, id string, change func(cur scim.Res
 		return nil, err
 	}
 	if changed := changedColumns(cols, cur, t.writeFields(UpdateUser), m); len(changed) > 0 {
+		m.noteWrite(ctx, next, cols, upperKeys(changed))
 		if _, ok := t.cfg.Op(UpdateUser); !ok {
 			return nil, disabled(UpdateUser, "changing "+strings.Join(changed, ", "))
 		}
@@ -494,7 +498,11 @@ func (t *Tenant) execEntitlement(ctx context.Context, s *session, name OpName, u
 	if err != nil {
 		return err
 	}
-	return t.exec(ctx, s.q, name, vals)
+	if err := t.exec(ctx, s.q, name, vals); err != nil {
+		return err
+	}
+	audit.From(ctx).Entitlement(name == AddEntitlementToUser, value)
+	return nil
 }
 
 // entitlementValues binds an entitlement operation: the user id column and
@@ -543,6 +551,7 @@ func (t *Tenant) DeactivateUser(ctx context.Context, id string) (err error) {
 	if cur == nil {
 		return scim.NotFound("User %s not found.", id)
 	}
+	m.noteUser(ctx, cur)
 	if err := t.setActive(ctx, s, cur, false); err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/sqlscim/sqlscim/internal/audit"
 	"github.com/sqlscim/sqlscim/internal/logging"
 	"github.com/sqlscim/sqlscim/internal/scim"
 )
@@ -30,6 +31,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if se.RetryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(se.RetryAfter))
 	}
+	audit.From(r.Context()).Refused(se.Status, string(se.Type), se.Detail)
 	writeJSON(w, se.Status, se.Body(s.cfg.ErrorStyle))
 }
 

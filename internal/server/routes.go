@@ -12,10 +12,11 @@ import (
 )
 
 // routes builds the router: every request is observed and authenticated,
-// then dispatched under <context path>/{app}/scim/v2.
+// writes are audited, then requests are dispatched under
+// <context path>/{app}/scim/v2.
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(s.observe, s.limitHeaders, s.protocolEdges, s.authenticate, middleware.GetHead)
+	r.Use(s.observe, s.limitHeaders, s.protocolEdges, s.authenticate, s.auditRequests, middleware.GetHead)
 	r.NotFound(func(w http.ResponseWriter, req *http.Request) {
 		s.writeError(w, req, scim.NotFound("No resource at %s. SCIM routes live under %s/{app}/scim/v2/.", req.URL.Path, s.contextPath()))
 	})

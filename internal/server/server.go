@@ -76,6 +76,7 @@ type Server struct {
 	observer Observer
 	throttle *throttle
 	handler  http.Handler
+	auditor  Auditor
 }
 
 // New builds a server. backend serves the tenants; with a nil backend only

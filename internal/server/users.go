@@ -381,6 +381,7 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	noteBody(r, in)
 	res, err := ur.t.CreateUser(r.Context(), in)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -403,6 +404,7 @@ func (s *Server) replaceUser(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	noteBody(r, in)
 	id := pathParam(r, "id")
 	res, err := ur.t.ReplaceUser(r.Context(), id, in)
 	if err != nil {
@@ -428,6 +430,7 @@ func (s *Server) patchUser(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	notePatch(r, ops)
 	id := pathParam(r, "id")
 	res, err := ur.t.PatchUser(r.Context(), id, ops)
 	if err != nil {

@@ -1,0 +1,78 @@
+package provision
+
+import (
+	"context"
+	"strings"
+
+	"github.com/sqlscim/sqlscim/internal/audit"
+	"github.com/sqlscim/sqlscim/internal/scim"
+)
+
+// This file tells the request's audit record (audit.From(ctx), nil when the
+// request is not audited) what the engine does. The write paths call it at
+// a few fixed points: exec records each operation, execEntitlement each
+// entitlement, session.commit the commit, and noteWrite the user and the
+// columns a create or update sets.
+
+// noteWrite records the user a write changes and the columns it sets: keys
+// are upper-case column keys of cols. A secret-named column (PASSWORD_HASH,
+// or one mapped to password) keeps its value out of the event; the HTTP
+// layer marks the secrets of the request body the same way.
+func (m *mapping) noteWrite(ctx context.Context, res scim.Resource, cols row, keys []string) {
+	rec := audit.From(ctx)
+	if rec == nil {
+		return
+	}
+	userName, _ := res.Get("userName")
+	rec.User(text(cols[m.idKey]), text(userName))
+	for _, k := range keys {
+		name := k
+		if c, ok := m.column(k); ok {
+			name = c.name
+		}
+		attr := ""
+		if t, ok := m.targets[k]; ok {
+			attr = t.String()
+		} else if k == m.idKey {
+			attr = "id"
+		}
+		rec.Change(attr, name, cols[k], false)
+	}
+}
+
+// noteUser records the user a request changes, from its current row.
+func (m *mapping) noteUser(ctx context.Context, r row) {
+	rec := audit.From(ctx)
+	if rec == nil {
+		return
+	}
+	userName := r[m.idKey]
+	if m.userNameKey != "" {
+		userName = r[m.userNameKey]
+	}
+	rec.User(text(r[m.idKey]), text(userName))
+}
+
+// boundKeys lists the keys of the statement fields a create binds a value
+// to, in the statement's order.
+func boundKeys(cols row, fields []string) []string {
+	var keys []string
+	seen := map[string]bool{}
+	for _, f := range fields {
+		k := strings.ToUpper(f)
+		if v, ok := cols[k]; ok && v != nil && v != "" && !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}
+
+// upperKeys turns field names into column keys.
+func upperKeys(fields []string) []string {
+	keys := make([]string, len(fields))
+	for i, f := range fields {
+		keys[i] = strings.ToUpper(f)
+	}
+	return keys
+}
