@@ -27,6 +27,7 @@ import (
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
 
+	"github.com/sqlscim/sqlscim/internal/audit"
 	"github.com/sqlscim/sqlscim/internal/certs"
 	"github.com/sqlscim/sqlscim/internal/db"
 	"github.com/sqlscim/sqlscim/internal/logging"
@@ -101,6 +102,12 @@ var defaults = map[string]any{
 	"admin.address":                "127.0.0.1:8081",
 	"pool.query_timeout":           "30s",
 	"server.max_results":           1000,
+
+	"audit.file":      "",
+	"audit.stdout":    false,
+	"audit.ring_size": audit.DefaultRingSize,
+	"audit.reads":     "0",
+	"audit.values":    false,
 }
 
 // defaultHeaderBytes is our request-header limit. OPS ships 10KB, which the
@@ -203,6 +210,8 @@ type Config struct {
 	PinsFile string
 	// AdminAddress serves /healthz, /readyz and /metrics ("" when off).
 	AdminAddress string
+	// Audit says what the audit trail records and where.
+	Audit audit.Config
 }
 
 // Load reads and validates the configuration, creating first-start
@@ -678,7 +687,7 @@ func (l *loader) decode(cfg *Config) error {
 			return l.errorf("admin.address", "%q is not host:port; use 127.0.0.1:8081, or off", cfg.AdminAddress)
 		}
 	}
-	return nil
+	return l.decodeAudit(cfg)
 }
 
 // publicURL checks server.public_url: the scheme, host and optional port
