@@ -24,6 +24,7 @@ import (
 	"go.uber.org/zap/zapcore"
 
 	"github.com/sqlscim/sqlscim/internal/config"
+	"github.com/sqlscim/sqlscim/internal/console"
 	"github.com/sqlscim/sqlscim/internal/db"
 	_ "github.com/sqlscim/sqlscim/internal/db/all" // registers every dialect
 	mysqldialect "github.com/sqlscim/sqlscim/internal/db/mysql"
@@ -180,8 +181,27 @@ func serve(ctx context.Context, cfg *config.Config, opts *Options) error {
 		ln.Close()
 		return err
 	}
+	trail, closeAudit, err := openAudit(ctx, cfg, opts, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer closeAudit()
+	var localNames []string
+	for _, t := range registry.Local() {
+		localNames = append(localNames, t.Name())
+	}
+	metrics.Provisioning(trail, localNames)
+	rates := console.NewRates()
+	var adminAddr net.Addr
 	if cfg.AdminAddress != "" {
-		stopAdmin, err := serveAdmin(ctx, cfg.AdminAddress, metrics.Admin(readiness(registry)), log, opts.AdminReady)
+		admin := adminHandler(metrics.Admin(readiness(registry)), console.New(trail, newConsoleTenants(cfg, registry, pools), rates))
+		stopAdmin, err := serveAdmin(ctx, cfg.AdminAddress, admin, log, func(a net.Addr) {
+			adminAddr = a
+			if opts.AdminReady != nil {
+				opts.AdminReady(a)
+			}
+		})
 		if err != nil {
 			ln.Close()
 			return err
@@ -198,9 +218,9 @@ func serve(ctx context.Context, cfg *config.Config, opts *Options) error {
 		opts.Ready(ln.Addr())
 	}
 	if cfg.Demo {
-		printBanner(opts.Stderr, cfg, ln.Addr(), isTerminal(opts.Stderr))
+		printBanner(opts.Stderr, cfg, ln.Addr(), adminAddr, isTerminal(opts.Stderr))
 	}
-	return server.New(cfg.Server, log, backend{registry}, metrics).Serve(ctx, ln)
+	return server.New(cfg.Server, log, backend{registry}, observers{metrics, rateObserver{rates}}).WithAuditor(trail).Serve(ctx, ln)
 }
 
 // serveAdmin serves the admin endpoints in plain HTTP until ctx ends.
@@ -211,7 +231,7 @@ func serveAdmin(ctx context.Context, addr string, h http.Handler, log *zap.Logge
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
-	log.Info("admin endpoints listening", zap.String("address", ln.Addr().String()), zap.String("paths", "/healthz /readyz /metrics"))
+	log.Info("admin endpoints listening", zap.String("address", ln.Addr().String()), zap.String("paths", "/ (console) /events /tenants /healthz /readyz /metrics"))
 	if ready != nil {
 		ready(ln.Addr())
 	}
@@ -312,10 +332,14 @@ func isTerminal(w io.Writer) bool {
 
 // printBanner tells a newcomer how to call the demo. The token is shown
 // only at a terminal, never where output may end in a log.
-func printBanner(w io.Writer, cfg *config.Config, addr net.Addr, showToken bool) {
+func printBanner(w io.Writer, cfg *config.Config, addr, admin net.Addr, showToken bool) {
 	token := cfg.Server.Token.Reveal()
 	if !showToken {
 		token = "<the token: sqlscim credentials --data-dir " + cfg.DataDir + ">"
+	}
+	console := ""
+	if admin != nil {
+		console = fmt.Sprintf("  Console:     http://%s/ (the audit trail and the tenants)\n", displayHost(admin))
 	}
 	base := fmt.Sprintf("https://%s%s/%s/scim/v2", displayHost(addr), cfg.Server.ContextPath, demo.TenantName)
 	fmt.Fprintf(w, `
@@ -324,13 +348,13 @@ sqlscim is serving the demo tenant %[1]s from %[2]s
   Base URL:    %[3]s
   Token:       Bearer %[4]s
   Certificate: %[5]s
-
+%[6]s
 Try:
   curl --cacert %[5]s -H "Authorization: Bearer %[4]s" "%[3]s/Users?count=2"
 
 Press Ctrl-C to stop.
 
-`, demo.TenantName, filepath.Join(cfg.DataDir, demo.FileName), base, token, cfg.CertFile)
+`, demo.TenantName, filepath.Join(cfg.DataDir, demo.FileName), base, token, cfg.CertFile, console)
 }
 
 // displayHost turns a listening address into something a curl can reach.

@@ -203,7 +203,7 @@ func TestStatusIsByteExact(t *testing.T) {
 		t.Errorf("body = %q", body)
 	}
 	// The demo says how to call it, without the token outside a terminal.
-	if out := in.out.String(); !strings.Contains(out, "sqlscim is serving the demo tenant jdbc_on_prem") || strings.Contains(out, token) {
+	if out := in.out.String(); !strings.Contains(out, "sqlscim is serving the demo tenant jdbc_on_prem") || !strings.Contains(out, "  Console:     http://127.0.0.1:") || strings.Contains(out, token) {
 		t.Errorf("the demo banner is missing or shows the token:\n%s", out)
 	}
 	// Any {app} name is served.

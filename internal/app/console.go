@@ -1,0 +1,194 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/sqlscim/sqlscim/internal/audit"
+	"github.com/sqlscim/sqlscim/internal/config"
+	"github.com/sqlscim/sqlscim/internal/console"
+	"github.com/sqlscim/sqlscim/internal/db"
+	"github.com/sqlscim/sqlscim/internal/demo"
+	"github.com/sqlscim/sqlscim/internal/provision"
+	"github.com/sqlscim/sqlscim/internal/server"
+	"github.com/sqlscim/sqlscim/internal/tenant"
+)
+
+// openAudit starts the audit trail, and reopens its file on SIGHUP (after
+// logrotate moved it) until ctx ends. The returned function writes what is
+// queued and closes the file.
+func openAudit(ctx context.Context, cfg *config.Config, opts *Options, log *zap.Logger) (*audit.Trail, func(), error) {
+	alog := log.Named("audit")
+	trail, err := audit.Open(cfg.Audit, opts.Stdout, func(msg string) { alog.Warn(msg) })
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w (set audit.file to a writable path, or off)", err)
+	}
+	alog.Info("audit trail", zap.String("file", cfg.Audit.File), zap.Bool("stdout", cfg.Audit.Stdout),
+		zap.Int("ring_size", trail.RingSize()), zap.Float64("reads", cfg.Audit.Reads), zap.Bool("values", cfg.Audit.Values))
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	quit, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-quit:
+				return
+			case <-hup:
+				if err := trail.Reopen(); err != nil {
+					alog.Error("SIGHUP: the audit file was not reopened", zap.Error(err))
+				} else {
+					alog.Info("SIGHUP: reopened the audit file", zap.String("file", cfg.Audit.File))
+				}
+			}
+		}
+	}()
+	return trail, func() {
+		signal.Stop(hup)
+		close(quit)
+		<-stopped
+		if err := trail.Close(5 * time.Second); err != nil {
+			alog.Error("closing the audit trail", zap.Error(err))
+		}
+	}, nil
+}
+
+// adminHandler serves the console and its JSON beside the telemetry
+// endpoints (/healthz, /readyz, /metrics) of the admin port.
+func adminHandler(telemetry http.Handler, c *console.Console) http.Handler {
+	mux := http.NewServeMux()
+	c.Register(mux)
+	mux.Handle("/", telemetry)
+	return mux
+}
+
+// observers tells every observer of the server of each request.
+type observers []server.Observer
+
+func (o observers) ObserveRequest(route, method string, status int, tenant string, d time.Duration) {
+	for _, x := range o {
+		x.ObserveRequest(route, method, status, tenant, d)
+	}
+}
+
+func (o observers) AuthFailed() {
+	for _, x := range o {
+		x.AuthFailed()
+	}
+}
+
+// rateObserver adapts console.Rates to server.Observer.
+type rateObserver struct{ *console.Rates }
+
+func (rateObserver) AuthFailed() {}
+
+// consoleTenants lists the tenants for the console: the local ones, with
+// a self-check (a database ping, made when the console asks and at most
+// every checkInterval), and the header tenants cached now.
+type consoleTenants struct {
+	cfg      *config.Config
+	registry *tenant.Registry
+	pools    *db.Pools
+
+	mu     sync.Mutex
+	checks map[string]*console.Check
+}
+
+// checkInterval is the least time between two self-checks of a tenant.
+const checkInterval = 15 * time.Second
+
+func newConsoleTenants(cfg *config.Config, registry *tenant.Registry, pools *db.Pools) *consoleTenants {
+	return &consoleTenants{cfg: cfg, registry: registry, pools: pools, checks: map[string]*console.Check{}}
+}
+
+// Tenants implements console.Tenants.
+func (c *consoleTenants) Tenants(ctx context.Context) []console.Tenant {
+	stats := map[string]db.PoolStats{}
+	for _, s := range c.pools.Stats() {
+		stats[s.Identity] = s
+	}
+	local := c.registry.Local()
+	checks := c.check(ctx, local)
+	var out []console.Tenant
+	add := func(t *provision.Tenant, source string, check *console.Check) {
+		conn := t.Config().Database
+		ct := console.Tenant{Name: t.Name(), Source: source, Check: check,
+			Database: console.Database{Type: t.Dialect().Name(), Host: conn.Host, Port: conn.Port, Name: databaseName(conn)}}
+		if s, ok := stats[conn.String()]; ok {
+			ct.Pool = &console.Pool{MaxOpen: c.pools.Config().MaxOpen, Open: s.OpenConnections, InUse: s.InUse, Idle: s.Idle,
+				Waits: s.WaitCount, WaitedMS: float64(s.WaitDuration.Microseconds()) / 1000}
+		}
+		out = append(out, ct)
+	}
+	for i, t := range local {
+		add(t, c.source(t), checks[i])
+	}
+	for _, t := range c.registry.Cached() {
+		add(t, server.HeaderName+" header", nil)
+	}
+	return out
+}
+
+// databaseName names the database of conn: its name, SID, or that a
+// descriptor says where it is.
+func databaseName(conn db.Conn) string {
+	switch {
+	case conn.Database != "":
+		return conn.Database
+	case conn.SID != "":
+		return conn.SID
+	case conn.Descriptor != "":
+		return "(descriptor)"
+	}
+	return ""
+}
+
+// source says where a local tenant's configuration comes from.
+func (c *consoleTenants) source(t *provision.Tenant) string {
+	conn := t.Config().Database
+	if c.cfg.Demo && t.Name() == demo.TenantName && conn.Host == "" && conn.Database == filepath.Join(c.cfg.DataDir, demo.FileName) {
+		return "demo"
+	}
+	return "tenants file " + c.cfg.TenantsFile
+}
+
+// check returns each local tenant's last self-check, pinging those whose
+// result is older than checkInterval, at once.
+func (c *consoleTenants) check(ctx context.Context, tenants []*provision.Tenant) []*console.Check {
+	out := make([]*console.Check, len(tenants))
+	var wg sync.WaitGroup
+	for i, t := range tenants {
+		c.mu.Lock()
+		last := c.checks[t.Name()]
+		c.mu.Unlock()
+		if last != nil && time.Since(last.Time) < checkInterval {
+			out[i] = last
+			continue
+		}
+		wg.Go(func() {
+			pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+			defer cancel()
+			res := &console.Check{Time: time.Now().UTC(), OK: true}
+			if err := t.Ping(pctx); err != nil {
+				res.OK, res.Error = false, err.Error()
+			}
+			c.mu.Lock()
+			c.checks[t.Name()] = res
+			c.mu.Unlock()
+			out[i] = res
+		})
+	}
+	wg.Wait()
+	return out
+}

@@ -1,0 +1,69 @@
+package telemetry
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/sqlscim/sqlscim/internal/audit"
+)
+
+// changeOf names the provisioning change an operation makes, for the label
+// of sqlscim_provisioning_changes_total.
+var changeOf = map[string]string{
+	"create_user":                  "user_created",
+	"update_user":                  "user_updated",
+	"activate_user":                "user_activated",
+	"deactivate_user":              "user_deactivated",
+	"add_entitlement_to_user":      "entitlement_added",
+	"remove_entitlement_from_user": "entitlement_removed",
+}
+
+// changes lists the label values, in a stable order.
+var changes = []string{"user_created", "user_updated", "user_activated", "user_deactivated", "entitlement_added", "entitlement_removed"}
+
+// Provisioning counts the changes sqlscim committed, from the audit
+// trail's events, and reports the trail's writers. tenants are the local
+// tenants, whose counters start at zero so that rates work from the first
+// scrape; header tenants get theirs with their first change.
+func (m *Metrics) Provisioning(trail *audit.Trail, tenants []string) {
+	counts := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "sqlscim_provisioning_changes_total",
+		Help: "Provisioning changes committed to tenant databases, by tenant and change (user_created, user_updated, user_activated, user_deactivated, entitlement_added, entitlement_removed).",
+	}, []string{"tenant", "change"})
+	for _, t := range tenants {
+		for _, c := range changes {
+			counts.WithLabelValues(t, c)
+		}
+	}
+	m.registry.MustRegister(counts, auditCollector{trail})
+	trail.Observe(func(ev *audit.Event) {
+		if !ev.Committed {
+			return // rolled back or never written: nothing changed
+		}
+		for _, op := range ev.Operations {
+			if c, ok := changeOf[op]; ok {
+				counts.WithLabelValues(ev.Tenant, c).Inc()
+			}
+		}
+	})
+}
+
+// auditCollector reports the audit writers at scrape time.
+type auditCollector struct{ trail *audit.Trail }
+
+var (
+	auditWritten = prometheus.NewDesc("sqlscim_audit_events_written_total", "Audit events written, by writer (the audit file's path, or stdout).", []string{"writer"}, nil)
+	auditLost    = prometheus.NewDesc("sqlscim_audit_events_lost_total", "Audit events not written, by writer and reason: queue_full (the writer fell behind: a slow or stuck disk) or write_failed.", []string{"writer", "reason"}, nil)
+)
+
+func (auditCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- auditWritten
+	ch <- auditLost
+}
+
+func (c auditCollector) Collect(ch chan<- prometheus.Metric) {
+	for _, w := range c.trail.Writers() {
+		ch <- prometheus.MustNewConstMetric(auditWritten, prometheus.CounterValue, float64(w.Written()), w.Name())
+		ch <- prometheus.MustNewConstMetric(auditLost, prometheus.CounterValue, float64(w.Dropped()), w.Name(), "queue_full")
+		ch <- prometheus.MustNewConstMetric(auditLost, prometheus.CounterValue, float64(w.Failed()), w.Name(), "write_failed")
+	}
+}
