@@ -14,18 +14,26 @@ import (
 // entitlement, session.commit the commit, and noteWrite the user and the
 // columns a create or update sets.
 
-// noteWrite records the user a write changes and the columns it sets: keys
-// are upper-case column keys of cols. A secret-named column (PASSWORD_HASH,
-// or one mapped to password) keeps its value out of the event; the HTTP
-// layer marks the secrets of the request body the same way.
-func (m *mapping) noteWrite(ctx context.Context, res scim.Resource, cols row, keys []string) {
+// noteWrite records the user a write changes and the columns it sets:
+// those of fields (the statement's field names) that a create binds a
+// value to, or, for an update, fields themselves (the changed ones). A
+// secret-named column (PASSWORD_HASH, or one mapped to password) keeps
+// its value out of the event; the HTTP layer marks the secrets of the
+// request body the same way.
+func (m *mapping) noteWrite(ctx context.Context, res scim.Resource, cols row, fields []string, create bool) {
 	rec := audit.From(ctx)
 	if rec == nil {
 		return
 	}
 	userName, _ := res.Get("userName")
 	rec.User(text(cols[m.idKey]), text(userName))
-	for _, k := range keys {
+	seen := map[string]bool{}
+	for _, f := range fields {
+		k := strings.ToUpper(f)
+		if seen[k] || create && (cols[k] == nil || cols[k] == "") {
+			continue
+		}
+		seen[k] = true
 		name := k
 		if c, ok := m.column(k); ok {
 			name = c.name
@@ -51,28 +59,4 @@ func (m *mapping) noteUser(ctx context.Context, r row) {
 		userName = r[m.userNameKey]
 	}
 	rec.User(text(r[m.idKey]), text(userName))
-}
-
-// boundKeys lists the keys of the statement fields a create binds a value
-// to, in the statement's order.
-func boundKeys(cols row, fields []string) []string {
-	var keys []string
-	seen := map[string]bool{}
-	for _, f := range fields {
-		k := strings.ToUpper(f)
-		if v, ok := cols[k]; ok && v != nil && v != "" && !seen[k] {
-			seen[k] = true
-			keys = append(keys, k)
-		}
-	}
-	return keys
-}
-
-// upperKeys turns field names into column keys.
-func upperKeys(fields []string) []string {
-	keys := make([]string, len(fields))
-	for i, f := range fields {
-		keys[i] = strings.ToUpper(f)
-	}
-	return keys
 }

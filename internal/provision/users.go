@@ -260,7 +260,7 @@ func (t *Tenant) CreateUser(ctx context.Context, res scim.Resource) (_ scim.Reso
 		active = b
 	}
 	id := text(cols[m.idKey])
-	m.noteWrite(ctx, res, cols, boundKeys(cols, t.writeFields(CreateUser)))
+	m.noteWrite(ctx, res, cols, t.writeFields(CreateUser), true)
 
 	s, err := t.open(ctx, true)
 	if err != nil {
@@ -369,7 +369,7 @@ func (t *Tenant) update(ctx context.Context, id string, change func(cur scim.Res
 		return nil, err
 	}
 	if changed := changedColumns(cols, cur, t.writeFields(UpdateUser), m); len(changed) > 0 {
-		m.noteWrite(ctx, next, cols, upperKeys(changed))
+		m.noteWrite(ctx, next, cols, changed, false)
 		if _, ok := t.cfg.Op(UpdateUser); !ok {
 			return nil, disabled(UpdateUser, "changing "+strings.Join(changed, ", "))
 		}
