@@ -11,8 +11,9 @@ import (
 // This file tells the request's audit record (audit.From(ctx), nil when the
 // request is not audited) what the engine does. The write paths call it at
 // a few fixed points: exec records each operation, execEntitlement each
-// entitlement, session.commit the commit, and noteWrite the user and the
-// columns a create or update sets.
+// entitlement, session.commit the commit, noteUser the user an update or
+// delete reads, and noteWrite the user and the columns a create or update
+// sets.
 
 // noteWrite records the user a write changes and the columns it sets:
 // those of fields (the statement's field names) that a create binds a
