@@ -8,10 +8,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"go.uber.org/zap/zapcore"
 
+	"github.com/sqlscim/sqlscim/internal/audit"
 	"github.com/sqlscim/sqlscim/internal/config"
+	"github.com/sqlscim/sqlscim/internal/console"
 	"github.com/sqlscim/sqlscim/internal/db"
 	"github.com/sqlscim/sqlscim/internal/logging"
 	"github.com/sqlscim/sqlscim/internal/server"
@@ -21,9 +24,10 @@ import (
 // BenchmarkGetUser is one authenticated GET /Users/{id} through the handler
 // `sqlscim serve` builds, wired the way serve wires it: routing, bearer
 // authentication, the tenant lookup, the engine on the embedded SQLite demo,
-// the row mapping, the JSON answer, the access log (info level, JSON) and
-// the metrics. TLS and the network are left out, so -benchmem reports what
-// one request allocates in sqlscim itself (the SQLite driver included).
+// the row mapping, the JSON answer, the access log (info level, JSON), the
+// metrics and the audit trail (which, by default, records no reads). TLS
+// and the network are left out, so -benchmem reports what one request
+// allocates in sqlscim itself (the SQLite driver included).
 // Profile it with
 //
 //	go test -run '^$' -bench GetUser -benchmem -cpuprofile cpu.out -memprofile mem.out ./internal/app
@@ -81,7 +85,14 @@ func demoHandler(b *testing.B) (http.Handler, string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	return server.New(cfg.Server, log, backend{registry}, metrics).Handler(), cfg.Server.Token.Reveal()
+	trail, err := audit.Open(cfg.Audit, io.Discard, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = trail.Close(5 * time.Second) })
+	metrics.Provisioning(trail, nil)
+	h := server.New(cfg.Server, log, backend{registry}, observers{metrics, rateObserver{console.NewRates()}}).WithAuditor(trail).Handler()
+	return h, cfg.Server.Token.Reveal()
 }
 
 // discardResponse is a ResponseWriter that keeps the status and, until
