@@ -108,7 +108,8 @@ function outcomeCell(ev) {
 
 function eventRows(ev) {
   const detailsId = "event-" + ev.seq;
-  const button = el("button", { type: "button", class: "toggle", "aria-expanded": "false", "aria-controls": detailsId }, "Details");
+  const button = el("button", { type: "button", class: "toggle", "aria-expanded": "false", "aria-controls": detailsId,
+    "aria-label": "Details of " + ev.method + " " + shortPath(ev.path) + " at " + fmtTime(ev.time) }, "Details");
   const user = ev.user_id || ev.user_name || "";
   const userCell = el("td", { class: "user" }, user);
   if (ev.user_name && ev.user_name !== user) userCell.append(el("br"), el("span", { class: "hint" }, "userName " + ev.user_name));
