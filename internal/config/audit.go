@@ -16,7 +16,13 @@ func (l *loader) decodeAudit(cfg *Config) error {
 	switch file := l.str("audit.file"); strings.ToLower(file) {
 	case "":
 		if cfg.Layout.Mode == OPSMode {
-			a.File = filepath.Join(filepath.Dir(l.opts.OPSLogFile), AuditFileName)
+			// Beside the application log, which is OPS's unless log.file
+			// moved it.
+			logFile := cfg.Log.File
+			if logFile == "" {
+				logFile = l.opts.OPSLogFile
+			}
+			a.File = filepath.Join(filepath.Dir(logFile), AuditFileName)
 		} else {
 			a.File = filepath.Join(cfg.DataDir, AuditFileName)
 		}

@@ -27,6 +27,7 @@ func TestAuditSettings(t *testing.T) {
 		{env: map[string]string{"SQLSCIM_AUDIT_FILE": "off", "SQLSCIM_AUDIT_STDOUT": "true", "SQLSCIM_AUDIT_RING_SIZE": "50", "SQLSCIM_AUDIT_READS": "0.25", "SQLSCIM_AUDIT_VALUES": "true"},
 			want: audit.Config{Stdout: true, RingSize: 50, Reads: 0.25, Values: true}},
 		{env: map[string]string{"SQLSCIM_AUDIT_FILE": "/srv/audit/x.log"}, want: audit.Config{File: "/srv/audit/x.log", RingSize: 1000}},
+		{env: map[string]string{"SQLSCIM_LOG_FILE": "/srv/logs/sqlscim.log"}, want: audit.Config{File: "/srv/logs/audit.log", RingSize: 1000}},
 		{env: map[string]string{"SQLSCIM_AUDIT_READS": "2"},
 			wantErr: `environment variable SQLSCIM_AUDIT_READS: "2" is not a fraction of reads; use a number from 0 (none) to 1 (every read), e.g. 0.01`},
 		{env: map[string]string{"SQLSCIM_AUDIT_RING_SIZE": "0"},
