@@ -46,9 +46,10 @@ func openAudit(ctx context.Context, cfg *config.Config, opts *Options, log *zap.
 			case <-quit:
 				return
 			case <-hup:
-				if err := trail.Reopen(); err != nil {
+				switch err := trail.Reopen(); {
+				case err != nil:
 					alog.Error("SIGHUP: the audit file was not reopened", zap.Error(err))
-				} else {
+				case cfg.Audit.File != "":
 					alog.Info("SIGHUP: reopened the audit file", zap.String("file", cfg.Audit.File))
 				}
 			}
