@@ -31,7 +31,8 @@ type auditLab struct {
 }
 
 // newAuditLab starts sqlscim on the demo with a local tenant "down" whose
-// MariaDB port answers nothing, and with the given YAML configuration.
+// MariaDB port answers nothing, with the agent's header allowed to reach
+// 127.0.0.1, and with the given YAML configuration.
 func newAuditLab(t *testing.T, yaml string) *auditLab {
 	t.Helper()
 	closed, _ := net.Listen("tcp", "127.0.0.1:0")
@@ -45,8 +46,7 @@ func newAuditLab(t *testing.T, yaml string) *auditLab {
 		t.Fatal("the lab tenant file changed: no password_env line to replace")
 	}
 	os.WriteFile(tenants, []byte(text), 0o600)
-	cfgFile := filepath.Join(t.TempDir(), "sqlscim.yaml")
-	os.WriteFile(cfgFile, []byte(yaml), 0o600)
+	cfgFile := headerConfig(t, yaml)
 
 	l := &auditLab{t: t, dataDir: t.TempDir(), plain: &http.Client{Timeout: 10 * time.Second}}
 	adminReady := make(chan string, 1)
@@ -409,7 +409,7 @@ func TestAuditOnRealDatabases(t *testing.T) {
 			dataDir := t.TempDir()
 			adminReady := make(chan string, 1)
 			in := startWith(t, testConfig(t), func(o *Options) { o.AdminReady = func(a net.Addr) { adminReady <- a.String() } },
-				"--data-dir", dataDir, "--demo", "false")
+				"--data-dir", dataDir, "--demo", "false", "--config", headerConfig(t, ""))
 			l := &auditLab{t: t, in: in, admin: <-adminReady, plain: &http.Client{Timeout: 10 * time.Second}}
 			a := &agent{t: t, c: client(readCert(t, filepath.Join(dataDir, "certs", "OktaOnPremScimServer-local.crt")), 0, 0),
 				base: in.url(""), token: tokenOf(t, filepath.Join(dataDir, "conf", "config-local.properties")),
