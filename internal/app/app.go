@@ -27,7 +27,6 @@ import (
 	"github.com/sqlscim/sqlscim/internal/console"
 	"github.com/sqlscim/sqlscim/internal/db"
 	_ "github.com/sqlscim/sqlscim/internal/db/all" // registers every dialect
-	mysqldialect "github.com/sqlscim/sqlscim/internal/db/mysql"
 	"github.com/sqlscim/sqlscim/internal/demo"
 	"github.com/sqlscim/sqlscim/internal/logging"
 	"github.com/sqlscim/sqlscim/internal/provision"
@@ -171,8 +170,7 @@ func serve(ctx context.Context, cfg *config.Config, opts *Options) error {
 		zap.String("mode", string(cfg.Layout.Mode)),
 		zap.String("properties", cfg.PropertiesFile),
 	)
-	driverLog := log.Named("mysql")
-	mysqldialect.SetLogger(func(msg string) { driverLog.Warn(msg) })
+	db.SetDriverLogs(func(dialect, msg string) { log.Named(dialect).Warn(msg) })
 	pools := db.NewPools(cfg.Pool)
 	defer pools.Close()
 	metrics := telemetry.New(pools)

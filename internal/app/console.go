@@ -125,7 +125,7 @@ func (c *consoleTenants) Tenants(ctx context.Context) []console.Tenant {
 	add := func(t *provision.Tenant, source string, check *console.Check) {
 		conn := t.Config().Database
 		ct := console.Tenant{Name: t.Name(), Source: source, Check: check,
-			Database: console.Database{Type: t.Dialect().Name(), Host: conn.Host, Port: conn.Port, Name: databaseName(conn)}}
+			Database: console.Database{Type: t.Dialect().Info().Name, Host: conn.Host, Port: conn.Port, Name: databaseName(conn)}}
 		if s, ok := stats[conn.String()]; ok {
 			ct.Pool = &console.Pool{MaxOpen: c.pools.Config().MaxOpen, Open: s.OpenConnections, InUse: s.InUse, Idle: s.Idle,
 				Waits: s.WaitCount, WaitedMS: float64(s.WaitDuration.Microseconds()) / 1000}

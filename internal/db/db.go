@@ -131,18 +131,36 @@ type ProcCall struct {
 	WantRows bool
 }
 
+// Info is what a dialect states about itself: facts that never change and
+// that the registry, the pools and messages read. A new fact is a new field
+// here, not a method every dialect must add. Callers must not modify its
+// slices.
+type Info struct {
+	// Name is the canonical type: mysql, postgresql, sqlserver, oracle or sqlite.
+	Name string
+	// Aliases are other names an admin may use for the type (mariadb, postgres, mssql ...).
+	Aliases []string
+	// DriverName is the database/sql driver to open.
+	DriverName string
+	// DefaultPort is the product's usual TCP port (0 for SQLite).
+	DefaultPort int
+	// JDBCPrefixes are the starts of the JDBC URLs this dialect reads
+	// ("jdbc:mysql:"), compared without regard to case. No two dialects
+	// may claim overlapping prefixes.
+	JDBCPrefixes []string
+	// CacheStatements says the pool should keep prepared statements: the
+	// driver prepares, runs and closes a statement for every query with
+	// arguments (go-sql-driver/mysql), so a kept statement saves a round
+	// trip and the server's parsing per query. Drivers that cache
+	// statements themselves (pgx) leave it false.
+	CacheStatements bool
+}
+
 // Dialect is everything that differs between database products.
 type Dialect interface {
-	// Name is the canonical type: mysql, postgresql, sqlserver, oracle or sqlite.
-	Name() string
-	// Aliases are other names an admin may use for the type (mariadb, postgres, mssql ...).
-	Aliases() []string
-	// DriverName is the database/sql driver to open.
-	DriverName() string
-	// DefaultPort is the product's usual TCP port (0 for SQLite).
-	DefaultPort() int
-	// JDBCPrefixes are the JDBC URL prefixes this dialect reads ("jdbc:mysql:").
-	JDBCPrefixes() []string
+	// Info states the dialect's name, aliases, driver, default port and
+	// JDBC prefixes.
+	Info() Info
 	// ParseJDBC reads a JDBC URL of this product into a Conn. Properties are
 	// kept under their JDBC names; DSN translates them.
 	ParseJDBC(url string) (Conn, error)
@@ -210,18 +228,45 @@ var (
 )
 
 // Register makes a dialect available under its name and aliases. Dialect
-// packages call it from init; a duplicate name is a programming error.
+// packages call it from init. A nil dialect, one without a name, and a
+// name, alias or JDBC prefix another dialect has already claimed are
+// programming errors: Register panics, as database/sql's Register does.
 func Register(d Dialect) {
+	if d == nil {
+		panic("db: Register called with a nil dialect")
+	}
+	info := d.Info()
+	if info.Name == "" {
+		panic("db: Register called with a dialect without a name")
+	}
 	registryMu.Lock()
 	defer registryMu.Unlock()
-	for _, n := range append([]string{d.Name()}, d.Aliases()...) {
+	names := map[string]bool{}
+	for _, n := range append([]string{info.Name}, info.Aliases...) {
 		key := strings.ToLower(n)
-		if _, dup := registry[key]; dup {
+		if _, dup := registry[key]; dup || names[key] {
 			panic("db: dialect " + key + " registered twice")
 		}
+		names[key] = true
+	}
+	for _, p := range info.JDBCPrefixes {
+		for _, other := range canonical {
+			for _, q := range other.Info().JDBCPrefixes {
+				if hasPrefixFold(p, q) || hasPrefixFold(q, p) {
+					panic("db: JDBC prefix " + p + " of dialect " + info.Name + " overlaps " + q + " of dialect " + other.Info().Name)
+				}
+			}
+		}
+	}
+	for key := range names {
 		registry[key] = d
 	}
-	canonical[d.Name()] = d
+	canonical[info.Name] = d
+}
+
+// hasPrefixFold reports whether s starts with prefix, ignoring case.
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
 
 // Known lists the canonical names of the registered dialects.
@@ -258,8 +303,8 @@ func ParseJDBC(url string) (Conn, error) {
 	registryMu.RLock()
 	var match Dialect
 	for _, d := range canonical {
-		for _, p := range d.JDBCPrefixes() {
-			if len(u) >= len(p) && strings.EqualFold(u[:len(p)], p) {
+		for _, p := range d.Info().JDBCPrefixes {
+			if hasPrefixFold(u, p) {
 				match = d
 			}
 		}
@@ -269,7 +314,7 @@ func ParseJDBC(url string) (Conn, error) {
 		if strings.HasPrefix(strings.ToLower(u), "jdbc:db2:") {
 			return Conn{}, errors.New("IBM Db2 is not supported: it has no pure-Go driver")
 		}
-		return Conn{}, fmt.Errorf("a URL starting with %q is not a JDBC URL sqlscim understands; it must start with one of jdbc:mysql:, jdbc:mariadb:, jdbc:postgresql:, jdbc:sqlserver:, jdbc:oracle:thin:@, jdbc:sqlite:", scheme(u))
+		return Conn{}, fmt.Errorf("a URL starting with %q is not a JDBC URL sqlscim understands; it must start with one of %s", scheme(u), strings.Join(jdbcPrefixes(), ", "))
 	}
 	c, err := match.ParseJDBC(u)
 	if err != nil {
@@ -283,8 +328,21 @@ func ParseJDBC(url string) (Conn, error) {
 	if strayAt(c, u) {
 		return Conn{}, fmt.Errorf("%s URL has an @ after its host: a password holding / ? # or @ must be percent-encoded (%%2F %%3F %%23 %%40)", scheme(u))
 	}
-	c.Type = match.Name()
+	c.Type = match.Info().Name
 	return c, nil
+}
+
+// jdbcPrefixes lists the JDBC prefixes of the registered dialects, in the
+// order of Known.
+func jdbcPrefixes() []string {
+	var prefixes []string
+	for _, n := range Known() {
+		registryMu.RLock()
+		d := canonical[n]
+		registryMu.RUnlock()
+		prefixes = append(prefixes, d.Info().JDBCPrefixes...)
+	}
+	return prefixes
 }
 
 // strayAt reports an @ in u that the parser did not read as the end of a

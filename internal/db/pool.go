@@ -68,7 +68,7 @@ func NewTarget(c Conn) (*Target, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.Type = d.Name()
+	c.Type = d.Info().Name
 	return &Target{Dialect: d, Identity: c.String(), dsn: dsn, fingerprint: sha256.Sum256([]byte(dsn))}, nil
 }
 
@@ -187,7 +187,7 @@ func (ps *Pools) Acquire(ctx context.Context, t *Target) (*Lease, error) {
 		}
 		ps.retireLocked(victim)
 	}
-	handle, err := ps.open(t.Dialect.DriverName(), t.dsn)
+	handle, err := ps.open(t.Dialect.Info().DriverName, t.dsn)
 	if err != nil {
 		// The driver read the DSN and the files it names, and refused.
 		ps.mu.Unlock()

@@ -7,15 +7,6 @@ import (
 	"time"
 )
 
-// StatementCacher is implemented by dialects whose driver prepares a
-// statement, runs it and closes it again for every parameterized query
-// (go-sql-driver/mysql): for them the pool keeps prepared statements, which
-// saves a round trip and the server's parsing per query. Drivers that keep
-// their own statement cache (pgx) do not need it.
-type StatementCacher interface {
-	CacheStatements() bool
-}
-
 // maxCachedStatements bounds a pool's prepared statements: operations are
 // few, but filters pushed into SQL vary with the request.
 const maxCachedStatements = 64
@@ -176,7 +167,7 @@ func (l *Lease) Querier() Querier { return l.querier(nil) }
 func (l *Lease) TxQuerier(tx *sql.Tx) Querier { return l.querier(tx) }
 
 func (l *Lease) querier(tx *sql.Tx) Querier {
-	if c, ok := l.Dialect.(StatementCacher); ok && c.CacheStatements() {
+	if l.Dialect.Info().CacheStatements {
 		return &cachingQuerier{db: l.DB, tx: tx, cache: &l.p.stmts}
 	}
 	if tx != nil {

@@ -44,7 +44,7 @@ func Setup(ctx context.Context, dir string) (*provision.Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	handle, err := sql.Open(d.DriverName(), dsn)
+	handle, err := sql.Open(d.Info().DriverName, dsn)
 	if err != nil {
 		return nil, fmt.Errorf("demo database %s: %w", path, err)
 	}

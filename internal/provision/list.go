@@ -124,7 +124,7 @@ func (l *lister) scan(ctx context.Context) (int, error) {
 		l.needsEntitlements = mentionsEntitlements(l.q.Filter.Expr())
 	}
 	st := t.stmts[GetUsers]
-	wrappable := st.sql != "" && firstWord(st.sql, rulesFor(t.dialect.Name())) == "SELECT"
+	wrappable := st.sql != "" && firstWord(st.sql, rulesFor(t.dialect.Info().Name)) == "SELECT"
 	s, err := t.openScan(ctx, t.needsTx(GetUsers))
 	if err != nil {
 		return 0, err

@@ -166,10 +166,10 @@ func (c *Config) Validate(prefix string) Problems {
 	} else if err != nil {
 		add(".database.type", "%v", err)
 	}
-	if dialect != nil && dialect.Name() != "sqlite" && c.Database.Host == "" && c.Database.Descriptor == "" {
+	if dialect != nil && dialect.Info().Name != "sqlite" && c.Database.Host == "" && c.Database.Descriptor == "" {
 		add(".database.host", "missing: set the database host name or IP address")
 	}
-	if dialect != nil && dialect.Name() == "sqlite" && c.Database.Database == "" {
+	if dialect != nil && dialect.Info().Name == "sqlite" && c.Database.Database == "" {
 		add(".database.database", "missing: set the SQLite database file")
 	}
 	if dialect != nil {

@@ -196,7 +196,7 @@ var sqlOperators = map[filter.CompareOperator]string{
 func (p *pusher) compareText(ref string, op filter.CompareOperator, s string, caseExact bool) (string, bool) {
 	col := ref
 	if !caseExact {
-		if p.d.Name() == "sqlite" && !isASCII(s) {
+		if p.d.Info().Name == "sqlite" && !isASCII(s) {
 			return "", false // SQLite's LOWER folds ASCII only
 		}
 		col = "LOWER(" + ref + ")"
@@ -228,7 +228,7 @@ func escapeLike(s string) string {
 
 // limitOffset is the dialect's paging clause.
 func limitOffset(d db.Dialect, limit, offset int) string {
-	switch d.Name() {
+	switch d.Info().Name {
 	case "sqlserver", "oracle":
 		return fmt.Sprintf(" OFFSET %d ROWS FETCH NEXT %d ROWS ONLY", offset, limit)
 	}

@@ -266,7 +266,7 @@ func sqliteTenant(t *testing.T, activeType string, users [][4]any) *Tenant {
 	if err != nil {
 		t.Fatal(err)
 	}
-	handle, err := sql.Open(d.DriverName(), dsn)
+	handle, err := sql.Open(d.Info().DriverName, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}

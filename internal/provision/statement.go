@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/sqlscim/sqlscim/internal/db"
 )
 
 // lexRules say how a dialect quotes and comments, so that placeholders and
@@ -463,7 +465,7 @@ func countArgs(list string) (int, error) {
 }
 
 // validateOperation checks one enabled operation; paths are relative to it.
-func validateOperation(name OpName, op *Operation, dialect interface{ Name() string }) Problems {
+func validateOperation(name OpName, op *Operation, dialect interface{ Info() db.Info }) Problems {
 	var ps Problems
 	add := func(path, format string, args ...any) {
 		ps = append(ps, Problem{Path: path, Message: fmt.Sprintf(format, args...)})
@@ -490,7 +492,7 @@ func validateOperation(name OpName, op *Operation, dialect interface{ Name() str
 	if len(ps) > 0 || dialect == nil {
 		return ps
 	}
-	if _, err := compileStatement(name, op, dialect.Name(), nil); err != nil {
+	if _, err := compileStatement(name, op, dialect.Info().Name, nil); err != nil {
 		add(".statement", "%v", err)
 	}
 	return ps

@@ -343,7 +343,7 @@ func TestValidateOperation(t *testing.T) {
 		name    string
 		op      OpName
 		o       Operation
-		dialect interface{ Name() string }
+		dialect interface{ Info() db.Info }
 		want    Problems
 	}{
 		{name: "valid sql", op: GetUserByID, dialect: mysql,

@@ -52,7 +52,7 @@ func Compile(cfg *Config, pools *db.Pools, prefix string) (*Tenant, error) {
 		if !ok {
 			continue
 		}
-		st, err := compileStatement(name, op, target.Dialect.Name(), target.Dialect.Placeholder)
+		st, err := compileStatement(name, op, target.Dialect.Info().Name, target.Dialect.Placeholder)
 		if err != nil {
 			return nil, Problems{{Path: prefix + ".operations." + string(name) + ".statement", Message: err.Error()}}
 		}
@@ -77,7 +77,7 @@ func (c *Config) applyJDBCURL() error {
 		c.Database.Password = explicit.Password
 	}
 	if explicit.Type != "" {
-		if d, err := db.Lookup(explicit.Type); err == nil && d.Name() != parsed.Type {
+		if d, err := db.Lookup(explicit.Type); err == nil && d.Info().Name != parsed.Type {
 			return fmt.Errorf("the JDBC URL is for %s but the database type says %s", parsed.Type, explicit.Type)
 		}
 	}
@@ -149,7 +149,7 @@ func (t *Tenant) discoverColumns(ctx context.Context) ([]column, error) {
 	}
 	defer s.close()
 	var rows *sql.Rows
-	if st := t.stmts[GetUsers]; st.sql != "" && firstWord(st.sql, rulesFor(t.dialect.Name())) != "WITH" {
+	if st := t.stmts[GetUsers]; st.sql != "" && firstWord(st.sql, rulesFor(t.dialect.Info().Name)) != "WITH" {
 		// An empty result has the columns and costs nothing.
 		rows, err = s.q.QueryContext(ctx, "SELECT * FROM ("+st.derived+") sqlscim_u WHERE 1 = 0")
 		if err != nil {

@@ -340,7 +340,7 @@ func TestHeaderConfigurationsNameNoLocalFilesAndNoSockets(t *testing.T) {
 	} {
 		err := list.check(context.Background(), tc.c, tc.d)
 		if err == nil || err.Error() != tc.want {
-			t.Errorf("%s %+v:\ngot  %v\nwant %s", tc.d.Name(), tc.c, err, tc.want)
+			t.Errorf("%s %+v:\ngot  %v\nwant %s", tc.d.Info().Name, tc.c, err, tc.want)
 		}
 	}
 }

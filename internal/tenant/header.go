@@ -82,5 +82,5 @@ func isSQLite(cfg *provision.Config) bool {
 		return true
 	}
 	d, err := db.Lookup(cfg.Database.Type)
-	return err == nil && d.Name() == "sqlite"
+	return err == nil && d.Info().Name == "sqlite"
 }

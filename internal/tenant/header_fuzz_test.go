@@ -60,7 +60,7 @@ func FuzzDecodeHeader(f *testing.F) {
 			fuzzNoSecret(t, "Compile error", err.Error(), secrets)
 			return
 		}
-		if tn.Dialect().Name() == "sqlite" {
+		if tn.Dialect().Info().Name == "sqlite" {
 			t.Fatalf("the header compiled into a SQLite tenant: %s", tn.Config().Database.String())
 		}
 		fuzzNoSecret(t, "the tenant's database description", tn.Config().Database.String(), secrets)

@@ -85,8 +85,8 @@ func TestRegistryHeaderCache(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if t1.Name() != "jdbc_on_prem" || t1.Dialect().Name() != "mysql" || t1.Config().Database.Host != "db.example" {
-		t.Fatalf("tenant %s on %s %+v", t1.Name(), t1.Dialect().Name(), t1.Config().Database)
+	if t1.Name() != "jdbc_on_prem" || t1.Dialect().Info().Name != "mysql" || t1.Config().Database.Host != "db.example" {
+		t.Fatalf("tenant %s on %s %+v", t1.Name(), t1.Dialect().Info().Name, t1.Config().Database)
 	}
 	t2, err := r.Tenant(ctx, "jdbc_on_prem", h1)
 	if err != nil {
@@ -199,7 +199,7 @@ func TestRegistryLocalTenants(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fromHeader == local[0] || fromHeader.Dialect().Name() != "mysql" {
+	if fromHeader == local[0] || fromHeader.Dialect().Info().Name != "mysql" {
 		t.Error("the local tenant answered a request with a header")
 	}
 	if again, _ := r.Tenant(ctx, "jdbc_on_prem", ""); again != local[0] {

@@ -21,7 +21,7 @@ func TestKnownAndLookup(t *testing.T) {
 		"sqlite": "sqlite", "sqlite3": "sqlite",
 	} {
 		d, err := db.Lookup(name)
-		if err != nil || d.Name() != want {
+		if err != nil || d.Info().Name != want {
 			t.Errorf("Lookup(%q) = %v, %v; want %s", name, d, err, want)
 		}
 	}
@@ -42,8 +42,8 @@ func TestDriversRegistered(t *testing.T) {
 	}
 	for _, n := range db.Known() {
 		d, _ := db.Lookup(n)
-		if !drivers[d.DriverName()] {
-			t.Errorf("%s: driver %q not registered (have %v)", n, d.DriverName(), sql.Drivers())
+		if !drivers[d.Info().DriverName] {
+			t.Errorf("%s: driver %q not registered (have %v)", n, d.Info().DriverName, sql.Drivers())
 		}
 	}
 }
@@ -89,17 +89,17 @@ func TestParseJDBCDispatch(t *testing.T) {
 		{"jdbc:oracle:oci:@XE", "only the thin driver URL jdbc:oracle:thin:@... is supported; the OCI driver needs Oracle client libraries"},
 		{"jdbc:sqlite:", "jdbc:sqlite URL has no database file"},
 		{"jdbc:db2://h:50000/db", "IBM Db2 is not supported: it has no pure-Go driver"},
-		{"jdbc:h2:mem:test;password=secret", `a URL starting with "jdbc:h2" is not a JDBC URL sqlscim understands; it must start with one of jdbc:mysql:, jdbc:mariadb:, jdbc:postgresql:, jdbc:sqlserver:, jdbc:oracle:thin:@, jdbc:sqlite:`},
+		{"jdbc:h2:mem:test;password=secret", `a URL starting with "jdbc:h2" is not a JDBC URL sqlscim understands; it must start with one of jdbc:mysql:, jdbc:mariadb:, jdbc:oracle:, jdbc:postgresql:, jdbc:sqlite:, jdbc:sqlserver:`},
 		// What follows the first colon is shown only after "jdbc", and
 		// only as far as a scheme goes: here it is a password.
-		{"okta:S3cr3tPw@db.example.com/scim", `a URL starting with "okta:" is not a JDBC URL sqlscim understands; it must start with one of jdbc:mysql:, jdbc:mariadb:, jdbc:postgresql:, jdbc:sqlserver:, jdbc:oracle:thin:@, jdbc:sqlite:`},
-		{":&pAssword=000000", `a URL starting with ":" is not a JDBC URL sqlscim understands; it must start with one of jdbc:mysql:, jdbc:mariadb:, jdbc:postgresql:, jdbc:sqlserver:, jdbc:oracle:thin:@, jdbc:sqlite:`},
+		{"okta:S3cr3tPw@db.example.com/scim", `a URL starting with "okta:" is not a JDBC URL sqlscim understands; it must start with one of jdbc:mysql:, jdbc:mariadb:, jdbc:oracle:, jdbc:postgresql:, jdbc:sqlite:, jdbc:sqlserver:`},
+		{":&pAssword=000000", `a URL starting with ":" is not a JDBC URL sqlscim understands; it must start with one of jdbc:mysql:, jdbc:mariadb:, jdbc:oracle:, jdbc:postgresql:, jdbc:sqlite:, jdbc:sqlserver:`},
 		// A password holding / and ? ends the authority early: the @ then
 		// lands in the query, and the password in the database name.
 		{"jdbc:mysql://okta:12/S3cr3t?@db.example/scim", "jdbc:mysql URL has an @ after its host: a password holding / ? # or @ must be percent-encoded (%2F %3F %23 %40)"},
 		{"jdbc:postgresql://okta:12/S3cr3t?x@db.example/scim", "jdbc:postgresql URL has an @ after its host: a password holding / ? # or @ must be percent-encoded (%2F %3F %23 %40)"},
-		{"jdBC//okta:S3cr3tPw@db", `a URL starting with "jdBC" is not a JDBC URL sqlscim understands; it must start with one of jdbc:mysql:, jdbc:mariadb:, jdbc:postgresql:, jdbc:sqlserver:, jdbc:oracle:thin:@, jdbc:sqlite:`},
-		{"jdbc:x;password=S3cr3tPw:y", `a URL starting with "jdbc:x" is not a JDBC URL sqlscim understands; it must start with one of jdbc:mysql:, jdbc:mariadb:, jdbc:postgresql:, jdbc:sqlserver:, jdbc:oracle:thin:@, jdbc:sqlite:`},
+		{"jdBC//okta:S3cr3tPw@db", `a URL starting with "jdBC" is not a JDBC URL sqlscim understands; it must start with one of jdbc:mysql:, jdbc:mariadb:, jdbc:oracle:, jdbc:postgresql:, jdbc:sqlite:, jdbc:sqlserver:`},
+		{"jdbc:x;password=S3cr3tPw:y", `a URL starting with "jdbc:x" is not a JDBC URL sqlscim understands; it must start with one of jdbc:mysql:, jdbc:mariadb:, jdbc:oracle:, jdbc:postgresql:, jdbc:sqlite:, jdbc:sqlserver:`},
 	} {
 		_, err := db.ParseJDBC(tt.url)
 		if err == nil || err.Error() != tt.want {

@@ -25,8 +25,8 @@ func FuzzParseJDBC(f *testing.F) {
 			if err != nil {
 				t.Fatalf("ParseJDBC(%q) gave type %q, which Lookup does not know: %v", raw, c.Type, err)
 			}
-			if d.Name() != c.Type {
-				t.Fatalf("ParseJDBC(%q) gave type %q, not a canonical name (%s)", raw, c.Type, d.Name())
+			if d.Info().Name != c.Type {
+				t.Fatalf("ParseJDBC(%q) gave type %q, not a canonical name (%s)", raw, c.Type, d.Info().Name)
 			}
 			if pw := c.Password.Reveal(); recognisable(pw, c) {
 				secrets = append(secrets, secretText{text: pw})

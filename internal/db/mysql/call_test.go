@@ -16,7 +16,7 @@ func TestPlaceholderQuote(t *testing.T) {
 			t.Errorf("QuoteIdent(%q) = %q, want %q", in, got, want)
 		}
 	}
-	if d.Name() != "mysql" || d.DriverName() != "sqlscim-mysql" || d.DefaultPort() != 3306 || d.Aliases()[0] != "mariadb" {
+	if d.Info().Name != "mysql" || d.Info().DriverName != "sqlscim-mysql" || d.Info().DefaultPort != 3306 || d.Info().Aliases[0] != "mariadb" {
 		t.Error("names")
 	}
 }

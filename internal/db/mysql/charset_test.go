@@ -34,7 +34,7 @@ func TestSplicingPropertiesAreRefused(t *testing.T) {
 		c.Properties = props
 		dsn, err := Dialect{}.DSN(c)
 		if err == nil {
-			h, err := sql.Open(Dialect{}.DriverName(), dsn)
+			h, err := sql.Open(info.DriverName, dsn)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -83,7 +83,7 @@ func TestNonUTF8EncodingsAreRefused(t *testing.T) {
 		c.Properties = props
 		dsn, err := Dialect{}.DSN(c)
 		if err == nil {
-			h, err := sql.Open(Dialect{}.DriverName(), dsn)
+			h, err := sql.Open(info.DriverName, dsn)
 			if err != nil {
 				t.Fatal(err)
 			}

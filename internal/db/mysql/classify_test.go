@@ -54,3 +54,16 @@ func TestClassifyConstructed(t *testing.T) {
 		t.Error("nil error classified")
 	}
 }
+
+// The driver's own log lines reach the function db.SetDriverLogs installs,
+// under the dialect's name.
+func TestDriverLogLines(t *testing.T) {
+	var got []string
+	db.SetDriverLogs(func(dialect, msg string) { got = append(got, dialect+": "+msg) })
+	t.Cleanup(func() { logger.to.Store(nil) })
+	// logger is what go-sql-driver/mysql writes its lines to.
+	logger.Print("closing bad idle connection: ", "EOF\n")
+	if len(got) != 1 || got[0] != "mysql: closing bad idle connection: EOF" {
+		t.Errorf("logged %q", got)
+	}
+}

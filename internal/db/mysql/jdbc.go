@@ -50,7 +50,7 @@ func (d Dialect) ParseJDBC(raw string) (db.Conn, error) {
 		authority, path = rest[:i], rest[i+1:]
 	}
 
-	c := db.Conn{Type: d.Name()}
+	c := db.Conn{Type: info.Name}
 	if i := strings.LastIndexByte(authority, '@'); i >= 0 {
 		userinfo := authority[:i]
 		authority = authority[i+1:]

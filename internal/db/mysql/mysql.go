@@ -28,26 +28,23 @@ type Dialect struct{}
 
 var _ db.Dialect = Dialect{}
 
-// Name returns "mysql".
-func (Dialect) Name() string { return "mysql" }
+// info is what the dialect states about itself.
+var info = db.Info{
+	Name:    "mysql",
+	Aliases: []string{"mariadb"},
+	// go-sql-driver/mysql, which also stops a statement on the server when
+	// its context ends (see driverName).
+	DriverName:   driverName,
+	DefaultPort:  3306,
+	JDBCPrefixes: []string{"jdbc:mysql:", "jdbc:mariadb:"},
+	// go-sql-driver prepares and closes a statement for every query with
+	// arguments.
+	CacheStatements: true,
+}
 
-// Aliases returns the other names of the type: mariadb.
-func (Dialect) Aliases() []string { return []string{"mariadb"} }
-
-// DriverName returns "sqlscim-mysql": go-sql-driver/mysql, which also
-// stops a statement on the server when its context ends (see driverName).
-func (Dialect) DriverName() string { return driverName }
-
-// DefaultPort returns 3306.
-func (Dialect) DefaultPort() int { return 3306 }
-
-// JDBCPrefixes returns jdbc:mysql: and jdbc:mariadb:.
-func (Dialect) JDBCPrefixes() []string { return []string{"jdbc:mysql:", "jdbc:mariadb:"} }
-
-// CacheStatements says the pool should keep prepared statements:
-// go-sql-driver prepares and closes a statement for every query with
-// arguments.
-func (Dialect) CacheStatements() bool { return true }
+// Info returns the dialect's name, aliases, driver, default port and JDBC
+// prefixes.
+func (Dialect) Info() db.Info { return info }
 
 // Placeholder returns "?": MySQL bind markers are positional.
 func (Dialect) Placeholder(int) string { return "?" }
@@ -111,8 +108,8 @@ WHERE r.ROUTINE_TYPE = 'PROCEDURE' AND r.ROUTINE_SCHEMA = COALESCE(?, DATABASE()
 GROUP BY r.SPECIFIC_NAME`, []any{schema, parts[len(parts)-1].Text}, nil
 }
 
-// driverLogger hands go-sql-driver's log lines to the function SetLogger
-// stored last, or to standard error before that. The driver's logger is a
+// driverLogger hands go-sql-driver's log lines to the function
+// SetDriverLog stored last, or to standard error before that. The driver's logger is a
 // process global that it reads without a lock, so it is installed once, at
 // init, and never replaced; what it forwards to may change at any time.
 type driverLogger struct{ to atomic.Pointer[func(string)] }
@@ -130,6 +127,8 @@ var logger driverLogger
 
 func init() { _ = mysql.SetLogger(&logger) }
 
-// SetLogger routes the MySQL driver's own log lines (a connection it
+var _ db.DriverLogger = Dialect{}
+
+// SetDriverLog routes the MySQL driver's own log lines (a connection it
 // dropped, an unexpected EOF) to log instead of standard error.
-func SetLogger(log func(msg string)) { logger.to.Store(&log) }
+func (Dialect) SetDriverLog(log func(msg string)) { logger.to.Store(&log) }

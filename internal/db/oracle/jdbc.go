@@ -35,7 +35,7 @@ func (d Dialect) ParseJDBC(raw string) (db.Conn, error) {
 		return db.Conn{}, fmt.Errorf("only the thin driver URL jdbc:oracle:thin:@... is supported; the OCI driver needs Oracle client libraries")
 	}
 	rest := u[len(scheme)+1:]
-	c := db.Conn{Type: d.Name()}
+	c := db.Conn{Type: info.Name}
 	if !strings.HasPrefix(rest, "@") {
 		user, pass, hasPass, after, err := splitCredentials(rest)
 		if err != nil {

@@ -28,21 +28,19 @@ type Dialect struct{}
 
 var _ db.Dialect = Dialect{}
 
-// Name returns "oracle".
-func (Dialect) Name() string { return "oracle" }
+// info is what the dialect states about itself.
+var info = db.Info{
+	Name:        "oracle",
+	DriverName:  "oracle",
+	DefaultPort: 1521,
+	// jdbc:oracle: rather than jdbc:oracle:thin:, so that an OCI URL gets
+	// ParseJDBC's clear error instead of a generic one.
+	JDBCPrefixes: []string{"jdbc:oracle:"},
+}
 
-// Aliases returns no other names.
-func (Dialect) Aliases() []string { return nil }
-
-// DriverName returns "oracle", go-ora's driver.
-func (Dialect) DriverName() string { return "oracle" }
-
-// DefaultPort returns 1521.
-func (Dialect) DefaultPort() int { return 1521 }
-
-// JDBCPrefixes returns jdbc:oracle:, so that OCI URLs get a clear error
-// from ParseJDBC rather than a generic one.
-func (Dialect) JDBCPrefixes() []string { return []string{"jdbc:oracle:"} }
+// Info returns the dialect's name, aliases, driver, default port and JDBC
+// prefixes.
+func (Dialect) Info() db.Info { return info }
 
 // Placeholder returns :n.
 func (Dialect) Placeholder(n int) string { return ":" + strconv.Itoa(n) }

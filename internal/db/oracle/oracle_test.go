@@ -250,7 +250,7 @@ func TestPlaceholderQuoteCall(t *testing.T) {
 			t.Error("CallProcedure ran")
 		}
 	}
-	if d.Name() != "oracle" || d.DriverName() != "oracle" || d.DefaultPort() != 1521 || len(d.Aliases()) != 0 {
+	if d.Info().Name != "oracle" || d.Info().DriverName != "oracle" || d.Info().DefaultPort != 1521 || len(d.Info().Aliases) != 0 {
 		t.Error("names")
 	}
 }

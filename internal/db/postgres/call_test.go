@@ -22,7 +22,7 @@ func TestPlaceholderQuote(t *testing.T) {
 			t.Errorf("QuoteIdent(%q) = %q, want %q", in, got, want)
 		}
 	}
-	if d.Name() != "postgresql" || d.DriverName() != "pgx" || d.DefaultPort() != 5432 || strings.Join(d.Aliases(), ",") != "postgres,pgsql" {
+	if d.Info().Name != "postgresql" || d.Info().DriverName != "pgx" || d.Info().DefaultPort != 5432 || strings.Join(d.Info().Aliases, ",") != "postgres,pgsql" {
 		t.Error("names")
 	}
 }

@@ -62,7 +62,7 @@ func (d Dialect) server(c db.Conn) (string, int, error) {
 	}
 	port := c.Port
 	if port == 0 {
-		port = d.DefaultPort()
+		port = info.DefaultPort
 	}
 	if port < 1 || port > 65535 {
 		return "", 0, fmt.Errorf("port %d is out of range (1-65535)", port)

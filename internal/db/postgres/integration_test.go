@@ -20,7 +20,7 @@ func open(t *testing.T, c db.Conn) *sql.DB {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := sql.Open(Dialect{}.DriverName(), dsn)
+	h, err := sql.Open(info.DriverName, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,7 +35,7 @@ func (d Dialect) ParseJDBC(raw string) (db.Conn, error) {
 	if i := strings.IndexByte(rest, '?'); i >= 0 {
 		rest, query = rest[:i], rest[i+1:]
 	}
-	c := db.Conn{Type: d.Name(), Host: "localhost"}
+	c := db.Conn{Type: info.Name, Host: "localhost"}
 	path := rest
 	if strings.HasPrefix(rest, "//") {
 		authority := rest[2:]

@@ -29,20 +29,18 @@ type Dialect struct{}
 
 var _ db.Dialect = Dialect{}
 
-// Name returns "postgresql".
-func (Dialect) Name() string { return "postgresql" }
+// info is what the dialect states about itself.
+var info = db.Info{
+	Name:         "postgresql",
+	Aliases:      []string{"postgres", "pgsql"},
+	DriverName:   "pgx", // keeps its own statement cache
+	DefaultPort:  5432,
+	JDBCPrefixes: []string{"jdbc:postgresql:"},
+}
 
-// Aliases returns postgres and pgsql.
-func (Dialect) Aliases() []string { return []string{"postgres", "pgsql"} }
-
-// DriverName returns "pgx".
-func (Dialect) DriverName() string { return "pgx" }
-
-// DefaultPort returns 5432.
-func (Dialect) DefaultPort() int { return 5432 }
-
-// JDBCPrefixes returns jdbc:postgresql:.
-func (Dialect) JDBCPrefixes() []string { return []string{"jdbc:postgresql:"} }
+// Info returns the dialect's name, aliases, driver, default port and JDBC
+// prefixes.
+func (Dialect) Info() db.Info { return info }
 
 // Placeholder returns $n.
 func (Dialect) Placeholder(n int) string { return "$" + strconv.Itoa(n) }

@@ -36,7 +36,7 @@ func (d Dialect) ParseJDBC(raw string) (db.Conn, error) {
 	if rest == "" {
 		return db.Conn{}, fmt.Errorf("%s URL has no database file", scheme)
 	}
-	c := db.Conn{Type: d.Name(), Database: rest}
+	c := db.Conn{Type: info.Name, Database: rest}
 	for _, pair := range strings.Split(query, "&") {
 		if pair == "" {
 			continue

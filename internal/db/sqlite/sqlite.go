@@ -28,20 +28,17 @@ var _ db.Dialect = Dialect{}
 // errNoProcedures is what every procedure call returns.
 var errNoProcedures = errors.New("SQLite has no stored procedures; set the operation type to sql")
 
-// Name returns "sqlite".
-func (Dialect) Name() string { return "sqlite" }
+// info is what the dialect states about itself.
+var info = db.Info{
+	Name:         "sqlite",
+	Aliases:      []string{"sqlite3"},
+	DriverName:   "sqlite", // modernc.org/sqlite's; no DefaultPort, SQLite is a file
+	JDBCPrefixes: []string{"jdbc:sqlite:"},
+}
 
-// Aliases returns sqlite3.
-func (Dialect) Aliases() []string { return []string{"sqlite3"} }
-
-// DriverName returns "sqlite", modernc.org/sqlite's driver.
-func (Dialect) DriverName() string { return "sqlite" }
-
-// DefaultPort returns 0: SQLite is a file.
-func (Dialect) DefaultPort() int { return 0 }
-
-// JDBCPrefixes returns jdbc:sqlite:.
-func (Dialect) JDBCPrefixes() []string { return []string{"jdbc:sqlite:"} }
+// Info returns the dialect's name, aliases, driver, default port and JDBC
+// prefixes.
+func (Dialect) Info() db.Info { return info }
 
 // Placeholder returns "?".
 func (Dialect) Placeholder(int) string { return "?" }

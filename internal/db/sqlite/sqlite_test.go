@@ -95,7 +95,7 @@ func open(t *testing.T, c db.Conn) *sql.DB {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := sql.Open(Dialect{}.DriverName(), dsn)
+	h, err := sql.Open(info.DriverName, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,7 +219,7 @@ func TestProceduresAndQuoting(t *testing.T) {
 	if d.Placeholder(3) != "?" || d.QuoteIdent(`a"b`) != `"a""b"` || d.QuoteIdent("id") != `"id"` {
 		t.Error("placeholder/quote")
 	}
-	if d.Name() != "sqlite" || d.DriverName() != "sqlite" || d.DefaultPort() != 0 || d.Aliases()[0] != "sqlite3" {
+	if d.Info().Name != "sqlite" || d.Info().DriverName != "sqlite" || d.Info().DefaultPort != 0 || d.Info().Aliases[0] != "sqlite3" {
 		t.Error("names")
 	}
 }

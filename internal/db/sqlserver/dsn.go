@@ -72,7 +72,7 @@ func (d Dialect) DSN(c db.Conn) (string, error) {
 	case s.port != 0:
 		u.Host = net.JoinHostPort(s.host, strconv.Itoa(s.port))
 	case s.instance == "":
-		u.Host = net.JoinHostPort(s.host, strconv.Itoa(d.DefaultPort()))
+		u.Host = net.JoinHostPort(s.host, strconv.Itoa(info.DefaultPort))
 	case strings.Contains(s.host, ":"):
 		u.Host = "[" + s.host + "]"
 	default:

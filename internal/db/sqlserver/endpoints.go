@@ -23,7 +23,7 @@ func (d Dialect) Endpoints(c db.Conn) ([]db.Endpoint, error) {
 	case s.port != 0:
 		main.Port = s.port
 	case s.instance == "":
-		main.Port = d.DefaultPort()
+		main.Port = info.DefaultPort
 	}
 	out := []db.Endpoint{main}
 	partners := db.PropertyValues(c.Properties, "failoverpartner")

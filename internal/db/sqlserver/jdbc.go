@@ -30,7 +30,7 @@ func (d Dialect) ParseJDBC(raw string) (db.Conn, error) {
 	}
 	rest = rest[2:]
 	server, props, _ := strings.Cut(rest, ";")
-	c := db.Conn{Type: d.Name()}
+	c := db.Conn{Type: info.Name}
 	var err error
 	if c.Host, c.Instance, c.Port, err = parseServer(strings.TrimSpace(server)); err != nil {
 		return db.Conn{}, fmt.Errorf("%s URL: %w", scheme, err)

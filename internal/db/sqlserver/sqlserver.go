@@ -28,20 +28,18 @@ type Dialect struct{}
 
 var _ db.Dialect = Dialect{}
 
-// Name returns "sqlserver".
-func (Dialect) Name() string { return "sqlserver" }
+// info is what the dialect states about itself.
+var info = db.Info{
+	Name:         "sqlserver",
+	Aliases:      []string{"mssql"},
+	DriverName:   "sqlserver", // go-mssqldb's driver with @pN parameters
+	DefaultPort:  1433,
+	JDBCPrefixes: []string{"jdbc:sqlserver:"},
+}
 
-// Aliases returns mssql.
-func (Dialect) Aliases() []string { return []string{"mssql"} }
-
-// DriverName returns "sqlserver", go-mssqldb's driver with @pN parameters.
-func (Dialect) DriverName() string { return "sqlserver" }
-
-// DefaultPort returns 1433.
-func (Dialect) DefaultPort() int { return 1433 }
-
-// JDBCPrefixes returns jdbc:sqlserver:.
-func (Dialect) JDBCPrefixes() []string { return []string{"jdbc:sqlserver:"} }
+// Info returns the dialect's name, aliases, driver, default port and JDBC
+// prefixes.
+func (Dialect) Info() db.Info { return info }
 
 // Placeholder returns @pn.
 func (Dialect) Placeholder(n int) string { return "@p" + strconv.Itoa(n) }

@@ -262,7 +262,7 @@ func TestPlaceholderQuoteCall(t *testing.T) {
 			t.Error("CallProcedure ran")
 		}
 	}
-	if d.Name() != "sqlserver" || d.DriverName() != "sqlserver" || d.DefaultPort() != 1433 || d.Aliases()[0] != "mssql" {
+	if d.Info().Name != "sqlserver" || d.Info().DriverName != "sqlserver" || d.Info().DefaultPort != 1433 || d.Info().Aliases[0] != "mssql" {
 		t.Error("names")
 	}
 }
