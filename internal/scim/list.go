@@ -138,7 +138,7 @@ func ParseAttributeSelection(attributes, excluded string) (*AttributeSelection, 
 				p = p[:open] + p[end+1:]
 			}
 		}
-		if !attrPathRE.MatchString(p) {
+		if !isAttrPath(p) {
 			return nil, BadRequest(InvalidValue, "%s: %s is not an attribute path such as userName, name.givenName or %s:department", param, quoteForMessage(p), EnterpriseUserURN)
 		}
 		uri, name, sub := splitAttrPath(p)

@@ -94,7 +94,8 @@ func wantSCIMError(t *testing.T, what string, err error, types ...ErrorType) {
 }
 
 // FuzzParseFilter parses a filter and evaluates it on a sample user. It
-// must never panic; a filter that parses must render (String) as a filter
+// must never panic; a filter the filter-parser library reads must give the
+// library's tree; a filter that parses must render (String) as a filter
 // that parses again, renders the same, and means the same on the sample.
 func FuzzParseFilter(f *testing.F) {
 	for _, s := range []string{
@@ -107,6 +108,16 @@ func FuzzParseFilter(f *testing.F) {
 	rs := fuzzSchema()
 	f.Fuzz(func(t *testing.T, s string) {
 		flt, err := ParseFilter(s)
+		// Whatever the filter-parser library reads within the limits reads
+		// the same here.
+		if want, ok := libraryTree(s); ok && len(s) <= maxFilterLen && nesting(s) <= maxFilterNesting {
+			if err != nil {
+				t.Fatalf("ParseFilter(%q): %v; the library reads it", s, err)
+			}
+			if !reflect.DeepEqual(flt.Expr(), want) {
+				t.Fatalf("ParseFilter(%q) = %s; the library reads %s", s, exprString(flt.Expr()), exprString(want))
+			}
+		}
 		if err != nil {
 			wantSCIMError(t, "ParseFilter", err, InvalidFilter)
 			return
