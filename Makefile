@@ -4,12 +4,12 @@ BIN       := bin/sqlscim
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS   := -s -w -X github.com/sqlscim/sqlscim/internal/app.Version=$(VERSION)
 export CGO_ENABLED := 0
-# The release toolchain: Go 1.27.3 fixes standard-library vulnerabilities of
-# the 1.26 series that govulncheck reports. The go command fetches it from
-# the module proxy on first use (about 10 s).
-export GOTOOLCHAIN ?= go1.27.3
+# Every go command runs with the release toolchain go.mod names on its
+# toolchain line (the go command fetches it from the module proxy on first
+# use), also where the installed go would not switch by itself.
+export GOTOOLCHAIN ?= $(shell sed -n 's/^toolchain //p' go.mod)
 
-.PHONY: build run test test-short lint clean
+.PHONY: build run test test-short test-race lint clean
 
 ## build: the static binary in bin/sqlscim
 build:
@@ -27,10 +27,19 @@ test:
 test-short:
 	$(GO) test -count=1 -short ./...
 
-## lint: gofmt, go vet, staticcheck and govulncheck
+## test-race: the packages that run work concurrently, under the race detector and
+## against the local MariaDB and PostgreSQL. The detector needs cgo and a C compiler
+## at test time only; the binary make build ships stays static.
+RACE_PACKAGES := ./internal/db/... ./internal/provision ./internal/tenant ./internal/server
+test-race:
+	CGO_ENABLED=1 $(GO) test -race -count=1 -timeout 15m $(RACE_PACKAGES)
+
+## lint: gofmt, go mod tidy, go vet, the import rules, staticcheck and govulncheck
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) mod tidy -diff
 	$(GO) vet ./...
+	$(GO) test -count=1 ./internal/layering
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 	scripts/govulncheck.sh
 

@@ -106,11 +106,11 @@ func TestDockerfile(t *testing.T) {
 	if build.name == "" || !strings.HasPrefix(build.image, "golang:") {
 		t.Errorf("%s: the first stage is %q AS %q; want a named golang builder", rel, build.image, build.name)
 	}
-	// The builder's Go is the release toolchain of the Makefile.
-	if m := regexp.MustCompile(`(?m)^export GOTOOLCHAIN \??= *go(\d+\.\d+)`).FindStringSubmatch(readFile(t, "Makefile")); m != nil {
-		if a := regexp.MustCompile(`(?m)^ARG GO_VERSION=(\S+)`).FindStringSubmatch(readFile(t, rel)); a == nil || (a[1] != m[1] && !strings.HasPrefix(a[1], m[1]+".")) {
-			t.Errorf("%s: ARG GO_VERSION %v; want Go %s, the Makefile's GOTOOLCHAIN", rel, a, m[1])
-		}
+	// The builder's Go is the release toolchain, go.mod's toolchain line.
+	if m := regexp.MustCompile(`(?m)^toolchain go(\S+)$`).FindStringSubmatch(readFile(t, "go.mod")); m == nil {
+		t.Error("go.mod has no toolchain line")
+	} else if a := regexp.MustCompile(`(?m)^ARG GO_VERSION=(\S+)`).FindStringSubmatch(readFile(t, rel)); a == nil || a[1] != m[1] {
+		t.Errorf("%s: ARG GO_VERSION %v; want %s, go.mod's toolchain", rel, a, m[1])
 	}
 	if !strings.HasPrefix(final.image, "gcr.io/distroless/static") && final.image != "scratch" {
 		t.Errorf("%s: the runtime stage is %s; want distroless/static or scratch", rel, final.image)
