@@ -37,10 +37,8 @@ func WithSecrets(values ...string) Option {
 	}
 }
 
-// WithMaxBody bounds how much of each response body is read (default 16 MiB).
-func WithMaxBody(n int64) Option {
-	return func(r *runner) { r.maxBody = n }
-}
+// maxResponseBody bounds how much of each response body is read.
+const maxResponseBody = 16 << 20
 
 // DefaultUserAgent is sent when a step sets no User-Agent.
 const DefaultUserAgent = "sqlscim-conformance/1.0 (Runscope replay)"
@@ -50,7 +48,6 @@ type runner struct {
 	vars    map[string]string
 	extra   []Header
 	secrets []string
-	maxBody int64
 }
 
 // Run replays the suite's steps in order with client, starting from the
@@ -58,7 +55,7 @@ type runner struct {
 // result per step. It stops early only when ctx ends; the remaining steps
 // are then reported as errors.
 func (s *Suite) Run(ctx context.Context, client *http.Client, vars map[string]string, opts ...Option) []StepResult {
-	r := &runner{client: client, vars: map[string]string{}, maxBody: 16 << 20}
+	r := &runner{client: client, vars: map[string]string{}}
 	for k, v := range vars {
 		r.vars[k] = v
 	}
@@ -207,7 +204,7 @@ func (r *runner) step(ctx context.Context, st Step) StepResult {
 		res.Err = fmt.Errorf("request failed: %w", err)
 		return res
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, r.maxBody+1))
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody+1))
 	resp.Body.Close()
 	elapsed := time.Since(start)
 	res.Response = &ResponseRecord{Status: resp.StatusCode, Header: resp.Header, Body: body, Duration: elapsed}
@@ -215,8 +212,8 @@ func (r *runner) step(ctx context.Context, st Step) StepResult {
 		res.Err = fmt.Errorf("reading the response body: %w", err)
 		return res
 	}
-	if int64(len(body)) > r.maxBody {
-		res.Err = fmt.Errorf("the response body is larger than %d bytes", r.maxBody)
+	if int64(len(body)) > maxResponseBody {
+		res.Err = fmt.Errorf("the response body is larger than %d bytes", maxResponseBody)
 		return res
 	}
 	rd := newResponseData(res.Response)

@@ -91,15 +91,6 @@ func (e *Error) Error() string {
 // Unwrap returns the driver's error.
 func (e *Error) Unwrap() error { return e.Err }
 
-// ClassOf returns the class of a classified error, Other for anything else.
-func ClassOf(err error) Class {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Class
-	}
-	return Other
-}
-
 // ClassifyNetwork recognises failures of the connection itself, which every
 // driver reports the same way: refused or reset connections, timeouts,
 // broken pipes, a connection the driver gave up on. Dialects call it before

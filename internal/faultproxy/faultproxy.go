@@ -214,13 +214,6 @@ func (p *Proxy) Blackhole(on bool) {
 	p.mu.Unlock()
 }
 
-// Conns counts the established connections.
-func (p *Proxy) Conns() int {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return len(p.conns)
-}
-
 // Close stops the proxy and waits for its goroutines.
 func (p *Proxy) Close() error {
 	p.mu.Lock()
