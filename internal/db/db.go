@@ -158,8 +158,7 @@ type Info struct {
 
 // Dialect is everything that differs between database products.
 type Dialect interface {
-	// Info states the dialect's name, aliases, driver, default port and
-	// JDBC prefixes.
+	// Info returns the facts the dialect states about itself.
 	Info() Info
 	// ParseJDBC reads a JDBC URL of this product into a Conn. Properties are
 	// kept under their JDBC names; DSN translates them.

@@ -182,7 +182,7 @@ func unquote(lit string) (string, bool) {
 
 var (
 	// compareOps are the comparison operators, lower-case.
-	compareOps  = map[string]bool{"eq": true, "ne": true, "co": true, "sw": true, "ew": true, "gt": true, "ge": true, "lt": true, "le": true}
+	compareOps  = []string{"eq", "ne", "co", "sw", "ew", "gt", "ge", "lt", "le"}
 	orderingOps = map[string]bool{"gt": true, "ge": true, "lt": true, "le": true}
 )
 
@@ -344,14 +344,12 @@ func lowerASCII(c byte) byte {
 
 // operator returns t as a lower-case comparison operator, or "".
 func operator(t token) string {
-	if t.kind != tkWord || len(t.text) != 2 {
-		return ""
+	for _, op := range compareOps {
+		if isWord(t, op) {
+			return op
+		}
 	}
-	op := string([]byte{lowerASCII(t.text[0]), lowerASCII(t.text[1])})
-	if !compareOps[op] {
-		return ""
-	}
-	return op
+	return ""
 }
 
 // parseFilterText parses a filter into the tree.

@@ -42,8 +42,7 @@ var info = db.Info{
 	CacheStatements: true,
 }
 
-// Info returns the dialect's name, aliases, driver, default port and JDBC
-// prefixes.
+// Info returns what the dialect states about itself.
 func (Dialect) Info() db.Info { return info }
 
 // Placeholder returns "?": MySQL bind markers are positional.

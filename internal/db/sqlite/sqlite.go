@@ -36,8 +36,7 @@ var info = db.Info{
 	JDBCPrefixes: []string{"jdbc:sqlite:"},
 }
 
-// Info returns the dialect's name, aliases, driver, default port and JDBC
-// prefixes.
+// Info returns what the dialect states about itself.
 func (Dialect) Info() db.Info { return info }
 
 // Placeholder returns "?".

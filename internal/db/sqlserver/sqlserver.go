@@ -37,8 +37,7 @@ var info = db.Info{
 	JDBCPrefixes: []string{"jdbc:sqlserver:"},
 }
 
-// Info returns the dialect's name, aliases, driver, default port and JDBC
-// prefixes.
+// Info returns what the dialect states about itself.
 func (Dialect) Info() db.Info { return info }
 
 // Placeholder returns @pn.
