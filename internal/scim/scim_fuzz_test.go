@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -93,6 +94,13 @@ func wantSCIMError(t *testing.T, what string, err error, types ...ErrorType) {
 	t.Fatalf("%s: scimType %q, want one of %v: %v", what, se.Type, types, se)
 }
 
+// gluedLogical matches the one form the library reads although RFC 7644
+// forbids it: inside a value path it takes "and" or "or" glued to the next
+// attribute name ("[a eq 1 orB pr]") as the operator, while at the top level
+// it refuses the same text. ParseFilter refuses both, as the grammar's
+// SP ("and" / "or") SP says, so the oracle does not apply there.
+var gluedLogical = regexp.MustCompile(`(?i)\[[^\]]*\s(and|or)[a-z_$-]`)
+
 // FuzzParseFilter parses a filter and evaluates it on a sample user. It
 // must never panic; a filter the filter-parser library reads must give the
 // library's tree; a filter that parses must render (String) as a filter
@@ -110,7 +118,7 @@ func FuzzParseFilter(f *testing.F) {
 		flt, err := ParseFilter(s)
 		// Whatever the filter-parser library reads within the limits reads
 		// the same here.
-		if want, ok := libraryTree(s); ok && len(s) <= maxFilterLen && nesting(s) <= maxFilterNesting {
+		if want, ok := libraryTree(s); ok && len(s) <= maxFilterLen && nesting(s) <= maxFilterNesting && !gluedLogical.MatchString(s) {
 			if err != nil {
 				t.Fatalf("ParseFilter(%q): %v; the library reads it", s, err)
 			}
