@@ -49,6 +49,8 @@ func rules() []rule {
 		{pkg: "internal/audit", says: "It imports only the standard library", stdlibAnd: []string{}},
 		{pkg: "internal/certs", says: "It imports only the standard library and the PKCS#12 decoder.",
 			stdlibAnd: []string{"software.sslmate.com/src/go-pkcs12", "golang.org/x/crypto"}},
+		{pkg: "internal/password", says: "It imports only the standard library and golang.org/x/crypto.",
+			stdlibAnd: []string{"golang.org/x/crypto", "golang.org/x/sys"}},
 		{pkg: "internal/db", says: "This package imports no driver and knows nothing of SCIM, HTTP or configuration files.",
 			stdlibAnd: []string{module + "internal/secret"}},
 		{pkg: "internal/server", says: "it never imports a database package",
