@@ -157,7 +157,7 @@ func checkSingle(a Attribute, v any, path string, strict bool) error {
 				return nil
 			}
 		}
-		return BadRequest(InvalidValue, "%s must be true or false, not %s", path, describeJSON(v))
+		return BadRequest(InvalidValue, "%s must be true or false, not %s", path, describeFor(a, v))
 	case TypeInteger, TypeDecimal:
 		switch x := v.(type) {
 		case json.Number, float64, int64, int:
@@ -167,13 +167,23 @@ func checkSingle(a Attribute, v any, path string, strict bool) error {
 				return nil
 			}
 		}
-		return BadRequest(InvalidValue, "%s must be a number, not %s", path, describeJSON(v))
+		return BadRequest(InvalidValue, "%s must be a number, not %s", path, describeFor(a, v))
 	case TypeString, TypeReference, TypeDateTime, TypeBinary:
 		if _, ok := v.(string); !ok {
-			return BadRequest(InvalidValue, "%s must be a string, not %s", path, describeJSON(v))
+			return BadRequest(InvalidValue, "%s must be a string, not %s", path, describeFor(a, v))
 		}
 	}
 	return nil
+}
+
+// describeFor names a value for a message about attribute a: by its kind
+// only when a is write-only (a password is never repeated, not even in an
+// error), else as describeJSON does.
+func describeFor(a Attribute, v any) string {
+	if a.Mutability == MutabilityWriteOnly {
+		return jsonKind(v)
+	}
+	return describeJSON(v)
 }
 
 // describeJSON names a scalar JSON value for a message.

@@ -1029,7 +1029,11 @@ func (p *patcher) coerce(val any, a *Attribute, name string) (any, error) {
 		return m, nil
 	}
 	bad := func() error {
-		return BadRequest(InvalidValue, "attribute %s must be %s, not %s", name, typeWords(a, true), describeValue(val))
+		what := describeValue(val)
+		if a.Mutability == MutabilityWriteOnly { // a password is never repeated
+			what = jsonKind(val)
+		}
+		return BadRequest(InvalidValue, "attribute %s must be %s, not %s", name, typeWords(a, true), what)
 	}
 	if _, ok := asList(val); ok {
 		return nil, BadRequest(InvalidValue, "attribute %s is single-valued; the value must be %s, not an array", name, typeWords(a, true))
