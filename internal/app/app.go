@@ -179,6 +179,12 @@ func serve(ctx context.Context, cfg *config.Config, opts *Options) error {
 		ln.Close()
 		return err
 	}
+	for _, t := range registry.Local() {
+		if t.Config().StoresPlain() {
+			log.Warn("tenant stores user passwords in plain text (password_sync.hash: plain); anyone who can read the column can read them",
+				zap.String("tenant", t.Name()), zap.String("column", t.Config().PasswordSync.Column))
+		}
+	}
 	trail, closeAudit, err := openAudit(ctx, cfg, opts, log)
 	if err != nil {
 		ln.Close()

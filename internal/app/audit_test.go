@@ -102,6 +102,8 @@ func (l *auditLab) fileEvents(want int) []map[string]any {
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		data, _ := os.ReadFile(path)
+		// A line still being written is not read yet.
+		data = data[:bytes.LastIndexByte(data, '\n')+1]
 		var out []map[string]any
 		sc := bufio.NewScanner(bytes.NewReader(data))
 		sc.Buffer(nil, 1<<20)
@@ -294,7 +296,7 @@ func TestAuditNeverRecordsSecrets(t *testing.T) {
 	var bodies []string
 	for _, s := range []struct{ method, path, body string }{
 		{"POST", "/Users", user("pw1@example.com", `,"title":"`+visible+`","password":"`+userPassword+`",`+ext+`:{"PASSWORD_HASH":"`+hashValue+`"}`)},
-		{"POST", "/Users", user("pw2@example.com", `,"password":`+numericPIN)}, // refused, quoting the value
+		{"POST", "/Users", user("pw2@example.com", `,"password":`+numericPIN)}, // refused, without quoting the value
 		{"PUT", "/Users/pw1@example.com", user("pw1@example.com", `,"password":"`+userPassword+`","nickName":"`+userPassword+`"`)},
 		{"PATCH", "/Users/pw1@example.com", patchBody(`{"op":"replace","path":"password","value":"` + patchPassword + `"}`)},
 		{"PATCH", "/Users/pw1@example.com", patchBody(`{"op":"replace","value":{"password":"` + objectPassword + `","title":"T2"}}`)},
@@ -306,8 +308,8 @@ func TestAuditNeverRecordsSecrets(t *testing.T) {
 		_, _, body := l.do(s.method, s.path, s.body)
 		bodies = append(bodies, body)
 	}
-	if !strings.Contains(strings.Join(bodies, "\n"), "not the number "+numericPIN) {
-		t.Fatal("no error quotes the numeric password: the test no longer sees whether the audit trail scrubs a quoted secret")
+	if all := strings.Join(bodies, "\n"); strings.Contains(all, numericPIN) || !strings.Contains(all, "password must be a string, not a number") {
+		t.Fatalf("an error quotes the numeric password, or none refuses it:\n%s", all)
 	}
 	// Through the agent's header: a database that does not answer.
 	for _, method := range []string{"DELETE", "GET"} {
@@ -356,7 +358,7 @@ func TestAuditNeverRecordsSecrets(t *testing.T) {
 			}
 		}
 	}
-	if !strings.Contains(string(file), `{"column":"PASSWORD_HASH","secret":true}`) {
+	if !strings.Contains(string(file), `{"attribute":"password","column":"PASSWORD_HASH","secret":true}`) {
 		t.Errorf("the PASSWORD_HASH change is not marked secret:\n%s", file)
 	}
 }

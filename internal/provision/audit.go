@@ -20,7 +20,8 @@ import (
 // value to, or, for an update, fields themselves (the changed ones). A
 // secret-named column (PASSWORD_HASH, or one mapped to password) keeps
 // its value out of the event; the HTTP layer marks the secrets of the
-// request body the same way.
+// request body the same way. The password_sync column is recorded as the
+// attribute password, a secret whatever its name.
 func (m *mapping) noteWrite(ctx context.Context, res scim.Resource, cols row, fields []string, create bool) {
 	rec := audit.From(ctx)
 	if rec == nil {
@@ -44,8 +45,10 @@ func (m *mapping) noteWrite(ctx context.Context, res scim.Resource, cols row, fi
 			attr = t.String()
 		} else if k == m.idKey {
 			attr = "id"
+		} else if k == m.passwordKey {
+			attr = "password"
 		}
-		rec.Change(attr, name, cols[k], false)
+		rec.Change(attr, name, cols[k], k == m.passwordKey)
 	}
 }
 

@@ -65,6 +65,9 @@ func parseTarget(s string) (target, error) {
 		if sub != nil {
 			t.sub = sub.Name
 		}
+		if t.urn == "" && a.Name == "password" {
+			return target{}, fmt.Errorf("%q cannot hold a column: a password is written, never read; set password_sync.column and a hash to store it", s)
+		}
 		if a.Mutability == "readOnly" {
 			return target{}, fmt.Errorf("%q is read-only in SCIM and cannot hold a column", s)
 		}
@@ -176,6 +179,8 @@ type mapping struct {
 	targets map[string]target // upper-case column → core/enterprise target
 	// userNameKey is the column mapped to userName ("" when id is used).
 	userNameKey string
+	// passwordKey is the upper-case password_sync.column, "" without one.
+	passwordKey string
 	// schema is the tenant's user schemas, built once with the mapping.
 	schema *scim.ResourceSchema
 }
@@ -198,6 +203,14 @@ func newMapping(cfg *Config, cols []column) (*mapping, error) {
 	}
 	if _, ok := m.byKey[m.idKey]; !ok {
 		return nil, fmt.Errorf("get_users.user_id_column %s is not a column of the Get Users result (columns: %s)", op.UserIDColumn, m.columnList())
+	}
+	if col := cfg.PasswordSync.Column; col != "" {
+		m.passwordKey = strings.ToUpper(col)
+		if _, ok := m.byKey[m.passwordKey]; !ok {
+			// update_user binds the column from the current row: a row
+			// without it would clear every password on the next update.
+			return nil, fmt.Errorf("password_sync.column %s is not a column of the Get Users result (columns: %s); select it in get_users and get_user_by_id", col, m.columnList())
+		}
 	}
 	explicit := map[string]string{}
 	for k, v := range cfg.Mapping {
@@ -388,7 +401,7 @@ func (m *mapping) toResource(r row) scim.Resource {
 	ext := make(map[string]any, len(m.columns))
 	for _, c := range m.columns {
 		v := r[c.key]
-		if v == nil {
+		if v == nil || c.key == m.passwordKey { // a password is never returned, nor its hash
 			continue
 		}
 		ext[c.name] = v

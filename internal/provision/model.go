@@ -34,10 +34,12 @@ const (
 	RemoveEntitlementFromUser OpName = "remove_entitlement_from_user"
 )
 
-// AllOps lists the operations in display order.
+// AllOps lists the operations in display order: Okta's ten, then the
+// optional ones sqlscim adds.
 var AllOps = []OpName{
 	GetUsers, GetUserByID, GetAllEntitlements, GetUserEntitlements, CreateUser,
 	UpdateUser, ActivateUser, DeactivateUser, AddEntitlementToUser, RemoveEntitlementFromUser,
+	SetPassword,
 }
 
 // reads are the operations that return rows.
@@ -112,6 +114,8 @@ type Config struct {
 	Mapping map[string]string `json:"mapping,omitempty" yaml:"mapping,omitempty"`
 	// ExtensionURN is the schema URN under which every column appears.
 	ExtensionURN string `json:"extension_urn,omitempty" yaml:"extension_urn,omitempty"`
+	// PasswordSync says how the SCIM password attribute is stored.
+	PasswordSync PasswordSync `json:"password_sync,omitempty" yaml:"password_sync,omitempty"`
 }
 
 // DefaultExtensionURN is the schema URN under which every column of a user
@@ -203,6 +207,7 @@ func (c *Config) Validate(prefix string) Problems {
 	if _, ok := c.Op(GetUsers); !ok {
 		add(".operations.get_users", "must be enabled: it lists users and defines the user's columns")
 	}
+	c.validatePasswordSync(add)
 	for col, target := range c.Mapping {
 		if target == "" {
 			continue

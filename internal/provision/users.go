@@ -238,9 +238,22 @@ func (t *Tenant) CreateUser(ctx context.Context, res scim.Resource) (_ scim.Reso
 	if err := schema.CheckTypes(res); err != nil {
 		return nil, err
 	}
+	pw, hasPW, err := t.requestedPassword(ctx, res)
+	if err != nil {
+		return nil, err
+	}
 	cols, err := m.columnsFor(res, nil, false, t.writeFields(CreateUser))
 	if err != nil {
 		return nil, err
+	}
+	var storedPW string
+	if hasPW {
+		if storedPW, err = t.storedPassword(pw); err != nil {
+			return nil, err
+		}
+		if m.passwordKey != "" {
+			cols[m.passwordKey] = storedPW
+		}
 	}
 	ents, _, err := requestedEntitlements(res)
 	if err != nil {
@@ -280,6 +293,11 @@ func (t *Tenant) CreateUser(ctx context.Context, res scim.Resource) (_ scim.Reso
 	}
 	if err := t.exec(ctx, s.q, CreateUser, rowValues(cols)); err != nil {
 		return nil, err
+	}
+	if hasPW && m.passwordKey == "" {
+		if err := t.setPassword(ctx, s, cols, storedPW); err != nil {
+			return nil, err
+		}
 	}
 	if err := t.changeEntitlements(ctx, s, cols, ents, nil); err != nil {
 		return nil, err
@@ -364,9 +382,22 @@ func (t *Tenant) update(ctx context.Context, id string, change func(cur scim.Res
 		return nil, err
 	}
 
+	pw, hasPW, err := t.requestedPassword(ctx, next)
+	if err != nil {
+		return nil, err
+	}
 	cols, err := m.columnsForUpdate(next, cur, curRes, isPatch, t.writeFields(UpdateUser))
 	if err != nil {
 		return nil, err
+	}
+	var storedPW string
+	if hasPW {
+		if storedPW, err = t.storedPassword(pw); err != nil {
+			return nil, err
+		}
+		if m.passwordKey != "" {
+			cols[m.passwordKey] = storedPW
+		}
 	}
 	if changed := changedColumns(cols, cur, t.writeFields(UpdateUser), m); len(changed) > 0 {
 		m.noteWrite(ctx, next, cols, changed, false)
@@ -374,6 +405,11 @@ func (t *Tenant) update(ctx context.Context, id string, change func(cur scim.Res
 			return nil, disabled(UpdateUser, "changing "+strings.Join(changed, ", "))
 		}
 		if err := t.exec(ctx, s.q, UpdateUser, rowValues(cols)); err != nil {
+			return nil, err
+		}
+	}
+	if hasPW && m.passwordKey == "" {
+		if err := t.setPassword(ctx, s, cols, storedPW); err != nil {
 			return nil, err
 		}
 	}

@@ -133,7 +133,7 @@ func redactTop(v any) any {
 				}
 			case "operations":
 				out[k] = redactOperations(val)
-			case "mapping":
+			case "mapping", "password_sync":
 				out[k] = redactStrings(val)
 			}
 			continue

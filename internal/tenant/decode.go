@@ -56,6 +56,14 @@ var topFields = newAliases(map[string][]string{
 	"operations":    {"ops", "actions", "provisioning", "provisioning_operations"},
 	"mapping":       {"mappings", "attribute_mapping", "attribute_mappings"},
 	"extension_urn": {"extension_schema", "schema_urn", "extension"},
+	"password_sync": {"sync_password", "password_policy", "user_password"},
+})
+
+var passwordSyncFields = newAliases(map[string][]string{
+	"column":      {"password_column", "hash_column"},
+	"hash":        {"scheme", "hash_scheme", "algorithm"},
+	"bcrypt_cost": {"cost"},
+	"allow_plain": {"allow_plaintext"},
 })
 
 // passwordAliases are the other spellings of the database password. The
@@ -257,12 +265,41 @@ func (d *decoder) tenant(v any) *provision.Config {
 			}
 		case "extension_urn":
 			cfg.ExtensionURN = d.str("."+k, val)
+		case "password_sync":
+			d.passwordSync(cfg, "."+k, val)
 		}
 	}
 	if len(flatDB) > 0 {
 		d.database(cfg, "", flatDB)
 	}
 	return cfg
+}
+
+func (d *decoder) passwordSync(cfg *provision.Config, path string, v any) {
+	obj, ok := asObject(v)
+	if !ok {
+		d.problem(path, "must be an object, e.g. {column: PASSWORD_HASH, hash: bcrypt}")
+		return
+	}
+	p := &cfg.PasswordSync
+	for _, k := range sortedKeys(obj) {
+		val := obj[k]
+		field, known := passwordSyncFields[norm(k)]
+		if !known {
+			d.unknown(path, k, passwordSyncFields)
+			continue
+		}
+		switch field {
+		case "column":
+			p.Column = d.str(path+"."+k, val)
+		case "hash":
+			p.Hash = strings.ToLower(strings.TrimSpace(d.str(path+"."+k, val)))
+		case "bcrypt_cost":
+			p.BcryptCost = d.integer(path+"."+k, val)
+		case "allow_plain":
+			p.AllowPlain = d.boolean(path+"."+k, val)
+		}
+	}
 }
 
 func (d *decoder) str(path string, v any) string {

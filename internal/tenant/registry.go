@@ -160,6 +160,10 @@ func (r *Registry) Tenant(ctx context.Context, app, header string) (*provision.T
 	if err := r.checkPins(ctx, app, t.Config()); err != nil {
 		return nil, err
 	}
+	if t.Config().StoresPlain() {
+		logging.From(ctx).Warn("the agent's header configures user passwords stored in plain text (password_sync.hash: plain); anyone who can read the column can read them",
+			zap.String("app", app), zap.String("column", t.Config().PasswordSync.Column))
+	}
 	if r.observer != nil {
 		t.Observe(r.observer)
 	}
