@@ -195,7 +195,8 @@ func serve(ctx context.Context, cfg *config.Config, opts *Options) error {
 	for _, t := range registry.Local() {
 		localNames = append(localNames, t.Name())
 	}
-	metrics.Provisioning(trail, localNames)
+	metrics.SetTenants(localNames)
+	metrics.Provisioning(trail)
 	rates := console.NewRates()
 	var adminAddr net.Addr
 	if cfg.AdminAddress != "" {

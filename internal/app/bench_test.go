@@ -90,7 +90,7 @@ func demoHandler(b *testing.B) (http.Handler, string) {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { _ = trail.Close(5 * time.Second) })
-	metrics.Provisioning(trail, nil)
+	metrics.Provisioning(trail)
 	h := server.New(cfg.Server, log, backend{registry}, observers{metrics, rateObserver{console.NewRates()}}).WithAuditor(trail).Handler()
 	return h, cfg.Server.Token.Reveal()
 }

@@ -77,9 +77,9 @@ func adminHandler(telemetry http.Handler, c *console.Console) http.Handler {
 // observers tells every observer of the server of each request.
 type observers []server.Observer
 
-func (o observers) ObserveRequest(route, method string, status int, tenant string, d time.Duration) {
+func (o observers) ObserveRequest(ob server.Observation) {
 	for _, x := range o {
-		x.ObserveRequest(route, method, status, tenant, d)
+		x.ObserveRequest(ob)
 	}
 }
 
@@ -91,6 +91,8 @@ func (o observers) AuthFailed() {
 
 // rateObserver adapts console.Rates to server.Observer.
 type rateObserver struct{ *console.Rates }
+
+func (r rateObserver) ObserveRequest(o server.Observation) { r.Count(o.Status, o.Tenant) }
 
 func (rateObserver) AuthFailed() {}
 

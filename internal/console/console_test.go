@@ -156,14 +156,14 @@ func TestRatesCountTheLastFiveMinutes(t *testing.T) {
 	r := NewRates()
 	r.now = func() time.Time { return now }
 	for _, status := range []int{200, 201, 404, 409, 503} {
-		r.ObserveRequest("", "", status, "a", 0)
+		r.Count(status, "a")
 	}
-	r.ObserveRequest("", "", 200, "", 0) // no tenant: not counted
+	r.Count(200, "") // no tenant: not counted
 	if got := r.Of("a"); got != (Counts{Requests: 5, ClientErrors: 2, ServerErrors: 1}) {
 		t.Errorf("now: %+v", got)
 	}
 	now = now.Add(4 * time.Minute)
-	r.ObserveRequest("", "", 200, "a", 0)
+	r.Count(200, "a")
 	if got := r.Of("a"); got.Requests != 6 {
 		t.Errorf("4 minutes later: %+v", got)
 	}

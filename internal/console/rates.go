@@ -6,8 +6,7 @@ import (
 )
 
 // Rates counts each tenant's requests over a sliding window, for the
-// console's request and error rates. It implements the request half of
-// server.Observer.
+// console's request and error rates.
 type Rates struct {
 	mu      sync.Mutex
 	now     func() time.Time
@@ -38,9 +37,9 @@ type Counts struct {
 // NewRates starts counting.
 func NewRates() *Rates { return &Rates{now: time.Now, tenants: map[string]*window{}} }
 
-// ObserveRequest counts a finished request of tenant ("" when the request
-// reached none; it is not counted).
-func (r *Rates) ObserveRequest(_, _ string, status int, tenant string, _ time.Duration) {
+// Count counts a finished request of tenant ("" when the request reached
+// none; it is not counted).
+func (r *Rates) Count(status int, tenant string) {
 	if tenant == "" {
 		return
 	}

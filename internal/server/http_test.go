@@ -183,6 +183,7 @@ type observed struct {
 	route, method string
 	status        int
 	tenant        string
+	handled       bool
 }
 
 type fakeObserver struct {
@@ -191,8 +192,8 @@ type fakeObserver struct {
 	authFailed int
 }
 
-func (o *fakeObserver) ObserveRequest(route, method string, status int, tenant string, _ time.Duration) {
-	o.requests <- observed{route, method, status, tenant}
+func (o *fakeObserver) ObserveRequest(ob Observation) {
+	o.requests <- observed{ob.Route, ob.Method, ob.Status, ob.Tenant, ob.Handled}
 }
 
 func (o *fakeObserver) AuthFailed() {
@@ -454,7 +455,7 @@ func TestAbortedListIsLoggedAndCounted(t *testing.T) {
 	}
 	select {
 	case got := <-ts.obs.requests:
-		if want := (observed{"/Users", "GET", 200, "app"}); got != want {
+		if want := (observed{"/Users", "GET", 200, "app", true}); got != want {
 			t.Errorf("observed %+v, want %+v", got, want)
 		}
 	case <-time.After(10 * time.Second):
@@ -493,5 +494,40 @@ func TestRightTokenNeverWaitsBehindWrongOnes(t *testing.T) {
 	status, hdr, _ := ts.doWith(t, "GET", "/ServiceProviderConfig", "", wrong)
 	if status != http.StatusTooManyRequests || hdr.Get("Retry-After") == "" {
 		t.Errorf("a wrong token during the penalty, after the right one succeeded: %d, Retry-After %q", status, hdr.Get("Retry-After"))
+	}
+}
+
+// TestRouteLabelDependsOnThePathAlone: the metrics label a request with the
+// route its path matches, however it ended – a 401 on /Users is /Users –
+// and only requests a route's handler answered are marked handled (timed).
+func TestRouteLabelDependsOnThePathAlone(t *testing.T) {
+	ts := newTestServer(t)
+	ts.tenant.put(scim.Resource{"id": "a", "userName": "a"})
+	noToken := func(r *http.Request) { r.Header.Del("Authorization") }
+	keep := func(*http.Request) {}
+	for _, tc := range []struct {
+		method, path string
+		edit         func(*http.Request)
+		want         observed
+	}{
+		{"GET", "/Users", noToken, observed{"/Users", "GET", 401, "", false}},
+		{"DELETE", "/Users/a", noToken, observed{"/Users/{id}", "DELETE", 401, "", false}},
+		{"GET", "/users/", keep, observed{"/Users", "GET", 200, "app", true}},
+		{"HEAD", "/Users/a", keep, observed{"/Users/{id}", "HEAD", 200, "app", true}},
+		{"GET", "/Users/nobody", keep, observed{"/Users/{id}", "GET", 404, "app", true}},
+		{"MADEUP", "/Users/a", keep, observed{"/Users/{id}", "MADEUP", 405, "", false}},
+		{"PUT", "/Users", keep, observed{"/Users", "PUT", 405, "", false}},
+		{"GET", "/Nothing/here", keep, observed{UnmatchedRoute, "GET", 404, "", false}},
+		{"GET", "/Users/a/b", keep, observed{UnmatchedRoute, "GET", 404, "", false}},
+	} {
+		status, _, _ := ts.doWith(t, tc.method, tc.path, "", tc.edit)
+		select {
+		case got := <-ts.obs.requests:
+			if got != tc.want {
+				t.Errorf("%s %s (%d): observed %+v, want %+v", tc.method, tc.path, status, got, tc.want)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s %s was not observed", tc.method, tc.path)
+		}
 	}
 }

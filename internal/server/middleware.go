@@ -37,12 +37,32 @@ func setTenant(r *http.Request, app string) {
 
 // Observer receives what the metrics count. telemetry implements it.
 type Observer interface {
-	// ObserveRequest counts a finished request; route is the route pattern
-	// under /{app}/scim/v2 ("/Users/{id}"), tenant the {app} when the
-	// request reached a tenant, else "".
-	ObserveRequest(route, method string, status int, tenant string, d time.Duration)
+	// ObserveRequest counts a finished request.
+	ObserveRequest(o Observation)
 	// AuthFailed counts a refused bearer token.
 	AuthFailed()
+}
+
+// Observation is what an Observer learns of one finished request. Method
+// and Tenant are the client's choice: an observer that keeps them (as
+// label values, as map keys) must bound them.
+type Observation struct {
+	// Route is the route pattern under /{app}/scim/v2 that the path
+	// matches ("/Users/{id}"), whether or not the request was served, or
+	// UnmatchedRoute: one of a closed set, whatever the client sent.
+	Route string
+	// Method is the request's method as sent.
+	Method string
+	// Status is the status sent, 500 for a request cut short.
+	Status int
+	// Tenant is the {app} when the request reached a tenant, else "".
+	Tenant string
+	// Handled reports whether the route's handler answered: the request
+	// was neither refused before routing (401, 429, 431) nor matched no
+	// route or method (404, 405).
+	Handled bool
+	// Duration is how long the request took.
+	Duration time.Duration
 }
 
 // RequestIDHeader carries the request id back to the client.
@@ -134,11 +154,11 @@ func (s *Server) record(r *http.Request, rec *statusRecorder, info *requestInfo,
 		status = http.StatusOK
 	}
 	if s.observer != nil {
-		route := "unmatched"
-		if rctx := chi.RouteContext(r.Context()); rctx != nil && rctx.RoutePattern() != "" {
-			route = strings.TrimPrefix(rctx.RoutePattern(), s.contextPath()+"/{app}/scim/v2")
+		o := Observation{Route: s.routeLabel(r), Method: r.Method, Status: status, Tenant: info.tenant, Duration: elapsed}
+		if rctx := chi.RouteContext(r.Context()); rctx != nil && o.Route != UnmatchedRoute {
+			o.Handled = rctx.RoutePattern() == s.contextPath()+"/{app}/scim/v2"+o.Route
 		}
-		s.observer.ObserveRequest(route, r.Method, status, info.tenant, elapsed)
+		s.observer.ObserveRequest(o)
 	}
 	fields := []zap.Field{
 		zap.String("method", r.Method),

@@ -16,6 +16,7 @@ import (
 // <context path>/{app}/scim/v2.
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
+	s.router = r
 	r.Use(s.observe, s.limitHeaders, s.protocolEdges, s.authenticate, s.auditRequests, middleware.GetHead)
 	r.NotFound(func(w http.ResponseWriter, req *http.Request) {
 		s.writeError(w, req, scim.NotFound("No resource at %s. SCIM routes live under %s/{app}/scim/v2/.", req.URL.Path, s.contextPath()))
@@ -117,11 +118,35 @@ func (s *Server) status(w http.ResponseWriter, _ *http.Request) {
 	_, _ = w.Write([]byte(StatusBody))
 }
 
+// UnmatchedRoute is the route label of requests whose path matches no route.
+const UnmatchedRoute = "unmatched"
+
+// routeLabel is the route pattern under <context path>/{app}/scim/v2 that
+// the request's path matches ("/Users/{id}"), or UnmatchedRoute. It is
+// found from the path alone, so that a request refused before routing (401,
+// 429, 431) or with a method the route lacks (405) is labelled like the
+// requests the route serves. Patterns are the router's own, a closed set
+// whatever the client sends.
+func (s *Server) routeLabel(r *http.Request) string {
+	path := r.URL.EscapedPath()
+	for _, m := range append([]string{r.Method}, routeMethods...) {
+		if p := s.router.Find(chi.NewRouteContext(), m, path); p != "" {
+			if route, ok := strings.CutPrefix(p, s.contextPath()+"/{app}/scim/v2"); ok && route != "" && !strings.HasSuffix(route, "*") {
+				return route
+			}
+		}
+	}
+	return UnmatchedRoute
+}
+
+// routeMethods are the methods routes are registered for.
+var routeMethods = []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
+
 // allowedMethods lists the methods routes has for path, for the Allow
 // header; HEAD wherever GET is (GetHead answers it).
 func allowedMethods(routes chi.Routes, path string) []string {
 	var allowed []string
-	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+	for _, m := range routeMethods {
 		if routes.Match(chi.NewRouteContext(), m, path) {
 			allowed = append(allowed, m)
 			if m == http.MethodGet {

@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/go-chi/chi/v5"
 	"go.uber.org/zap"
 
 	"github.com/sqlscim/sqlscim/internal/scim"
@@ -76,6 +77,7 @@ type Server struct {
 	observer Observer
 	throttle *throttle
 	handler  http.Handler
+	router   *chi.Mux // for the route label of requests refused before routing
 	auditor  Auditor
 }
 

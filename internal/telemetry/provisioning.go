@@ -21,27 +21,16 @@ var changeOf = map[string]string{
 var changes = []string{"user_created", "user_updated", "user_activated", "user_deactivated", "entitlement_added", "entitlement_removed"}
 
 // Provisioning counts the changes sqlscim committed, from the audit
-// trail's events, and reports the trail's writers. tenants are the local
-// tenants, whose counters start at zero so that rates work from the first
-// scrape; header tenants get theirs with their first change.
-func (m *Metrics) Provisioning(trail *audit.Trail, tenants []string) {
-	counts := prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "sqlscim_provisioning_changes_total",
-		Help: "Provisioning changes committed to tenant databases, by tenant and change (user_created, user_updated, user_activated, user_deactivated, entitlement_added, entitlement_removed).",
-	}, []string{"tenant", "change"})
-	for _, t := range tenants {
-		for _, c := range changes {
-			counts.WithLabelValues(t, c)
-		}
-	}
-	m.registry.MustRegister(counts, auditCollector{trail})
+// trail's events, and reports the trail's writers.
+func (m *Metrics) Provisioning(trail *audit.Trail) {
+	m.registry.MustRegister(auditCollector{trail})
 	trail.Observe(func(ev *audit.Event) {
 		if !ev.Committed {
 			return // rolled back or never written: nothing changed
 		}
 		for _, op := range ev.Operations {
 			if c, ok := changeOf[op]; ok {
-				counts.WithLabelValues(ev.Tenant, c).Inc()
+				m.changes.WithLabelValues(m.tenants.label(ev.Tenant), c).Inc()
 			}
 		}
 	})

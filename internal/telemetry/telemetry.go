@@ -16,6 +16,7 @@ import (
 
 	"github.com/sqlscim/sqlscim/internal/db"
 	"github.com/sqlscim/sqlscim/internal/provision"
+	"github.com/sqlscim/sqlscim/internal/server"
 )
 
 // Metrics holds sqlscim's Prometheus metrics.
@@ -25,6 +26,8 @@ type Metrics struct {
 	latency      *prometheus.HistogramVec
 	authFailures prometheus.Counter
 	opErrors     *prometheus.CounterVec
+	changes      *prometheus.CounterVec
+	tenants      tenantSet
 }
 
 // New registers the metrics; pools, if not nil, are reported on each scrape.
@@ -48,8 +51,12 @@ func New(pools *db.Pools) *Metrics {
 			Name: "sqlscim_operation_errors_total",
 			Help: "Failed database operations by tenant, operation and error class.",
 		}, []string{"tenant", "operation", "class"}),
+		changes: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "sqlscim_provisioning_changes_total",
+			Help: "Provisioning changes committed to tenant databases, by tenant and change (user_created, user_updated, user_activated, user_deactivated, entitlement_added, entitlement_removed).",
+		}, []string{"tenant", "change"}),
 	}
-	m.registry.MustRegister(m.requests, m.latency, m.authFailures, m.opErrors,
+	m.registry.MustRegister(m.requests, m.latency, m.authFailures, m.opErrors, m.changes,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if pools != nil {
 		m.registry.MustRegister(poolCollector{pools})
@@ -57,10 +64,30 @@ func New(pools *db.Pools) *Metrics {
 	return m
 }
 
-// ObserveRequest implements server.Observer.
-func (m *Metrics) ObserveRequest(route, method string, status int, tenant string, d time.Duration) {
-	m.requests.WithLabelValues(route, method, strconv.Itoa(status), tenant).Inc()
-	m.latency.WithLabelValues(route, method).Observe(d.Seconds())
+// SetTenants names the local tenants, which are labelled by name; every
+// other tenant is labelled "header". Their counters start at zero, so that
+// rates and alert rules work from the first scrape. Call it again when the
+// tenants change.
+func (m *Metrics) SetTenants(names []string) {
+	m.tenants.set(names)
+	for _, t := range names {
+		for _, c := range changes {
+			m.changes.WithLabelValues(t, c)
+		}
+	}
+}
+
+// ObserveRequest implements server.Observer. The route is one of the
+// server's patterns; the method and the tenant, which the client chose,
+// are labelled from closed sets. Latency is observed only for requests a
+// route's handler answered: the others (refused, 404, 405) would add a
+// histogram per route and made-up method, and their latency says nothing.
+func (m *Metrics) ObserveRequest(o server.Observation) {
+	method := methodLabel(o.Method)
+	m.requests.WithLabelValues(o.Route, method, strconv.Itoa(o.Status), m.tenants.label(o.Tenant)).Inc()
+	if o.Handled {
+		m.latency.WithLabelValues(o.Route, method).Observe(o.Duration.Seconds())
+	}
 }
 
 // AuthFailed implements server.Observer.
@@ -72,7 +99,7 @@ func (m *Metrics) OperationFailed(tenant string, op provision.OpName, class db.C
 	if name == "" {
 		name = "connection"
 	}
-	m.opErrors.WithLabelValues(tenant, name, class.String()).Inc()
+	m.opErrors.WithLabelValues(m.tenants.label(tenant), name, class.String()).Inc()
 }
 
 // poolCollector reports the connection pools at scrape time.
