@@ -31,7 +31,16 @@ func (t *Tenant) ListUsers(ctx context.Context, q scim.Query, emit func(scim.Res
 	if err != nil {
 		return 0, err
 	}
-	l := &lister{t: t, m: m, q: q, schema: schema, emit: emit, wd: wd}
+	l := &lister{t: t, m: m, q: q, schema: schema, emit: emit, wd: wd, source: GetUsers}
+	if q.Filter != nil {
+		since, rest, viaOp, err := l.checkMetaFilter()
+		if err != nil {
+			return 0, err
+		}
+		if viaOp {
+			return l.modifiedUsers(ctx, since, rest)
+		}
+	}
 	if q.Filter != nil {
 		if total, done, err := l.byID(ctx); done || err != nil {
 			return total, err
@@ -51,6 +60,9 @@ type lister struct {
 	side *session
 	// needsEntitlements is set when the filter looks at entitlements.
 	needsEntitlements bool
+	// source is the operation whose rows are read: get_users, or
+	// get_users_modified_since.
+	source OpName
 }
 
 // inPage reports whether the n-th match (1-based) is on the requested page.
@@ -370,9 +382,9 @@ func (l *lister) collect(rows *sql.Rows) ([]row, error) {
 // calls fn with each row; it closes rows.
 func (l *lister) eachRow(rows *sql.Rows, fn func(r row) error) error {
 	defer rows.Close()
-	cols, err := l.t.resultColumns(GetUsers, rows)
+	cols, err := l.t.resultColumns(l.source, rows)
 	if err != nil {
-		return l.t.opError(GetUsers, err)
+		return l.t.opError(l.source, err)
 	}
 	if err := l.checkColumns(cols); err != nil {
 		return err
@@ -381,14 +393,14 @@ func (l *lister) eachRow(rows *sql.Rows, fn func(r row) error) error {
 		l.wd.progress()
 		r, err := readRow(rows, cols)
 		if err != nil {
-			return l.t.opError(GetUsers, err)
+			return l.t.opError(l.source, err)
 		}
 		if err := fn(r); err != nil {
 			return err
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return l.t.opError(GetUsers, err)
+		return l.t.opError(l.source, err)
 	}
 	return nil
 }
@@ -411,7 +423,7 @@ func (l *lister) checkColumns(cols []column) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("get_users no longer returns the user id column %s", l.m.idKey)
+	return fmt.Errorf("%s no longer returns the user id column %s", l.source, l.m.idKey)
 }
 
 // mentionsEntitlements reports whether a filter looks at entitlements.

@@ -181,6 +181,9 @@ type mapping struct {
 	userNameKey string
 	// passwordKey is the upper-case password_sync.column, "" without one.
 	passwordKey string
+	// createdKey and modifiedKey are the upper-case created_column and
+	// last_modified_column, "" without them.
+	createdKey, modifiedKey string
 	// schema is the tenant's user schemas, built once with the mapping.
 	schema *scim.ResourceSchema
 }
@@ -210,6 +213,22 @@ func newMapping(cfg *Config, cols []column) (*mapping, error) {
 			// update_user binds the column from the current row: a row
 			// without it would clear every password on the next update.
 			return nil, fmt.Errorf("password_sync.column %s is not a column of the Get Users result (columns: %s); select it in get_users and get_user_by_id", col, m.columnList())
+		}
+	}
+	for _, c := range []struct {
+		key, col string
+		to       *string
+	}{{"created_column", cfg.CreatedColumn, &m.createdKey}, {"last_modified_column", cfg.LastModifiedColumn, &m.modifiedKey}} {
+		if c.col == "" {
+			continue
+		}
+		*c.to = strings.ToUpper(c.col)
+		i, ok := m.byKey[*c.to]
+		if !ok {
+			return nil, fmt.Errorf("%s %s is not a column of the Get Users result (columns: %s); select it in get_users and get_user_by_id", c.key, c.col, m.columnList())
+		}
+		if k := cols[i].kind; k != kindTimestamp && k != kindDate && k != kindString {
+			return nil, fmt.Errorf("%s %s holds numbers or booleans; name a timestamp column", c.key, c.col)
 		}
 	}
 	explicit := map[string]string{}
@@ -430,6 +449,7 @@ func (m *mapping) toResource(r row) scim.Resource {
 	schemas = append(schemas, m.extURN)
 	res["schemas"] = schemas
 	res[m.extURN] = ext
+	m.setMeta(res, r)
 	return res
 }
 

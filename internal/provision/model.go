@@ -39,13 +39,13 @@ const (
 var AllOps = []OpName{
 	GetUsers, GetUserByID, GetAllEntitlements, GetUserEntitlements, CreateUser,
 	UpdateUser, ActivateUser, DeactivateUser, AddEntitlementToUser, RemoveEntitlementFromUser,
-	SetPassword,
+	SetPassword, GetUsersModifiedSince,
 }
 
 // reads are the operations that return rows.
 func (o OpName) reads() bool {
 	switch o {
-	case GetUsers, GetUserByID, GetAllEntitlements, GetUserEntitlements:
+	case GetUsers, GetUserByID, GetAllEntitlements, GetUserEntitlements, GetUsersModifiedSince:
 		return true
 	}
 	return false
@@ -114,6 +114,10 @@ type Config struct {
 	Mapping map[string]string `json:"mapping,omitempty" yaml:"mapping,omitempty"`
 	// ExtensionURN is the schema URN under which every column appears.
 	ExtensionURN string `json:"extension_urn,omitempty" yaml:"extension_urn,omitempty"`
+	// CreatedColumn and LastModifiedColumn name the columns of get_users
+	// that fill meta.created and meta.lastModified.
+	CreatedColumn      string `json:"created_column,omitempty" yaml:"created_column,omitempty"`
+	LastModifiedColumn string `json:"last_modified_column,omitempty" yaml:"last_modified_column,omitempty"`
 	// PasswordSync says how the SCIM password attribute is stored.
 	PasswordSync PasswordSync `json:"password_sync,omitempty" yaml:"password_sync,omitempty"`
 }
@@ -208,6 +212,7 @@ func (c *Config) Validate(prefix string) Problems {
 		add(".operations.get_users", "must be enabled: it lists users and defines the user's columns")
 	}
 	c.validatePasswordSync(add)
+	c.validateTimestamps(add)
 	for col, target := range c.Mapping {
 		if target == "" {
 			continue

@@ -93,6 +93,15 @@ func (p *pusher) columnFor(path filter.AttributePath) (column, bool) {
 		}
 		return m.column(name)
 	case urn == "" || strings.EqualFold(urn, scim.UserSchemaURN):
+		if strings.EqualFold(name, "meta") {
+			switch {
+			case strings.EqualFold(sub, "lastModified") && m.modifiedKey != "":
+				return m.column(m.modifiedKey)
+			case strings.EqualFold(sub, "created") && m.createdKey != "":
+				return m.column(m.createdKey)
+			}
+			return column{}, false
+		}
 		if sub == "" && strings.EqualFold(name, "id") {
 			return m.columns[m.byKey[m.idKey]], true
 		}

@@ -68,6 +68,14 @@ func nesting(s string) int {
 // library's grammar allows. The tree must not be modified.
 func (f *Filter) Expr() filter.Expression { return f.expr }
 
+// FilterOf wraps part of a parsed filter's tree (one side of its "and", as
+// Expr returns it) as a filter of its own.
+func FilterOf(e filter.Expression) *Filter {
+	f := &Filter{expr: e}
+	f.raw = f.String()
+	return f
+}
+
 // String renders the filter in canonical SCIM syntax: operators in lower
 // case, strings JSON-quoted, parentheses only where precedence needs them.
 func (f *Filter) String() string {

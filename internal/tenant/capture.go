@@ -123,7 +123,7 @@ func redactTop(v any) any {
 		}
 		if field, known := topFields[nk]; known {
 			switch field {
-			case "name", "extension_urn":
+			case "name", "extension_urn", "created_column", "last_modified_column":
 				out[k] = keep(val)
 			case "database":
 				if _, isObj := val.(map[string]any); isObj {

@@ -51,12 +51,14 @@ func newAliases(fields map[string][]string) aliases {
 var topFields = newAliases(map[string][]string{
 	// Not instance_name: that is the SQL Server instance (databaseFields),
 	// which a flat header would otherwise lose to the tenant's name.
-	"name":          {"app", "app_name", "tenant", "tenant_name", "app_instance", "label"},
-	"database":      {"db", "connection", "datasource", "data_source", "db_connection", "connection_settings", "database_connection", "database_config"},
-	"operations":    {"ops", "actions", "provisioning", "provisioning_operations"},
-	"mapping":       {"mappings", "attribute_mapping", "attribute_mappings"},
-	"extension_urn": {"extension_schema", "schema_urn", "extension"},
-	"password_sync": {"sync_password", "password_policy", "user_password"},
+	"name":                 {"app", "app_name", "tenant", "tenant_name", "app_instance", "label"},
+	"database":             {"db", "connection", "datasource", "data_source", "db_connection", "connection_settings", "database_connection", "database_config"},
+	"operations":           {"ops", "actions", "provisioning", "provisioning_operations"},
+	"mapping":              {"mappings", "attribute_mapping", "attribute_mappings"},
+	"extension_urn":        {"extension_schema", "schema_urn", "extension"},
+	"password_sync":        {"sync_password", "password_policy", "user_password"},
+	"created_column":       {"created_at_column", "creation_column", "created_at"},
+	"last_modified_column": {"modified_column", "updated_at_column", "last_updated_column", "last_modified"},
 })
 
 var passwordSyncFields = newAliases(map[string][]string{
@@ -267,6 +269,10 @@ func (d *decoder) tenant(v any) *provision.Config {
 			cfg.ExtensionURN = d.str("."+k, val)
 		case "password_sync":
 			d.passwordSync(cfg, "."+k, val)
+		case "created_column":
+			cfg.CreatedColumn = d.str("."+k, val)
+		case "last_modified_column":
+			cfg.LastModifiedColumn = d.str("."+k, val)
 		}
 	}
 	if len(flatDB) > 0 {
