@@ -18,7 +18,7 @@
 #    (header.allowed_databases); ALLOWED_DATABASES goes into
 #    /etc/default/sqlscim as SQLSCIM_HEADER_ALLOWED_DATABASES;
 # 4. the credentials: an existing OPS installation's are reused untouched;
-#    without one, and with CUSTOMER_ID set, `sqlscim credentials` generates
+#    without one, and with CUSTOMER_ID set, `sqlscim init` generates
 #    the bearer token, certificate and keystore in the OPS locations, which
 #    then go to okscimserver with the modes OPS uses.
 #
@@ -129,8 +129,8 @@ had_id_file=
 [ -f "$OPS_DIR/customer-id.conf" ] && had_id_file=yes
 [ -d "$OPS_DIR" ] || install -d -m 0750 -o "$SERVICE_USER" -g "$SERVICE_USER" "$OPS_DIR"
 
-# The output holds the token: it goes nowhere (sqlscim credentials prints it again).
-if ! err=$(CUSTOMER_ID=$id "$SQLSCIM" credentials --ops-dir "$OPS_DIR" 2>&1 >/dev/null); then
+# sqlscim init creates the credentials (only it and serve do) and prints where.
+if ! err=$(CUSTOMER_ID=$id "$SQLSCIM" init --ops-dir "$OPS_DIR" 2>&1 >/dev/null); then
   say "generating the credentials failed: $err"
   exit 1
 fi

@@ -71,7 +71,7 @@ func Run(ctx context.Context, args []string, opts Options) error {
 	root.SetOut(opts.Stdout)
 	root.SetErr(opts.Stderr)
 	root.SetArgs(args)
-	root.AddCommand(serveCommand(ctx, &opts), credentialsCommand(&opts), versionCommand(&opts), checkCommand(ctx, &opts), healthCommand(ctx, &opts), pinsCommand(&opts))
+	root.AddCommand(serveCommand(ctx, &opts), credentialsCommand(&opts), versionCommand(&opts), initCommand(&opts), checkCommand(ctx, &opts), healthCommand(ctx, &opts), pinsCommand(&opts))
 	return root.ExecuteContext(ctx)
 }
 
@@ -87,11 +87,46 @@ func versionCommand(opts *Options) *cobra.Command {
 	}
 }
 
-// loadConfig reads the configuration with the command's flags.
+// loadConfig reads the configuration with the command's flags. It never
+// creates credentials: a command that may (serve, init) uses createConfig.
 func loadConfig(cmd *cobra.Command, opts *Options) (*config.Config, error) {
 	o := opts.Config
 	o.Flags = cmd.Flags()
+	o.Create = false
 	return config.Load(o)
+}
+
+// createConfig is loadConfig that generates the credentials when the
+// installation has none.
+func createConfig(cmd *cobra.Command, opts *Options) (*config.Config, error) {
+	o := opts.Config
+	o.Flags = cmd.Flags()
+	o.Create = true
+	return config.Load(o)
+}
+
+func initCommand(opts *Options) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "init",
+		Short: "Create the bearer token, certificate and keystore if the installation has none (changes nothing otherwise)",
+		Long: "Creates the credentials of a new installation, as the OPS installer and a first \"sqlscim serve\" do, and prints\n" +
+			"where they are (not the token: \"sqlscim credentials\" prints it). An installation that has them is left as it is.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := createConfig(cmd, opts)
+			if err != nil {
+				return err
+			}
+			verb := "already holds its credentials; nothing changed"
+			if cfg.Generated {
+				verb = "created a bearer token, a certificate and a keystore"
+			}
+			_, err = fmt.Fprintf(opts.Stdout, "sqlscim init: %s\n  properties:  %s\n  certificate: %s\nsqlscim credentials prints the token and the certificate for Okta.\n", verb, cfg.PropertiesFile, cfg.CertFile)
+			return err
+		},
+	}
+	config.RegisterFlags(cmd.Flags())
+	return cmd
 }
 
 func credentialsCommand(opts *Options) *cobra.Command {
@@ -132,7 +167,7 @@ func serveCommand(ctx context.Context, opts *Options) *cobra.Command {
 		Short: "Serve the SCIM API over HTTPS",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := loadConfig(cmd, opts)
+			cfg, err := createConfig(cmd, opts)
 			if err != nil {
 				return err
 			}

@@ -58,7 +58,7 @@ func TestAuditFileStandalone(t *testing.T) {
 	noSQLSCIMEnv(t)
 	dataDir := t.TempDir()
 	t.Setenv("SQLSCIM_DATA_DIR", dataDir)
-	cfg, err := Load(Options{DefaultOPSDir: filepath.Join(t.TempDir(), "none"), PKIDir: t.TempDir(), Host: &Host{Name: "h"}, KeyBits: 2048})
+	cfg, err := Load(Options{DefaultOPSDir: filepath.Join(t.TempDir(), "none"), PKIDir: t.TempDir(), Host: &Host{Name: "h"}, KeyBits: 2048, Create: true})
 	if err != nil {
 		t.Fatal(err)
 	}

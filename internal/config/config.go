@@ -164,6 +164,10 @@ type Options struct {
 	Host *Host
 	// KeyBits of a generated key (4096).
 	KeyBits int
+	// Create lets Load generate the token, certificate and keystore when
+	// the installation has none. Only serve and init set it: any other
+	// command on a mistyped directory must not print a token no server uses.
+	Create bool
 }
 
 // Config is the complete, validated configuration.
@@ -214,8 +218,9 @@ type Config struct {
 	Audit audit.Config
 }
 
-// Load reads and validates the configuration, creating first-start
-// credentials when the installation has none.
+// Load reads and validates the configuration. When the installation has no
+// credentials yet, it creates them if opts.Create is set and fails with one
+// line naming the directory and "sqlscim init" otherwise.
 func Load(opts Options) (*Config, error) {
 	l := &loader{v: viper.New(), opts: opts}
 	if l.opts.DefaultOPSDir == "" {
@@ -421,6 +426,9 @@ func (l *loader) resolveInstall(cfg *Config) error {
 		id = configured
 	}
 	if id == "" {
+		if cfg.Layout.Mode == OPSMode && !l.opts.Create {
+			return l.noCredentials(cfg.Layout, cfg.Layout.CustomerIDFile())
+		}
 		if cfg.Layout.Mode == OPSMode {
 			return fmt.Errorf("%s: not found, and no customer id is set; set CUSTOMER_ID=<your Okta subdomain> (or --customer-id) for the first start", cfg.Layout.CustomerIDFile())
 		}
@@ -430,6 +438,9 @@ func (l *loader) resolveInstall(cfg *Config) error {
 	cfg.PropertiesFile = cfg.Layout.PropertiesFile(id)
 
 	if _, err := os.Stat(cfg.PropertiesFile); errors.Is(err, fs.ErrNotExist) {
+		if !l.opts.Create {
+			return l.noCredentials(cfg.Layout, cfg.PropertiesFile)
+		}
 		hostInfo := DetectHost()
 		if l.opts.Host != nil {
 			hostInfo = *l.opts.Host
@@ -449,6 +460,17 @@ func (l *loader) resolveInstall(cfg *Config) error {
 	}
 	l.props, err = readProperties(cfg.PropertiesFile)
 	return err
+}
+
+// noCredentials is the one-line error of a command that needs credentials
+// the installation does not have yet: it names the directory, the file
+// missing and the command that creates them.
+func (l *loader) noCredentials(layout Layout, missing string) error {
+	env, flag, dir := "", "--data-dir", filepath.Dir(layout.ConfDir)
+	if layout.Mode == OPSMode {
+		env, flag, dir = "CUSTOMER_ID=<your Okta subdomain> ", "--ops-dir", layout.ConfDir
+	}
+	return fmt.Errorf("%s holds no credentials (%s does not exist); create them with: %ssqlscim init %s %s (or start sqlscim serve once), or correct %s", dir, missing, env, flag, dir, flag)
 }
 
 func (l *loader) str(key string) string { return strings.TrimSpace(l.v.GetString(key)) }

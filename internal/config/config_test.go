@@ -60,6 +60,7 @@ func newInstall(t *testing.T) *install {
 		OPSLogFile:    filepath.Join(root, "application.log"),
 		Host:          &Host{Name: "test.example"},
 		KeyBits:       2048,
+		Create:        true,
 	}
 	return in
 }
@@ -401,6 +402,7 @@ func TestFirstStartCertificateCarriesBothHostNames(t *testing.T) {
 		DefaultOPSDir: filepath.Join(t.TempDir(), "none"),
 		Host:          &Host{Name: "scim.corp.example", Aliases: []string{"scim"}},
 		KeyBits:       2048,
+		Create:        true,
 	}
 	cfg, err := Load(opts)
 	if err != nil {

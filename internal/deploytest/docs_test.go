@@ -43,7 +43,7 @@ var sqlscimCall = regexp.MustCompile(`(?:^|[\s(;'"])sqlscim\s+([a-z][a-z-]*)([^|
 
 // knownSubcommandCall is the same, for prose and scripts, where "sqlscim"
 // followed by a word is often a sentence: only the real subcommands count.
-var knownSubcommandCall = regexp.MustCompile(`(?:^|[\s(;'"])sqlscim\s+(serve|credentials|check|version|health|pins)\b([^|;)'"&<>\n]*)`)
+var knownSubcommandCall = regexp.MustCompile(`(?:^|[\s(;'"])sqlscim\s+(serve|init|credentials|check|version|health|pins)\b([^|;)'"&<>\n]*)`)
 
 var subcommandWord = regexp.MustCompile(`^[a-z][a-z-]*$`)
 
