@@ -39,7 +39,9 @@ func methodLabel(method string) string {
 
 // tenantSet is the set of local tenant names, replaced as a whole when the
 // tenants change.
-type tenantSet struct{ names atomic.Pointer[map[string]bool] }
+type tenantSet struct {
+	names atomic.Pointer[map[string]bool]
+}
 
 func (s *tenantSet) set(names []string) {
 	m := make(map[string]bool, len(names))
