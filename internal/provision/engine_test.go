@@ -243,7 +243,7 @@ func TestTenOperationsOnTheLab(t *testing.T) {
 			}
 
 			// DELETE deactivates, it does not delete.
-			if err := tn.DeactivateUser(ctx, "testuser@example.com"); err != nil {
+			if err := tn.DeleteUser(ctx, "testuser@example.com"); err != nil {
 				t.Fatal(err)
 			}
 			if isActive(t, d, lab.dialect, "testuser@example.com") {
@@ -315,7 +315,7 @@ func TestImportSurvivesChangesBetweenPages(t *testing.T) {
 			}); err != nil {
 				t.Fatal(err)
 			}
-			if err := tn.DeactivateUser(ctx, "yoda@galaxy.local"); err != nil {
+			if err := tn.DeleteUser(ctx, "yoda@galaxy.local"); err != nil {
 				t.Fatal(err)
 			}
 			for start := 6; start <= total; start += 5 {

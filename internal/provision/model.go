@@ -39,7 +39,7 @@ const (
 var AllOps = []OpName{
 	GetUsers, GetUserByID, GetAllEntitlements, GetUserEntitlements, CreateUser,
 	UpdateUser, ActivateUser, DeactivateUser, AddEntitlementToUser, RemoveEntitlementFromUser,
-	SetPassword, GetUsersModifiedSince,
+	SetPassword, GetUsersModifiedSince, DeleteUser,
 }
 
 // reads are the operations that return rows.

@@ -560,36 +560,3 @@ func (t *Tenant) entitlementValues(ctx context.Context, s *session, user row, va
 		return typed, true
 	}, nil
 }
-
-// DeactivateUser answers DELETE /Users/{id}: Okta never deletes users of
-// this connector, and a client that does must not lose data, so the user is
-// deactivated.
-func (t *Tenant) DeactivateUser(ctx context.Context, id string) (err error) {
-	ctx, _, stop := t.guard(ctx)
-	defer stop()
-	defer func() { err = t.settle(ctx, err) }()
-	if _, ok := t.cfg.Op(DeactivateUser); !ok {
-		return disabled(DeactivateUser, "DELETE /Users/{id}")
-	}
-	m, err := t.discover(ctx)
-	if err != nil {
-		return err
-	}
-	s, err := t.open(ctx, true)
-	if err != nil {
-		return err
-	}
-	defer s.close()
-	cur, err := t.fetchUser(ctx, s, m, id)
-	if err != nil {
-		return err
-	}
-	if cur == nil {
-		return scim.NotFound("User %s not found.", id)
-	}
-	m.noteUser(ctx, cur)
-	if err := t.setActive(ctx, s, cur, false); err != nil {
-		return err
-	}
-	return s.commit()
-}

@@ -113,7 +113,7 @@ func TestPanickingRequestIsAuditedAsFailure(t *testing.T) {
 
 type panicTenant struct{ *memTenant }
 
-func (panicTenant) DeactivateUser(context.Context, string) error { panic("boom") }
+func (panicTenant) DeleteUser(context.Context, string) error { panic("boom") }
 
 // A stuck audit disk never holds up a request: every request is answered,
 // and the events that do not fit in the queue are dropped and counted.
@@ -146,7 +146,7 @@ func TestStuckAuditDiskNeverBlocksRequests(t *testing.T) {
 // benchTenant answers a DELETE from memory, without keeping history.
 type benchTenant struct{ *memTenant }
 
-func (benchTenant) DeactivateUser(context.Context, string) error { return nil }
+func (benchTenant) DeleteUser(context.Context, string) error { return nil }
 
 // BenchmarkAuditedWrite measures a write (a DELETE, whose tenant answers
 // from memory, so that the audit trail's share shows) through the whole

@@ -29,8 +29,9 @@ type Tenant interface {
 	ReplaceUser(ctx context.Context, id string, res scim.Resource) (scim.Resource, error)
 	// PatchUser applies PATCH operations and returns the user as stored.
 	PatchUser(ctx context.Context, id string, ops []scim.PatchOp) (scim.Resource, error)
-	// DeactivateUser answers DELETE: the user is deactivated, never deleted.
-	DeactivateUser(ctx context.Context, id string) error
+	// DeleteUser answers DELETE: the user is deleted, or deactivated when
+	// the tenant does not delete users.
+	DeleteUser(ctx context.Context, id string) error
 	// Entitlements returns every entitlement.
 	Entitlements(ctx context.Context) ([]scim.Resource, error)
 	// GetEntitlement returns one entitlement.

@@ -127,7 +127,7 @@ func (m *memTenant) PatchUser(ctx context.Context, id string, ops []scim.PatchOp
 	return u.Clone(), nil
 }
 
-func (m *memTenant) DeactivateUser(_ context.Context, id string) error {
+func (m *memTenant) DeleteUser(_ context.Context, id string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.asked = append(m.asked, id)

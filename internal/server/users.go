@@ -446,7 +446,7 @@ func (s *Server) deleteUser(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	if err := t.DeactivateUser(r.Context(), pathParam(r, "id")); err != nil {
+	if err := t.DeleteUser(r.Context(), pathParam(r, "id")); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
