@@ -2,7 +2,7 @@
 GO        ?= go
 BIN       := bin/sqlscim
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS   := -s -w -X github.com/sqlscim/sqlscim/internal/app.Version=$(VERSION)
+LDFLAGS   := -s -w -X github.com/sqlscim/sqlscim/internal/buildinfo.Version=$(VERSION)
 export CGO_ENABLED := 0
 # Every go command runs with the release toolchain go.mod names on its
 # toolchain line (the go command fetches it from the module proxy on first

@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"syscall"
@@ -23,6 +22,7 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 
+	"github.com/sqlscim/sqlscim/internal/buildinfo"
 	"github.com/sqlscim/sqlscim/internal/config"
 	"github.com/sqlscim/sqlscim/internal/console"
 	"github.com/sqlscim/sqlscim/internal/db"
@@ -34,20 +34,6 @@ import (
 	"github.com/sqlscim/sqlscim/internal/telemetry"
 	"github.com/sqlscim/sqlscim/internal/tenant"
 )
-
-// Version is set at build time with -ldflags "-X github.com/sqlscim/sqlscim/internal/app.Version=…".
-var Version = ""
-
-// version returns the build's version.
-func version() string {
-	if Version != "" {
-		return Version
-	}
-	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
-		return info.Main.Version
-	}
-	return "dev"
-}
 
 // Options let tests observe and adjust a run.
 type Options struct {
@@ -81,7 +67,7 @@ func versionCommand(opts *Options) *cobra.Command {
 		Short: "Print the version",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, err := fmt.Fprintf(opts.Stdout, "sqlscim %s\n", version())
+			_, err := fmt.Fprint(opts.Stdout, buildinfo.Read())
 			return err
 		},
 	}
@@ -199,7 +185,7 @@ func serve(ctx context.Context, cfg *config.Config, opts *Options) error {
 		log.Info("first start: generated a bearer token, certificate and keystore", zap.String("properties", cfg.PropertiesFile), zap.String("certificate", cfg.CertFile))
 	}
 	log.Info("sqlscim listening",
-		zap.String("version", version()),
+		zap.String("version", buildinfo.Read().Version),
 		zap.String("address", ln.Addr().String()),
 		zap.String("base_url", fmt.Sprintf("https://%s%s/{app}/scim/v2", displayHost(ln.Addr()), cfg.Server.ContextPath)),
 		zap.String("mode", string(cfg.Layout.Mode)),
@@ -230,12 +216,15 @@ func serve(ctx context.Context, cfg *config.Config, opts *Options) error {
 	for _, t := range registry.Local() {
 		localNames = append(localNames, t.Name())
 	}
-	metrics.SetTenants(localNames)
+	metrics.SetTenants(localNames, cfg.AllowAnyDatabase || len(cfg.AllowedDatabases) > 0)
 	metrics.Provisioning(trail)
+	metrics.SetCertificate(cfg.Certificate.Cert)
+	tenants := newConsoleTenants(cfg, registry, pools)
+	metrics.TenantHealth(tenants.health)
 	rates := console.NewRates()
 	var adminAddr net.Addr
 	if cfg.AdminAddress != "" {
-		admin := adminHandler(metrics.Admin(readiness(registry)), console.New(trail, newConsoleTenants(cfg, registry, pools), rates))
+		admin := adminHandler(metrics.Admin(readiness(registry)), console.New(trail, tenants, rates))
 		stopAdmin, err := serveAdmin(ctx, cfg.AdminAddress, admin, log, func(a net.Addr) {
 			adminAddr = a
 			if opts.AdminReady != nil {

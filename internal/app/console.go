@@ -20,6 +20,7 @@ import (
 	"github.com/sqlscim/sqlscim/internal/demo"
 	"github.com/sqlscim/sqlscim/internal/provision"
 	"github.com/sqlscim/sqlscim/internal/server"
+	"github.com/sqlscim/sqlscim/internal/telemetry"
 	"github.com/sqlscim/sqlscim/internal/tenant"
 )
 
@@ -83,6 +84,12 @@ func (o observers) ObserveRequest(ob server.Observation) {
 	}
 }
 
+func (o observers) StartRequest() {
+	for _, x := range o {
+		x.StartRequest()
+	}
+}
+
 func (o observers) AuthFailed() {
 	for _, x := range o {
 		x.AuthFailed()
@@ -95,6 +102,8 @@ type rateObserver struct{ *console.Rates }
 func (r rateObserver) ObserveRequest(o server.Observation) { r.Count(o.Status, o.Tenant) }
 
 func (rateObserver) AuthFailed() {}
+
+func (rateObserver) StartRequest() {}
 
 // consoleTenants lists the tenants for the console: the local ones, with
 // a self-check (a database ping, made when the console asks and at most
@@ -164,6 +173,17 @@ func (c *consoleTenants) source(t *provision.Tenant) string {
 		return "demo"
 	}
 	return "tenants file " + c.cfg.TenantsFile
+}
+
+// health is each local tenant's last self-check, for sqlscim_tenant_up.
+func (c *consoleTenants) health(ctx context.Context) []telemetry.Check {
+	local := c.registry.Local()
+	checks := c.check(ctx, local)
+	out := make([]telemetry.Check, len(local))
+	for i, t := range local {
+		out[i] = telemetry.Check{Tenant: t.Name(), OK: checks[i].OK, Error: checks[i].Error}
+	}
+	return out
 }
 
 // check returns each local tenant's last self-check, pinging those whose

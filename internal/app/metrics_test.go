@@ -3,13 +3,18 @@ package app
 import (
 	"bufio"
 	"bytes"
+	"crypto/x509"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -251,6 +256,11 @@ func TestMetricLabelsAreClosedSets(t *testing.T) {
 	text := l.metrics(t)
 	all := parseMetrics(t, text)
 	t.Logf("/metrics after %d hostile requests: %d series, %d bytes", 300+200+400+1, len(all), len(text))
+	count := map[string]int{}
+	for _, s := range all {
+		count[strings.SplitN(s.name, "_", 2)[0]]++
+	}
+	t.Logf("by prefix: %v", count)
 	if len(all) >= 200 {
 		t.Errorf("/metrics has %d series; want fewer than 200", len(all))
 	}
@@ -314,4 +324,137 @@ func keys(m map[string]bool) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// downTenantFile writes a tenants file with one tenant, "down", whose
+// database port refuses connections.
+func downTenantFile(t *testing.T) string {
+	t.Helper()
+	closed, _ := net.Listen("tcp", "127.0.0.1:0")
+	deadPort := closed.Addr().(*net.TCPAddr).Port
+	closed.Close()
+	raw := mustRead(t, filepath.Join(labtest.Root(), "testdata", "tenants", "mysql-sql.yaml"))
+	text := strings.NewReplacer("port: 3306", fmt.Sprintf("port: %d", deadPort),
+		"password_env: LAB_DB_PASSWORD", `password: ""`, "name: lab_mysql_sql", "name: down").Replace(string(raw))
+	path := filepath.Join(t.TempDir(), "tenants.yaml")
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestMetricsForDashboardsAndAlerts checks the metrics the dashboard and
+// the alert rules of deploy/monitoring use: present from the first scrape
+// (counters at zero), and moving with the requests.
+func TestMetricsForDashboardsAndAlerts(t *testing.T) {
+	l := newMetricsLab(t, "--tenants", downTenantFile(t))
+	first := l.metrics(t)
+	for _, want := range []string{
+		// counters alert rules use start at zero, for local tenants and header ones
+		`sqlscim_provisioning_changes_total{change="user_created",tenant="jdbc_on_prem"} 0`,
+		`sqlscim_provisioning_changes_total{change="entitlement_removed",tenant="header"} 0`,
+		`sqlscim_operation_errors_total{class="unavailable",operation="connection",tenant="jdbc_on_prem"} 0`,
+		`sqlscim_operation_errors_total{class="auth",operation="connection",tenant="down"} 0`,
+		`sqlscim_operation_errors_total{class="settings",operation="connection",tenant="header"} 0`,
+		`sqlscim_auth_failures_total 0`,
+		`sqlscim_http_requests_in_flight 0`,
+		// tenants
+		`sqlscim_tenant_up{tenant="jdbc_on_prem"} 1`,
+		`sqlscim_tenant_up{tenant="down"} 0`,
+		// the build
+		fmt.Sprintf(`go_version="%s"`, runtime.Version()),
+	} {
+		if !strings.Contains(first, want+"\n") && !strings.Contains(first, want) {
+			t.Errorf("first scrape lacks %s", want)
+		}
+	}
+	var build, expiry *series
+	for _, s := range parseMetrics(t, first) {
+		switch s.name {
+		case "sqlscim_build_info":
+			build = &s
+		case "sqlscim_tls_certificate_expiry_timestamp_seconds":
+			expiry = &s
+		}
+	}
+	if build == nil || build.value != "1" || !strings.HasPrefix(build.labels["version"], "0.1.0-dev") {
+		t.Errorf("sqlscim_build_info: %+v", build)
+	}
+	served := l.servedCertificate(t)
+	if expiry == nil || expiry.value != strconv.FormatFloat(float64(served.NotAfter.Unix()), 'e', -1, 64) {
+		t.Errorf("certificate expiry %+v, the served certificate expires %s (%d)", expiry, served.NotAfter, served.NotAfter.Unix())
+	}
+
+	base := "https://" + l.in.addr + "/ws/rest/jdbc_on_prem/scim/v2"
+	bearer := map[string]string{"Authorization": "Bearer " + l.token}
+	if status := l.do(t, "GET", base+"/Users?count=2", bearer, nil); status != 200 {
+		t.Fatalf("list: %d", status)
+	}
+	if status := l.do(t, "GET", base+"/Users", nil, nil); status != 401 {
+		t.Fatalf("no token: %d", status)
+	}
+	if status := l.do(t, "GET", "https://"+l.in.addr+"/ws/rest/down/scim/v2/Users", bearer, nil); status != 503 {
+		t.Fatalf("tenant down: %d", status)
+	}
+
+	// A request in flight: its body is still coming.
+	pr, pw := io.Pipe()
+	req, _ := http.NewRequest("POST", base+"/Users", pr)
+	req.Header.Set("Authorization", "Bearer "+l.token)
+	req.Header.Set("Content-Type", "application/scim+json")
+	done := make(chan int, 1)
+	go func() {
+		resp, err := l.c.Do(req)
+		if err != nil {
+			done <- 0
+			return
+		}
+		resp.Body.Close()
+		done <- resp.StatusCode
+	}()
+	pw.Write([]byte(`{"schemas":`))
+	inFlight := false
+	for range 200 {
+		if strings.Contains(l.metrics(t), "sqlscim_http_requests_in_flight 1\n") {
+			inFlight = true
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	pw.Write([]byte(`"x"}`))
+	pw.Close()
+	if status := <-done; status != 400 {
+		t.Errorf("the slow POST: %d", status)
+	}
+	if !inFlight {
+		t.Error("sqlscim_http_requests_in_flight never showed the slow POST")
+	}
+
+	after := l.metrics(t)
+	for _, want := range []string{
+		`sqlscim_db_operation_duration_seconds_count{operation="get_users",tenant="jdbc_on_prem"} 1`,
+		`sqlscim_http_requests_total{method="GET",route="/Users",status="401",tenant="none"} 1`,
+		`sqlscim_http_requests_total{method="GET",route="/Users",status="503",tenant="down"} 1`,
+		`sqlscim_operation_errors_total{class="unavailable",operation="connection",tenant="down"} 1`,
+		`sqlscim_http_request_duration_seconds_count{method="GET",route="/Users"} 2`,
+		`sqlscim_auth_failures_total 1`,
+		`sqlscim_http_requests_in_flight 0`,
+	} {
+		if !strings.Contains(after, want+"\n") {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+}
+
+// servedCertificate is the certificate the SCIM port presents.
+func (l *metricsLab) servedCertificate(t *testing.T) *x509.Certificate {
+	t.Helper()
+	req, _ := http.NewRequest("GET", "https://"+l.in.addr+"/ws/rest/jdbc_on_prem/scim/v2/Status", nil)
+	req.Header.Set("Authorization", "Bearer "+l.token)
+	resp, err := l.c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.TLS.PeerCertificates[0]
 }

@@ -80,7 +80,7 @@ func TestPackages(t *testing.T) {
 	// and the packages, with the script make package runs.
 	work := t.TempDir()
 	bin := filepath.Join(work, "sqlscim")
-	mustRun(t, ctx, []string{"CGO_ENABLED=0"}, "go", "build", "-ldflags", "-X github.com/sqlscim/sqlscim/internal/app.Version="+testVersion, "-o", bin, "./cmd/sqlscim")
+	mustRun(t, ctx, []string{"CGO_ENABLED=0"}, "go", "build", "-ldflags", "-X github.com/sqlscim/sqlscim/internal/buildinfo.Version="+testVersion, "-o", bin, "./cmd/sqlscim")
 	out := mustRun(t, ctx, nil, "bash", "deploy/package.sh", bin, testVersion, filepath.Join(work, "dist"))
 	var deb, rpm string
 	for _, line := range strings.Split(out, "\n") {

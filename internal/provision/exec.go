@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"go.uber.org/zap"
 
@@ -49,11 +50,13 @@ func (t *Tenant) query(ctx context.Context, q db.Querier, name OpName, vals valu
 	st := t.stmts[name]
 	logging.From(ctx).Debug("operation", zap.String("op", string(name)), zap.String("sql", st.sql+st.proc))
 	var rows *sql.Rows
+	start := time.Now()
 	if st.proc != "" {
 		rows, err = t.dialect.CallProcedure(ctx, q, db.ProcCall{Name: st.proc, Args: args, WantRows: true})
 	} else {
 		rows, err = q.QueryContext(ctx, st.sql, plain(args)...)
 	}
+	t.timed(name, start)
 	if err != nil {
 		return nil, t.opError(name, err)
 	}
@@ -70,6 +73,7 @@ func (t *Tenant) exec(ctx context.Context, q db.Querier, name OpName, vals value
 	}
 	st := t.stmts[name]
 	logging.From(ctx).Debug("operation", zap.String("op", string(name)), zap.String("sql", st.sql+st.proc))
+	defer t.timed(name, time.Now())
 	if st.proc == "" {
 		if _, err := q.ExecContext(ctx, st.sql, plain(args)...); err != nil {
 			return t.opError(name, err)
@@ -99,6 +103,13 @@ func (t *Tenant) exec(ctx context.Context, q db.Querier, name OpName, vals value
 		return t.opError(name, err)
 	}
 	return nil
+}
+
+// timed tells the observer how long operation name took since start.
+func (t *Tenant) timed(name OpName, start time.Time) {
+	if t.observer != nil {
+		t.observer.OperationTimed(t.cfg.Name, name, time.Since(start))
+	}
 }
 
 func plain(args []db.ProcArg) []any {

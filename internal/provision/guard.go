@@ -59,9 +59,16 @@ func (t *Tenant) settle(ctx context.Context, err error) error {
 	return err
 }
 
-// Observer learns of failed operations, for metrics.
+// Observer learns of operations, for metrics.
 type Observer interface {
+	// OperationFailed is told of a failed operation; op is "" when the
+	// database could not be reached (or a transaction not begun or
+	// committed) before or after any operation.
 	OperationFailed(tenant string, op OpName, class db.Class)
+	// OperationTimed is told how long the database took for an
+	// operation's statement or procedure call: a write until it ended, a
+	// read until its rows began to come.
+	OperationTimed(tenant string, op OpName, d time.Duration)
 }
 
 // Observe sets the observer of the tenant's operation failures.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 
 	filter "github.com/scim2/filter-parser/v2"
 
@@ -172,10 +173,12 @@ func (l *lister) scan(ctx context.Context) (int, error) {
 	}
 	idRef := "sqlscim_u." + t.dialect.QuoteIdent(l.m.columns[l.m.byKey[l.m.idKey]].name)
 	order := " ORDER BY " + idRef
+	start := time.Now()
 
 	if !where.complete || l.needsEntitlements || l.q.Count < 0 {
 		// The filter runs here, or the list is unpaged: stream every row.
 		rows, err := s.q.QueryContext(ctx, "SELECT *"+from+order, args...)
+		t.timed(GetUsers, start)
 		if err != nil {
 			return 0, t.opError(GetUsers, err)
 		}
@@ -195,13 +198,16 @@ func (l *lister) scan(ctx context.Context) (int, error) {
 		rows, err = s.q.QueryContext(ctx, "SELECT *"+from+join+idRef+" > "+t.dialect.Placeholder(len(args)+1)+order+limitOffset(t.dialect, l.q.Count, 0), append(args, lastID)...)
 	} else {
 		if err := s.q.QueryRowContext(ctx, "SELECT COUNT(*)"+from, args...).Scan(&total); err != nil {
+			t.timed(GetUsers, start)
 			return 0, t.opError(GetUsers, err)
 		}
 		if l.q.Count == 0 || l.q.StartIndex > total {
+			t.timed(GetUsers, start)
 			return total, nil
 		}
 		rows, err = s.q.QueryContext(ctx, "SELECT *"+from+order+limitOffset(t.dialect, l.q.Count, l.q.StartIndex-1), args...)
 	}
+	t.timed(GetUsers, start)
 	if err != nil {
 		return 0, t.opError(GetUsers, err)
 	}

@@ -196,6 +196,8 @@ func (o *fakeObserver) ObserveRequest(ob Observation) {
 	o.requests <- observed{ob.Route, ob.Method, ob.Status, ob.Tenant, ob.Handled}
 }
 
+func (o *fakeObserver) StartRequest() {}
+
 func (o *fakeObserver) AuthFailed() {
 	o.mu.Lock()
 	o.authFailed++

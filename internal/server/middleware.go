@@ -37,6 +37,9 @@ func setTenant(r *http.Request, app string) {
 
 // Observer receives what the metrics count. telemetry implements it.
 type Observer interface {
+	// StartRequest is told of a request as it arrives; ObserveRequest
+	// follows once for each.
+	StartRequest()
 	// ObserveRequest counts a finished request.
 	ObserveRequest(o Observation)
 	// AuthFailed counts a refused bearer token.
@@ -124,6 +127,9 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		info := &requestInfo{}
 		r = r.WithContext(context.WithValue(logging.With(r.Context(), log), requestInfoKey{}, info))
 		rec := &statusRecorder{ResponseWriter: w}
+		if s.observer != nil {
+			s.observer.StartRequest()
+		}
 
 		defer func() {
 			v := recover()
