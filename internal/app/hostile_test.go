@@ -539,7 +539,7 @@ func hostileRows(e *hostileEnv) []hostileRow {
 		{name: "type/title an object", method: "POST", path: "/Users", body: hostileCoreUser("titleobj@x", map[string]any{"title": map[string]any{"a": 1}}), status: bad, scimType: "invalidValue", detail: `title must be a single string value, not an object`},
 		{name: "type/title longer than its column", method: "POST", path: "/Users", body: hostileCoreUser("titlelong@x", map[string]any{"title": strings.Repeat("t", 500)}), status: bad, scimType: "invalidValue", detail: "the database refused a value (TITLE)"},
 		{name: "type/displayName an array", method: "POST", path: "/Users", body: hostileCoreUser("dnarr@x", map[string]any{"displayName": []any{"a"}}), status: bad, scimType: "invalidValue", detail: `displayName must be a single string value, not an array`},
-		{name: "type/active maybe", method: "POST", path: "/Users", body: hostileCoreUser("maybe@x", map[string]any{"active": "maybe"}), status: bad, scimType: "invalidValue", detail: `active must be true or false, not "maybe"`},
+		{name: "type/active maybe", method: "POST", path: "/Users", body: hostileCoreUser("maybe@x", map[string]any{"active": "maybe"}), status: bad, scimType: "invalidValue", detail: `active must be a boolean (true or false), not the string "maybe"`},
 		{name: "type/active an object", method: "POST", path: "/Users", body: hostileCoreUser("activeobj@x", map[string]any{"active": map[string]any{}}), status: bad, scimType: "invalidValue", detail: `active must be a single boolean value, not an object`},
 		{name: "type/active an array", method: "POST", path: "/Users", body: hostileCoreUser("activearr@x", map[string]any{"active": []any{true}}), status: bad, scimType: "invalidValue", detail: `active must be a single boolean value, not an array`},
 		{name: "type/entitlements a string", method: "POST", path: "/Users", body: hostileUser("entstr@x", map[string]any{"entitlements": "1"}), status: bad, scimType: "invalidValue", detail: "entitlements must be a list"},
@@ -553,7 +553,7 @@ func hostileRows(e *hostileEnv) []hostileRow {
 		{name: "type/IS_ACTIVE not a boolean", method: "POST", path: "/Users", body: hostileUser("isact@x", map[string]any{hostileDBExt: map[string]any{"USER_ID": "isact@x", "USERNAME": "isact", "FIRSTNAME": "D", "LASTNAME": "T", "EMAIL": "isact@x", "IS_ACTIVE": "1 OR 1=1"}}), status: bad, scimType: "invalidValue", detail: `"1 OR 1=1" is not a whole number`},
 		{name: "type/schemas a string", method: "POST", path: "/Users", body: hostileUser("schemastr@x", map[string]any{"schemas": "urn:ietf:params:scim:schemas:core:2.0:User"}), status: bad, scimType: "invalidSyntax", detail: "schemas must include"},
 		{name: "type/schemas numbers", method: "POST", path: "/Users", body: hostileUser("schemanum@x", map[string]any{"schemas": []any{1, 2}}), status: bad, scimType: "invalidSyntax", detail: "schemas must include"},
-		{name: "type/PUT active maybe", method: "PUT", path: lukePath, body: hostileCoreUser(hostileLuke, map[string]any{"active": "maybe", "entitlements": nil}), status: bad, scimType: "invalidValue", detail: `active must be true or false, not "maybe"`},
+		{name: "type/PUT active maybe", method: "PUT", path: lukePath, body: hostileCoreUser(hostileLuke, map[string]any{"active": "maybe", "entitlements": nil}), status: bad, scimType: "invalidValue", detail: `active must be a boolean (true or false), not the string "maybe"`},
 		// A multi-valued attribute of the wrong type in a PUT must be
 		// refused; today it clears the columns it feeds (or is ignored) and
 		// the PUT answers 200, which would change the database here.
@@ -678,7 +678,7 @@ func hostileRows(e *hostileEnv) []hostileRow {
 		{name: "patch/Operations an object", method: "PATCH", path: lukePath, body: []byte(`{"Operations":{"op":"replace","path":"title","value":"x"}}`), status: bad, scimType: "invalidSyntax", detail: "must be an array"},
 		{name: "patch/Operations empty", method: "PATCH", path: lukePath, body: []byte(`{"Operations":[]}`), status: bad, scimType: "invalidSyntax", detail: "is empty"},
 		{name: "patch/operation a string", method: "PATCH", path: lukePath, body: []byte(`{"Operations":["replace title"]}`), status: bad, scimType: "invalidSyntax", detail: "must be a JSON object"},
-		{name: "patch/remove without path", method: "PATCH", path: lukePath, body: hostilePatch(hostileOp("remove", "", nil)), status: bad, scimType: "invalidSyntax", detail: `remove needs a "path"`},
+		{name: "patch/remove without path", method: "PATCH", path: lukePath, body: hostilePatch(hostileOp("remove", "", nil)), status: bad, scimType: "noTarget", detail: `remove needs a "path"`},
 		{name: "patch/add without value", method: "PATCH", path: lukePath, body: hostilePatch(hostileOp("add", "title", nil)), status: bad, scimType: "invalidSyntax", detail: `add needs a "value"`},
 		{name: "patch/path a number", method: "PATCH", path: lukePath, body: []byte(`{"Operations":[{"op":"replace","path":7,"value":"x"}]}`), status: bad, scimType: "invalidSyntax", detail: `"path" must be a string`},
 		{name: "patch/value without path not an object", method: "PATCH", path: lukePath, body: hostilePatch(hostileOp("replace", "", "x")), status: bad, scimType: "invalidValue", detail: "must be a JSON object"},

@@ -283,11 +283,16 @@ func (t *Tenant) refusal(e *db.Error) string {
 			name = name[i+1:]
 		}
 		if col, ok := m.column(name); ok {
-			hint := m.extURN + ":" + col.name
-			if tg, ok := m.targets[col.key]; ok {
-				hint = tg.String() + " (or " + hint + ")"
+			from := m.extURN + ":" + col.name
+			tg, mapped := m.targets[col.key]
+			if mapped {
+				from = tg.String() + " (or " + from + ")"
 			}
-			return "a value for column " + col.name + " is missing or invalid; send " + hint
+			msg := "column " + col.name + " refused the value written for " + from + ": it is missing, too long or of the wrong type"
+			if mapped && tg.attr == "active" && tg.urn == "" && col.kind == kindString {
+				msg += "; the column holds text: the tenant's mapping can say how it spells true and false, as in " + col.name + ": active(Y/N)"
+			}
+			return msg
 		}
 	}
 	return "check the value of " + e.Object

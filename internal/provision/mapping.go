@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/sqlscim/sqlscim/internal/scim"
@@ -19,6 +20,9 @@ type target struct {
 	attr string // name, emails, active, department ...
 	sub  string // givenName, value, locality ...
 	typ  string // for multi-valued attributes: the element's type (work, mobile)
+	// spelling is how a text column mapped to active writes true and
+	// false, from "active(Y/N)"; zero when the mapping does not say.
+	spelling scim.BooleanSpelling
 }
 
 func (t target) String() string {
@@ -39,9 +43,25 @@ var targetPattern = regexp.MustCompile(`^(?:(urn:[A-Za-z0-9:._-]+|enterprise):)?
 
 // parseTarget reads a mapping target: userName, name.givenName,
 // emails[work].value, enterprise:department (short for the enterprise
-// extension URN) or urn:...:attribute[.sub].
+// extension URN) or urn:...:attribute[.sub]; active may carry the spelling
+// of a text column, active(Y/N).
 func parseTarget(s string) (target, error) {
-	m := targetPattern.FindStringSubmatch(strings.TrimSpace(s))
+	spec, spelling, hasSpelling := strings.Cut(strings.TrimSpace(s), "(")
+	if hasSpelling {
+		t, err := parseTarget(spec)
+		if err != nil {
+			return target{}, err
+		}
+		if t.urn != "" || t.attr != "active" {
+			return target{}, fmt.Errorf("%q: only active takes a spelling in parentheses, as in active(Y/N)", s)
+		}
+		inner, ok := strings.CutSuffix(strings.TrimSpace(spelling), ")")
+		if t.spelling, ok = parseSpelling(inner, ok); !ok {
+			return target{}, fmt.Errorf("%q: write the column's texts for true and false, true first, as in active(Y/N), active(1/0) or active(ACTIVE/INACTIVE); each must be one of %s", s, scim.BooleanWords)
+		}
+		return t, nil
+	}
+	m := targetPattern.FindStringSubmatch(spec)
 	if m == nil {
 		return target{}, fmt.Errorf("%q is not a SCIM attribute; write it like userName, name.givenName, emails[work].value or enterprise:department", s)
 	}
@@ -82,6 +102,13 @@ func parseTarget(s string) (target, error) {
 		}
 	}
 	return t, nil
+}
+
+func parseSpelling(s string, closed bool) (scim.BooleanSpelling, bool) {
+	if !closed {
+		return scim.BooleanSpelling{}, false
+	}
+	return scim.ParseSpelling(s)
 }
 
 // defaultMapping maps the lab's column names (and their common spellings)
@@ -186,6 +213,28 @@ type mapping struct {
 	createdKey, modifiedKey string
 	// schema is the tenant's user schemas, built once with the mapping.
 	schema *scim.ResourceSchema
+	// readSpelling is the spelling last read from a text column mapped to
+	// active ("Y" teaches Y/N), for writes the mapping does not spell.
+	readSpelling atomic.Pointer[scim.BooleanSpelling]
+}
+
+// activeSpelling says how to write a boolean into the text column of
+// target t (mapped to active) whose current value is cur: the mapping's
+// spelling, else cur's, else the last one read from the column, else SCIM's
+// own true/false.
+func (m *mapping) activeSpelling(t target, cur any) scim.BooleanSpelling {
+	if t.spelling != (scim.BooleanSpelling{}) {
+		return t.spelling
+	}
+	if s, ok := cur.(string); ok {
+		if sp, ok := scim.SpellingOf(s); ok {
+			return sp
+		}
+	}
+	if sp := m.readSpelling.Load(); sp != nil {
+		return *sp
+	}
+	return scim.BooleanSpelling{True: "true", False: "false"}
 }
 
 // newMapping builds a tenant's mapping from its discovered columns.
@@ -332,7 +381,7 @@ func normalize(v any, k kind) any {
 				return json.Number(s)
 			}
 		case kindBool:
-			if b, err := strconv.ParseBool(s); err == nil {
+			if b, ok := scim.ParseBoolean(s); ok {
 				return b
 			}
 		}
@@ -355,7 +404,7 @@ func normalize(v any, k kind) any {
 		return int64(x)
 	case string:
 		if k == kindBool {
-			if b, err := strconv.ParseBool(x); err == nil {
+			if b, ok := scim.ParseBoolean(x); ok {
 				return b
 			}
 		}
@@ -388,29 +437,6 @@ func text(v any) string {
 	return fmt.Sprint(v)
 }
 
-// truthy reads a column value as a boolean (IS_ACTIVE 1/0, true/false, Y/N).
-func truthy(v any) (bool, bool) {
-	switch x := v.(type) {
-	case bool:
-		return x, true
-	case int64:
-		return x != 0, true
-	case float64:
-		return x != 0, true
-	case json.Number:
-		f, err := x.Float64()
-		return f != 0, err == nil
-	case string:
-		switch strings.ToLower(strings.TrimSpace(x)) {
-		case "1", "true", "t", "y", "yes", "active":
-			return true, true
-		case "0", "false", "f", "n", "no", "inactive":
-			return false, true
-		}
-	}
-	return false, false
-}
-
 // toResource turns a user row into a SCIM user (without entitlements and meta).
 func (m *mapping) toResource(r row) scim.Resource {
 	id := text(r[m.idKey])
@@ -429,7 +455,14 @@ func (m *mapping) toResource(r row) scim.Resource {
 			continue
 		}
 		if t.attr == "active" && t.urn == "" {
-			if b, ok := truthy(v); ok {
+			if s, isText := v.(string); isText && t.spelling == (scim.BooleanSpelling{}) {
+				if sp, ok := scim.SpellingOf(s); ok {
+					if old := m.readSpelling.Load(); old == nil || *old != sp {
+						m.readSpelling.Store(&sp)
+					}
+				}
+			}
+			if b, ok := scim.ParseBoolean(v); ok {
 				v = b
 			}
 		} else if _, isBool := v.(bool); !isBool {

@@ -467,6 +467,15 @@ func TestParseTarget(t *testing.T) {
 		{in: "emails.value", err: `"emails.value" is multi-valued; name the element's type, e.g. emails[work].value`},
 		{in: "title[work]", err: `"title[work]" is single-valued; drop the [work]`},
 		{in: "name[work].givenName", err: `"name[work].givenName" is single-valued; drop the [work]`},
+		{in: "active(Y/N)", want: target{attr: "active", spelling: scim.BooleanSpelling{True: "Y", False: "N"}}},
+		{in: " active ( ACTIVE / INACTIVE ) ", want: target{attr: "active", spelling: scim.BooleanSpelling{True: "ACTIVE", False: "INACTIVE"}}},
+		{in: "active(N/Y)", err: `"active(N/Y)": write the column's texts for true and false, true first, as in active(Y/N), active(1/0) or active(ACTIVE/INACTIVE); each must be one of ` + scim.BooleanWords},
+		{in: "active(J/N)", err: `"active(J/N)": write the column's texts for true and false, true first, as in active(Y/N), active(1/0) or active(ACTIVE/INACTIVE); each must be one of ` + scim.BooleanWords},
+		{in: "active(Y/N", err: `"active(Y/N": write the column's texts for true and false, true first, as in active(Y/N), active(1/0) or active(ACTIVE/INACTIVE); each must be one of ` + scim.BooleanWords},
+		{in: "active()", err: `"active()": write the column's texts for true and false, true first, as in active(Y/N), active(1/0) or active(ACTIVE/INACTIVE); each must be one of ` + scim.BooleanWords},
+		{in: "title(Y/N)", err: `"title(Y/N)": only active takes a spelling in parentheses, as in active(Y/N)`},
+		{in: "enterprise:department(Y/N)", err: `"enterprise:department(Y/N)": only active takes a spelling in parentheses, as in active(Y/N)`},
+		{in: "nope(Y/N)", err: `"nope" is not an attribute of the User or enterprise User schema`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.in, func(t *testing.T) {
@@ -499,7 +508,8 @@ func TestNormalize(t *testing.T) {
 		{"bytes as decimal", []byte("12.50"), kindDecimal, json.Number("12.50")},
 		{"bytes not a decimal", []byte("n/a"), kindDecimal, "n/a"},
 		{"bytes as bool", []byte("1"), kindBool, true},
-		{"bytes not a bool", []byte("Y"), kindBool, "Y"},
+		{"bytes Y", []byte("Y"), kindBool, true},
+		{"bytes not a bool", []byte("maybe"), kindBool, "maybe"},
 		{"date", time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC), kindDate, "2024-05-01"},
 		{"date with a time", time.Date(2024, 5, 1, 13, 0, 0, 0, time.UTC), kindDate, "2024-05-01"},
 		{"timestamp", time.Date(2024, 5, 1, 13, 4, 5, 0, time.UTC), kindTimestamp, "2024-05-01T13:04:05Z"},
@@ -515,7 +525,8 @@ func TestNormalize(t *testing.T) {
 		{"int32", int32(5), kindInt, int64(5)},
 		{"int64", int64(5), kindInt, int64(5)},
 		{"string bool", "true", kindBool, true},
-		{"string not bool", "Y", kindBool, "Y"},
+		{"string n", "n", kindBool, false},
+		{"string not bool", "maybe", kindBool, "maybe"},
 		{"string", "x", kindString, "x"},
 		{"bool", true, kindBool, true},
 	}
@@ -948,6 +959,68 @@ func TestSameValue(t *testing.T) {
 	for _, tc := range tests {
 		if got := sameValue(tc.a, tc.b); got != tc.want {
 			t.Errorf("sameValue(%#v, %#v) = %v, want %v", tc.a, tc.b, got, tc.want)
+		}
+	}
+}
+
+// The engine reads and writes active with the one rule of scim.ParseBoolean,
+// whatever the column: a BOOLEAN, a 0/1 integer, or text in its own spelling.
+func TestActiveReadAndWrittenByOneRule(t *testing.T) {
+	clientValues := []struct {
+		v    any
+		want bool
+	}{
+		{true, true}, {false, false}, {"t", true}, {"F", false}, {"yes", true}, {"no", false},
+		{json.Number("1"), true}, {json.Number("0"), false}, {"Y", true}, {"inactive", false},
+	}
+	for _, tc := range []struct {
+		name    string
+		kind    string
+		mapping string
+		current any // the column's value before the write; nil for a create
+		learn   any // a value read from another user first
+		written [2]any
+	}{
+		{"boolean", "bool", "", nil, nil, [2]any{true, false}},
+		{"tinyint", "int", "", int64(1), nil, [2]any{int64(1), int64(0)}},
+		{"text, current Y", "string", "", "Y", nil, [2]any{"Y", "N"}},
+		{"text, current no", "string", "", "no", nil, [2]any{"yes", "no"}},
+		{"text, mapped ACTIVE/INACTIVE", "string", "active(ACTIVE/INACTIVE)", "y", nil, [2]any{"ACTIVE", "INACTIVE"}},
+		{"text, create after reading 1", "string", "", nil, "1", [2]any{"1", "0"}},
+		{"text, create, nothing known", "string", "", nil, nil, [2]any{"true", "false"}},
+	} {
+		for _, cv := range clientValues {
+			t.Run(tc.name, func(t *testing.T) {
+				mapping := map[string]string{}
+				if tc.mapping != "" {
+					mapping["IS_ACTIVE"] = tc.mapping
+				}
+				m := mustMapping(t, testMappingConfig(mapping), testCols("USER_ID", "IS_ACTIVE:"+tc.kind))
+				if tc.learn != nil {
+					m.toResource(row{"USER_ID": "other", "IS_ACTIVE": tc.learn})
+				}
+				var current row
+				if tc.current != nil {
+					current = row{"USER_ID": "u1", "IS_ACTIVE": tc.current}
+				}
+				res := scim.Resource{"userName": "u1", "active": cv.v}
+				out, err := m.columnsFor(res, current, false, []string{"USER_ID", "IS_ACTIVE"})
+				if err != nil {
+					t.Fatalf("active %#v: %v", cv.v, err)
+				}
+				want := tc.written[0]
+				if !cv.want {
+					want = tc.written[1]
+				}
+				if out["IS_ACTIVE"] != want {
+					t.Fatalf("active %#v written as %#v, want %#v", cv.v, out["IS_ACTIVE"], want)
+				}
+				// What was written reads back as the value sent.
+				back := m.toResource(row{"USER_ID": "u1", "IS_ACTIVE": normalize(out["IS_ACTIVE"], m.columns[1].kind)})
+				if back["active"] != cv.want {
+					t.Fatalf("active %#v written as %#v reads back as %#v", cv.v, out["IS_ACTIVE"], back["active"])
+				}
+			})
 		}
 	}
 }

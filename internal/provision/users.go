@@ -266,9 +266,9 @@ func (t *Tenant) CreateUser(ctx context.Context, res scim.Resource) (_ scim.Reso
 	}
 	active := true
 	if v, ok := res.Get("active"); ok && v != nil {
-		b, ok := truthy(v)
+		b, ok := scim.ParseBoolean(v)
 		if !ok {
-			return nil, scim.BadRequest(scim.InvalidValue, "active must be true or false")
+			return nil, scim.BadRequest(scim.InvalidValue, "active must be true or false (or %s)", scim.BooleanWords)
 		}
 		active = b
 	}
@@ -415,9 +415,9 @@ func (t *Tenant) update(ctx context.Context, id string, change func(cur scim.Res
 	}
 
 	if v, ok := next.Get("active"); ok && v != nil {
-		want, ok := truthy(v)
+		want, ok := scim.ParseBoolean(v)
 		if !ok {
-			return nil, scim.BadRequest(scim.InvalidValue, "active must be true or false")
+			return nil, scim.BadRequest(scim.InvalidValue, "active must be true or false (or %s)", scim.BooleanWords)
 		}
 		if have, _ := curRes.Get("active"); have != want {
 			if err := t.setActive(ctx, s, cols, want); err != nil {

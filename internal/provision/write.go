@@ -112,8 +112,11 @@ func (m *mapping) columnsForUpdate(res scim.Resource, current row, currentRes sc
 			}
 		}
 		if known && mapped && t.attr == "active" && t.urn == "" {
-			if b, ok := truthy(value); ok {
+			if b, ok := scim.ParseBoolean(value); ok {
 				value = b
+				if col.kind == kindString { // a Y/N column gets Y or N, as it reads
+					value = m.activeSpelling(t, cur).Format(b)
+				}
 			}
 		}
 		v, err := toDB(value, col, known)
@@ -139,11 +142,11 @@ func sameValue(a, b any) bool {
 		return (a == nil || a == "") && (b == nil || b == "")
 	}
 	if ab, ok := a.(bool); ok {
-		bb, ok := truthy(b)
+		bb, ok := scim.ParseBoolean(b)
 		return ok && ab == bb
 	}
 	if bb, ok := b.(bool); ok {
-		ab, ok := truthy(a)
+		ab, ok := scim.ParseBoolean(a)
 		return ok && ab == bb
 	}
 	return text(a) == text(b)
@@ -170,7 +173,7 @@ func toDB(v any, c column, known bool) (any, error) {
 		if s == "" {
 			return nil, nil
 		}
-		b, ok := truthy(v)
+		b, ok := scim.ParseBoolean(v)
 		if !ok {
 			return nil, fmt.Errorf("%q is not a boolean", s)
 		}
@@ -187,7 +190,7 @@ func toDB(v any, c column, known bool) (any, error) {
 		}
 		n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
 		if err != nil {
-			if b, ok := truthy(s); ok { // "true" into a TINYINT(1) flag
+			if b, ok := scim.ParseBoolean(s); ok { // "true" into a TINYINT(1) flag
 				if b {
 					return int64(1), nil
 				}

@@ -149,15 +149,10 @@ func checkSingle(a Attribute, v any, path string, strict bool) error {
 	}
 	switch a.Type {
 	case TypeBoolean:
-		switch x := v.(type) {
-		case bool:
+		if _, ok := ParseBoolean(v); ok {
 			return nil
-		case string:
-			if _, err := strconv.ParseBool(strings.TrimSpace(x)); err == nil {
-				return nil
-			}
 		}
-		return BadRequest(InvalidValue, "%s must be true or false, not %s", path, describeFor(a, v))
+		return BadRequest(InvalidValue, "%s must be %s, not %s", path, typeWords(&a, true), describeFor(a, v))
 	case TypeInteger, TypeDecimal:
 		switch x := v.(type) {
 		case json.Number, float64, int64, int:
@@ -178,26 +173,10 @@ func checkSingle(a Attribute, v any, path string, strict bool) error {
 
 // describeFor names a value for a message about attribute a: by its kind
 // only when a is write-only (a password is never repeated, not even in an
-// error), else as describeJSON does.
+// error), else as describeValue does.
 func describeFor(a Attribute, v any) string {
 	if a.Mutability == MutabilityWriteOnly {
 		return jsonKind(v)
 	}
-	return describeJSON(v)
-}
-
-// describeJSON names a scalar JSON value for a message.
-func describeJSON(v any) string {
-	switch x := v.(type) {
-	case string:
-		if len(x) > 40 {
-			x = x[:40] + "..."
-		}
-		return strconv.Quote(x)
-	case bool:
-		return "the boolean " + strconv.FormatBool(x)
-	case json.Number:
-		return "the number " + x.String()
-	}
-	return jsonKind(v)
+	return describeValue(v)
 }

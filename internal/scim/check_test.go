@@ -20,7 +20,7 @@ func TestCheckTypes(t *testing.T) {
 		{`{"userName":"a","addresses":["x"]}`, `addresses[0] must be an object, not a string`},
 		{`{"userName":"a","name":"Luke"}`, `name must be an object, not a string`},
 		{`{"userName":"a","name":{"givenName":["L"]}}`, `name.givenName must be a single string value, not an array`},
-		{`{"userName":"a","active":"maybe"}`, `active must be true or false, not "maybe"`},
+		{`{"userName":"a","active":"maybe"}`, `active must be a boolean (true or false), not the string "maybe"`},
 		{`{"userName":"a","urn:x:db":"x"}`, `urn:x:db must be an object of that extension's attributes`},
 		{`{"userName":"a","urn:x:db":{"ZIPCODE":{"a":1}}}`, `urn:x:db:ZIPCODE must be a single string value, not an object`},
 	} {

@@ -26,8 +26,8 @@ func compareValues(have any, op filter.CompareOperator, want any, attr *Attribut
 	_, haveBool := have.(bool)
 	_, wantBool := want.(bool)
 	if typ == TypeBoolean || haveBool || wantBool {
-		hb, ok1 := toBool(have)
-		wb, ok2 := toBool(want)
+		hb, ok1 := ParseBoolean(have)
+		wb, ok2 := ParseBoolean(want)
 		if ok1 && ok2 {
 			return op == filter.EQ && hb == wb
 		}
@@ -103,21 +103,6 @@ func ordered(op filter.CompareOperator, c int) bool {
 // foldCase is the case folding used for case-insensitive ordering and
 // substring tests.
 func foldCase(s string) string { return strings.ToLower(s) }
-
-func toBool(v any) (bool, bool) {
-	switch x := v.(type) {
-	case bool:
-		return x, true
-	case string:
-		switch {
-		case strings.EqualFold(x, "true"):
-			return true, true
-		case strings.EqualFold(x, "false"):
-			return false, true
-		}
-	}
-	return false, false
-}
 
 func isNumber(v any) bool {
 	switch v.(type) {

@@ -39,7 +39,8 @@ func (op PatchOp) check() (string, error) {
 		return "", BadRequest(InvalidSyntax, "op %q is not supported; use add, remove or replace", op.Op)
 	}
 	if name == "remove" && strings.TrimSpace(op.Path) == "" {
-		return "", BadRequest(InvalidSyntax, `remove needs a "path" naming what to remove`)
+		// RFC 7644 §3.5.2.2: a remove without a path fails with noTarget.
+		return "", BadRequest(NoTarget, `remove needs a "path" naming what to remove`)
 	}
 	return name, nil
 }
@@ -55,8 +56,9 @@ func (op PatchOp) parsedPath() (filter.Path, error) {
 
 // ParsePatch decodes a PatchOp request body (RFC 7644 §3.5.2). The "schemas"
 // member, when present, must contain PatchOpSchema. Errors are *Error 400
-// invalidSyntax (bad JSON, no Operations, op not add/remove/replace, remove
-// without path, add/replace without value) or invalidPath (unparsable path),
+// invalidSyntax (bad JSON, no Operations, op not add/remove/replace,
+// add/replace without value), noTarget (remove without path) or
+// invalidPath (unparsable path),
 // with details that name the operation index ("Operations[2]: ...").
 // Member names and op values are case-insensitive (Microsoft Entra sends
 // "Replace", "Add").
@@ -451,7 +453,7 @@ func isMapValue(v any) bool { _, ok := asMap(v); return ok }
 
 // isTrue reports whether v is true, or "true" in any case.
 func isTrue(v any) bool {
-	b, ok := toBool(v)
+	b, ok := ParseBoolean(v)
 	return ok && b
 }
 
@@ -878,7 +880,7 @@ func isPrimary(v any) bool {
 		return false
 	}
 	p, _ := getCI(m, "primary")
-	b, ok := toBool(p)
+	b, ok := ParseBoolean(p)
 	return ok && b
 }
 
@@ -1043,13 +1045,8 @@ func (p *patcher) coerce(val any, a *Attribute, name string) (any, error) {
 	}
 	switch a.Type {
 	case TypeBoolean:
-		if b, ok := toBool(val); ok {
+		if b, ok := ParseBoolean(val); ok {
 			return b, nil
-		}
-		if s, ok := val.(string); ok {
-			if b, ok := toBool(strings.TrimSpace(s)); ok {
-				return b, nil
-			}
 		}
 		return nil, bad()
 	case TypeInteger:
@@ -1100,48 +1097,6 @@ func (p *patcher) coerce(val any, a *Attribute, name string) (any, error) {
 		}
 		return nil, bad()
 	}
-}
-
-// typeWords describes the values an attribute takes, for messages.
-func typeWords(a *Attribute, single bool) string {
-	switch a.Type {
-	case TypeBoolean:
-		return "a boolean (true or false)"
-	case TypeInteger:
-		return "an integer"
-	case TypeDecimal:
-		return "a number"
-	case TypeDateTime:
-		return "a dateTime such as \"2024-01-31T12:00:00Z\""
-	case TypeReference:
-		return "a reference (a string)"
-	case TypeBinary:
-		return "base64-encoded binary data (a string)"
-	case TypeComplex:
-		names := make([]string, len(a.SubAttributes))
-		for i, s := range a.SubAttributes {
-			names[i] = s.Name
-		}
-		return "a JSON object with the sub-attributes " + strings.Join(names, ", ")
-	}
-	return "a string"
-}
-
-// describeValue names a value for messages: the string "x", the number 3.
-func describeValue(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return "null"
-	case string:
-		b, _ := marshalNoEscape(x)
-		return "the string " + string(b)
-	case bool:
-		return strconv.FormatBool(x)
-	}
-	if isNumber(v) {
-		return "the number " + textOf(v)
-	}
-	return jsonKind(v)
 }
 
 // finish drops extension objects left empty and keeps "schemas" in step

@@ -179,7 +179,7 @@ func FuzzApplyPatch(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		ops, err := ParsePatch(body)
 		if err != nil {
-			wantSCIMError(t, "ParsePatch", err, InvalidSyntax, InvalidPath, InvalidValue)
+			wantSCIMError(t, "ParsePatch", err, InvalidSyntax, InvalidPath, InvalidValue, NoTarget)
 			return
 		}
 		if len(ops) == 0 {
