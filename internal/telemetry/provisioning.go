@@ -15,10 +15,12 @@ var changeOf = map[string]string{
 	"deactivate_user":              "user_deactivated",
 	"add_entitlement_to_user":      "entitlement_added",
 	"remove_entitlement_from_user": "entitlement_removed",
+	"delete_user":                  "user_deleted",
+	"set_password":                 "password_set",
 }
 
 // changes lists the label values, in a stable order.
-var changes = []string{"user_created", "user_updated", "user_activated", "user_deactivated", "entitlement_added", "entitlement_removed"}
+var changes = []string{"user_created", "user_updated", "user_activated", "user_deactivated", "entitlement_added", "entitlement_removed", "user_deleted", "password_set"}
 
 // Provisioning counts the changes sqlscim committed, from the audit
 // trail's events, and reports the trail's writers.

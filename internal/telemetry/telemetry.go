@@ -77,7 +77,7 @@ func New(pools *db.Pools) *Metrics {
 		}, []string{"tenant", "operation"}),
 		changes: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "sqlscim_provisioning_changes_total",
-			Help: "Provisioning changes committed to tenant databases, by tenant and change (user_created, user_updated, user_activated, user_deactivated, entitlement_added, entitlement_removed).",
+			Help: "Provisioning changes committed to tenant databases, by tenant and change (user_created, user_updated, user_activated, user_deactivated, entitlement_added, entitlement_removed, user_deleted, password_set).",
 		}, []string{"tenant", "change"}),
 		certExpiry: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "sqlscim_tls_certificate_expiry_timestamp_seconds",
