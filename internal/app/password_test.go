@@ -151,6 +151,21 @@ func TestPasswordSync(t *testing.T) {
 					if after := stored(id); after != before {
 						t.Errorf("a write without a password changed the stored hash")
 					}
+					if c.setPassword == nil {
+						// The hash column cannot be written past the policy.
+						const ext = "urn:sqlscim:schemas:extension:database:2.0:User"
+						status, doc := l.a.do("PATCH", "/Users/"+id, patchOps(map[string]any{"op": "replace", "path": ext + ":PASSWORD_HASH", "value": "Unhashed-Secret!"}))
+						if status != 400 || doc["scimType"] != "mutability" {
+							t.Errorf("PATCH of the hash column: %d %v", status, doc)
+						}
+						status, doc = l.a.do("POST", "/Users", labUser("hash-"+id, map[string]any{ext: map[string]any{"PASSWORD_HASH": "Unhashed-Secret!"}}))
+						if status != 400 || doc["scimType"] != "mutability" {
+							t.Errorf("POST with the hash column: %d %v", status, doc)
+						}
+						if stored(id) != before {
+							t.Error("a refused write changed the stored hash")
+						}
+					}
 					if c.scheme == "bcrypt" && c.setPassword == nil {
 						if cost, _ := bcrypt.Cost([]byte(before)); cost != 12 {
 							t.Errorf("bcrypt cost %d, want the default 12", cost)

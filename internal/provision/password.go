@@ -120,6 +120,20 @@ func (t *Tenant) requestedPassword(ctx context.Context, res scim.Resource) (stri
 	return pw, true, nil
 }
 
+// refuseHashWrite refuses a body that writes the password_sync column
+// through the tenant extension: that would store a value unhashed, past
+// the policy. The password attribute is the way in.
+func (m *mapping) refuseHashWrite(res scim.Resource) error {
+	if m.passwordKey == "" {
+		return nil
+	}
+	col, _ := m.column(m.passwordKey)
+	if v, ok := lookupCI(container(res, m.extURN, false), col.name); ok && v != nil {
+		return scim.BadRequest(scim.Mutability, "%s:%s holds the hash of the user's password and cannot be written; send the attribute password, which is hashed into it", m.extURN, col.name)
+	}
+	return nil
+}
+
 // storedPassword is what the database receives for pw: its hash under
 // the tenant's policy, or pw itself for set_password without a hash.
 func (t *Tenant) storedPassword(pw string) (string, error) {

@@ -242,6 +242,9 @@ func (t *Tenant) CreateUser(ctx context.Context, res scim.Resource) (_ scim.Reso
 	if err != nil {
 		return nil, err
 	}
+	if err := m.refuseHashWrite(res); err != nil {
+		return nil, err
+	}
 	cols, err := m.columnsFor(res, nil, false, t.writeFields(CreateUser))
 	if err != nil {
 		return nil, err
@@ -384,6 +387,9 @@ func (t *Tenant) update(ctx context.Context, id string, change func(cur scim.Res
 
 	pw, hasPW, err := t.requestedPassword(ctx, next)
 	if err != nil {
+		return nil, err
+	}
+	if err := m.refuseHashWrite(next); err != nil {
 		return nil, err
 	}
 	cols, err := m.columnsForUpdate(next, cur, curRes, isPatch, t.writeFields(UpdateUser))
