@@ -41,7 +41,10 @@ type PinSet struct {
 	Database   string            `json:"database"`
 	Operations map[string]string `json:"operations"`
 	Statements map[string]string `json:"statements"`
-	FirstSeen  time.Time         `json:"first_seen"`
+	// PasswordSync is a digest of password_sync, "" without it: where
+	// users' passwords go, and whether hashed, is pinned like a statement.
+	PasswordSync string    `json:"password_sync,omitempty"`
+	FirstSeen    time.Time `json:"first_seen"`
 }
 
 // AppPins are an app's approved sets and those waiting for approval.
@@ -75,6 +78,13 @@ func NewPinSet(cfg *provision.Config, now time.Time) PinSet {
 		s.Operations[name] = hex.EncodeToString(sum[:8])
 		s.Statements[name] = op.Statement
 		all.Write([]byte(name + "\x00" + s.Operations[name] + "\x00"))
+	}
+	if cfg.PasswordSync != (provision.PasswordSync{}) {
+		// Only when set, so that the sets learned before it keep their ids.
+		js, _ := json.Marshal(cfg.PasswordSync)
+		sum := sha256.Sum256(js)
+		s.PasswordSync = hex.EncodeToString(sum[:8])
+		all.Write([]byte("password_sync\x00" + s.PasswordSync + "\x00"))
 	}
 	s.ID = hex.EncodeToString(all.Sum(nil)[:6])
 	return s
@@ -280,6 +290,9 @@ func changes(ap *AppPins, set PinSet) string {
 		var diff []string
 		if a.Database != set.Database {
 			diff = append(diff, "the database changed")
+		}
+		if a.PasswordSync != set.PasswordSync {
+			diff = append(diff, "password_sync changed")
 		}
 		names := map[string]bool{}
 		for n := range a.Operations {

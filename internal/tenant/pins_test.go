@@ -45,6 +45,12 @@ func TestPinningLearnsEnforcesAndApproves(t *testing.T) {
 	if se.Status != 403 || !strings.Contains(se.Detail, "operation get_user_by_id changed") || !strings.Contains(se.Detail, "sqlscim pins approve app ") {
 		t.Fatalf("a changed statement: %d %q", se.Status, se.Detail)
 	}
+	plain := labHeaderDoc()
+	plain["password_sync"] = map[string]any{"column": "PASSWORD_HASH", "hash": "plain", "allow_plain": true}
+	_, err = r.Tenant(context.Background(), "app", testHeader(t, plain))
+	if se := scimError(t, err); se.Status != 403 || !strings.Contains(se.Detail, "password_sync changed") {
+		t.Errorf("passwords sent elsewhere, unhashed: %d %q", se.Status, se.Detail)
+	}
 	moved := labHeaderDoc()
 	moved["database"].(map[string]any)["host"] = "db2.example"
 	_, err = r.Tenant(context.Background(), "app", testHeader(t, moved))
@@ -57,7 +63,7 @@ func TestPinningLearnsEnforcesAndApproves(t *testing.T) {
 	}
 
 	f, err := ReadPinFile(path)
-	if err != nil || len(f.Apps["app"].Pending) != 2 || len(f.Apps["app"].Approved) != 1 {
+	if err != nil || len(f.Apps["app"].Pending) != 3 || len(f.Apps["app"].Approved) != 1 {
 		t.Fatalf("pins file: %+v %v", f.Apps["app"], err)
 	}
 	id := NewPinSet(mustDecodeHeader(t, changed), enforce.now()).ID
