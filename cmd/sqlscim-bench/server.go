@@ -107,7 +107,9 @@ func serverEnv(pool int, extra ...string) []string {
 		}
 		env = append(env, kv)
 	}
-	env = append(env, "SQLSCIM_POOL_MAX_OPEN="+strconv.Itoa(pool), "SQLSCIM_HEADER_ALLOWED_DATABASES=127.0.0.1")
+	// Scenario (c) is one unpaged GET /Users of every user: streamed, which
+	// is a setting (by default a list without count gets one page).
+	env = append(env, "SQLSCIM_POOL_MAX_OPEN="+strconv.Itoa(pool), "SQLSCIM_HEADER_ALLOWED_DATABASES=127.0.0.1", "SQLSCIM_SERVER_UNPAGED_LISTS=stream")
 	return append(env, extra...)
 }
 

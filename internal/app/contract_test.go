@@ -26,8 +26,14 @@ type contractLab struct {
 
 func newContractLab(t *testing.T, dialect, file string) *contractLab {
 	t.Helper()
+	return newContractLabWith(t, dialect, file, "")
+}
+
+// newContractLabWith is newContractLab with extra lines of sqlscim.yaml.
+func newContractLabWith(t *testing.T, dialect, file, extra string) *contractLab {
+	t.Helper()
 	l := &contractLab{t: t, dialect: dialect, file: file, d: labtest.Database(t, dialect), dataDir: t.TempDir()}
-	l.in = start(t, testConfig(t), "--data-dir", l.dataDir, "--demo", "false", "--config", headerConfig(t, "audit:\n  values: true\n"))
+	l.in = start(t, testConfig(t), "--data-dir", l.dataDir, "--demo", "false", "--config", headerConfig(t, "audit:\n  values: true\n"+extra))
 	l.a = &agent{t: t, c: client(readCert(t, filepath.Join(l.dataDir, "certs", "OktaOnPremScimServer-local.crt")), 0, 0),
 		base: l.in.url(""), token: tokenOf(t, filepath.Join(l.dataDir, "conf", "config-local.properties"))}
 	return l

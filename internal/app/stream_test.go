@@ -38,7 +38,9 @@ func TestHundredThousandUsersStreamInFlatMemory(t *testing.T) {
 	}
 	const users = 100000
 	dataDir := t.TempDir()
-	in := start(t, testConfig(t), "--data-dir", dataDir, "--log-level", "warn")
+	// Streaming every match is a setting; by default a list without count
+	// gets a page of server.max_results.
+	in := start(t, testConfig(t), "--data-dir", dataDir, "--log-level", "warn", "--config", headerConfig(t, "server:\n  unpaged_lists: stream\n"))
 
 	demoDB, err := sql.Open("sqlite", filepath.Join(dataDir, "demo.db"))
 	if err != nil {

@@ -102,6 +102,7 @@ var defaults = map[string]any{
 	"admin.address":                "127.0.0.1:8081",
 	"pool.query_timeout":           "30s",
 	"server.max_results":           1000,
+	"server.unpaged_lists":         "page",
 
 	"audit.file":      "",
 	"audit.stdout":    false,
@@ -647,6 +648,14 @@ func (l *loader) decode(cfg *Config) error {
 	}
 	if s.MaxResults, err = l.intIn("server.max_results", 1, 1000000, "a page size"); err != nil {
 		return err
+	}
+	switch raw := l.str("server.unpaged_lists"); strings.ToLower(raw) {
+	case "page", "":
+		s.StreamUnpaged = false
+	case "stream":
+		s.StreamUnpaged = true
+	default:
+		return l.errorf("server.unpaged_lists", "%q is not page or stream: page answers a list without count with the first server.max_results matches and the true totalResults, stream sends every match", raw)
 	}
 
 	cfg.DataDir = l.str("data_dir")

@@ -419,3 +419,42 @@ func TestFirstStartCertificateCarriesBothHostNames(t *testing.T) {
 		t.Errorf("CertFile = %q", cfg.CertFile)
 	}
 }
+
+// Every bad value of the list settings stops the start with a message that
+// names the file, the key and the values allowed.
+func TestListSettingsBadValues(t *testing.T) {
+	for _, tc := range []struct {
+		yaml string
+		want string // "" = accepted
+	}{
+		{"server:\n  max_results: 0\n", `server.max_results: "0" is not a page size; use a whole number from 1 to 1000000`},
+		{"server:\n  max_results: -5\n", `server.max_results: "-5" is not a page size; use a whole number from 1 to 1000000`},
+		{"server:\n  max_results: lots\n", `server.max_results: "lots" is not a page size; use a whole number from 1 to 1000000`},
+		{"server:\n  max_results: 1000001\n", `server.max_results: "1000001" is not a page size; use a whole number from 1 to 1000000`},
+		{"server:\n  max_results: 5\n", ""},
+		{"server:\n  unpaged_lists: all\n", `server.unpaged_lists: "all" is not page or stream: page answers a list without count with the first server.max_results matches and the true totalResults, stream sends every match`},
+		{"server:\n  unpaged_lists: true\n", `server.unpaged_lists: "true" is not page or stream`},
+		{"server:\n  unpaged_lists: Stream\n", ""},
+		{"server:\n  unpaged_lists: page\n", ""},
+	} {
+		t.Run(tc.yaml, func(t *testing.T) {
+			in := newInstall(t)
+			in.keystore(t, issue(t, 1, "h", false, nil))
+			path := filepath.Join(t.TempDir(), "sqlscim.yaml")
+			writeFile(t, path, tc.yaml, 0o600)
+			noSQLSCIMEnv(t)
+			t.Setenv("SQLSCIM_CONFIG", path)
+			cfg, err := Load(in.opts)
+			switch {
+			case tc.want == "" && err != nil:
+				t.Fatalf("refused: %v", err)
+			case tc.want == "":
+				if strings.Contains(tc.yaml, "Stream") != cfg.Server.StreamUnpaged {
+					t.Errorf("StreamUnpaged = %v", cfg.Server.StreamUnpaged)
+				}
+			case err == nil || !strings.Contains(err.Error(), path+": "+tc.want):
+				t.Errorf("err = %v\nwant it to contain %s: %s", err, path, tc.want)
+			}
+		})
+	}
+}

@@ -141,7 +141,7 @@ func TestTenOperationsOnTheLab(t *testing.T) {
 			// Filters: by the USERNAME column, by the id, and a scan.
 			for f, want := range map[string]int{
 				`userName eq "LUKE.SKYWALKER"`:                                             1,
-				`userName eq "luke.skywalker@galaxy.local"`:                                1,
+				`userName eq "luke.skywalker@galaxy.local"`:                                0, // that is luke's id; his userName is luke.skywalker
 				`id eq "yoda@galaxy.local"`:                                                1,
 				`userName eq "nobody"`:                                                     0,
 				`name.familyName eq "skywalker"`:                                           2,

@@ -16,10 +16,11 @@ import (
 // a stable order (by the user id column when the database sorts, else the
 // order Get Users returns) and returns the number of matches.
 //
-// A filter on id or userName equality is answered with Get User by ID. A
-// Get Users SQL statement is wrapped, so the database filters, sorts,
-// counts and pages; a stored procedure is read to the end and filtered
-// here. Users stream: a full list is never held in memory.
+// Every filter, id and userName included, selects among the users Get
+// Users returns, so a deactivated user that Get Users leaves out is in no
+// list. A Get Users SQL statement is wrapped, so the database filters,
+// sorts, counts and pages; a stored procedure is read to the end and
+// filtered here. Users stream: a full list is never held in memory.
 func (t *Tenant) ListUsers(ctx context.Context, q scim.Query, emit func(scim.Resource) error) (_ int, err error) {
 	ctx, wd, stop := t.guard(ctx)
 	defer stop()
@@ -40,11 +41,6 @@ func (t *Tenant) ListUsers(ctx context.Context, q scim.Query, emit func(scim.Res
 		}
 		if viaOp {
 			return l.modifiedUsers(ctx, since, rest)
-		}
-	}
-	if q.Filter != nil {
-		if total, done, err := l.byID(ctx); done || err != nil {
-			return total, err
 		}
 	}
 	return l.scan(ctx)
@@ -75,51 +71,6 @@ func (l *lister) inPage(n int) bool {
 }
 
 func (l *lister) withEntitlements() bool { return !l.q.SkipEntitlements }
-
-// byID answers `id eq "x"` and `userName eq "x"` with Get User by ID. OPS
-// treats userName as the user id, so a user whose id equals the value
-// matches a userName filter too. When userName is another column and the
-// lookup misses, the caller scans.
-func (l *lister) byID(ctx context.Context) (total int, done bool, err error) {
-	ae, ok := l.q.Filter.Expr().(*filter.AttributeExpression)
-	if !ok || ae.Operator != filter.EQ || ae.AttributePath.SubAttribute != nil {
-		return 0, false, nil
-	}
-	if uri := ae.AttributePath.URI(); uri != "" && !strings.EqualFold(uri, scim.UserSchemaURN) {
-		return 0, false, nil
-	}
-	value, isString := ae.CompareValue.(string)
-	attr := strings.ToLower(ae.AttributePath.AttributeName)
-	if !isString || (attr != "id" && attr != "username") {
-		return 0, false, nil
-	}
-	s, err := l.t.open(ctx, l.t.readTx())
-	if err != nil {
-		return 0, true, err
-	}
-	defer s.close()
-	r, err := l.t.fetchUser(ctx, s, l.m, value)
-	if err != nil {
-		return 0, true, err
-	}
-	if r != nil {
-		res, err := l.t.complete(ctx, s, l.m, r, l.withEntitlements())
-		if err != nil {
-			return 0, true, err
-		}
-		id, _ := res["id"].(string)
-		if l.q.Filter.Matches(res, l.schema) || (attr == "username" && strings.EqualFold(id, value)) {
-			if l.inPage(1) {
-				if err := l.emit(res); err != nil {
-					return 0, true, err
-				}
-			}
-			return 1, true, nil
-		}
-	}
-	// A miss on the id (or on a userName that is the id) is final.
-	return 0, attr == "id" || l.m.userNameKey == "", nil
-}
 
 // queryKey identifies a listing for the import cache.
 func (l *lister) queryKey() string {

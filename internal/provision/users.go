@@ -2,6 +2,7 @@ package provision
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"sort"
@@ -218,7 +219,7 @@ func requestedEntitlements(res scim.Resource) (values []string, present bool, er
 // entitlement in the body, then Deactivate User if the body says
 // active=false, all in one transaction.
 func (t *Tenant) CreateUser(ctx context.Context, res scim.Resource) (_ scim.Resource, err error) {
-	ctx, _, stop := t.guard(ctx)
+	ctx, wd, stop := t.guard(ctx)
 	defer stop()
 	defer func() { err = t.settle(ctx, err) }()
 	if _, ok := t.cfg.Op(CreateUser); !ok {
@@ -277,6 +278,16 @@ func (t *Tenant) CreateUser(ctx context.Context, res scim.Resource) (_ scim.Reso
 	}
 	id := text(cols[m.idKey])
 	m.noteWrite(ctx, res, cols, t.writeFields(CreateUser), true)
+	if other, err := t.userNameHolder(ctx, wd, m, schema, res); err != nil || other != "" {
+		if err == nil {
+			detail := fmt.Sprintf("User %s already exists.", id)
+			if other != id {
+				detail = fmt.Sprintf("User %s already has this userName, compared without regard to case (userName is caseExact false).", other)
+			}
+			err = &scim.Error{Status: http.StatusConflict, Type: scim.Uniqueness, Detail: detail}
+		}
+		return nil, err
+	}
 
 	s, err := t.open(ctx, true)
 	if err != nil {
@@ -565,4 +576,34 @@ func (t *Tenant) entitlementValues(ctx context.Context, s *session, user row, va
 		}
 		return typed, true
 	}, nil
+}
+
+// userNameHolder returns the id of a user Get Users lists whose userName
+// equals res's without regard to case, or "". RFC 7643 §4.1.1 makes
+// userName caseExact false and unique, whatever the collation of the
+// column: the filter compares as the schema says. A deactivated user that
+// Get Users leaves out is found only by Get User by ID, by its exact id.
+func (t *Tenant) userNameHolder(ctx context.Context, wd *watchdog, m *mapping, schema *scim.ResourceSchema, res scim.Resource) (string, error) {
+	name, _ := res.Get("userName")
+	quoted, err := json.Marshal(text(name))
+	if err != nil {
+		return "", err
+	}
+	f, err := scim.ParseFilter("userName eq " + string(quoted))
+	if err != nil {
+		return "", scim.BadRequest(scim.InvalidValue, "userName cannot be compared: %v", err)
+	}
+	var holder string
+	l := &lister{t: t, m: m, schema: schema, wd: wd, source: GetUsers,
+		q: scim.Query{Filter: f, StartIndex: 1, Count: -1, SkipEntitlements: true},
+		emit: func(r scim.Resource) error {
+			if holder == "" {
+				holder, _ = r["id"].(string)
+			}
+			return nil
+		}}
+	if _, err := l.scan(ctx); err != nil {
+		return "", err
+	}
+	return holder, nil
 }

@@ -213,11 +213,15 @@ type testServer struct {
 	logs   *observer.ObservedLogs
 }
 
-func newTestServer(t *testing.T) *testServer {
+func newTestServer(t *testing.T, adjust ...func(*Config)) *testServer {
 	t.Helper()
 	core, logs := observer.New(zapcore.InfoLevel)
 	ts := &testServer{tenant: newMemTenant(), obs: &fakeObserver{requests: make(chan observed, 1000)}, logs: logs}
-	ts.s = New(Config{Token: testToken, ContextPath: "/ws/rest"}, zap.New(core), memBackend{ts.tenant}, ts.obs)
+	cfg := Config{Token: testToken, ContextPath: "/ws/rest"}
+	for _, a := range adjust {
+		a(&cfg)
+	}
+	ts.s = New(cfg, zap.New(core), memBackend{ts.tenant}, ts.obs)
 	ts.Server = httptest.NewServer(ts.s.Handler())
 	t.Cleanup(ts.Close)
 	return ts
@@ -440,7 +444,7 @@ func TestOrderingFiltersOnBooleansAreRefused(t *testing.T) {
 // A streamed list cut short still gets its access log line and its count,
 // marked aborted.
 func TestAbortedListIsLoggedAndCounted(t *testing.T) {
-	ts := newTestServer(t)
+	ts := newTestServer(t, func(c *Config) { c.StreamUnpaged = true })
 	ts.tenant.put(scim.Resource{"id": "a", "userName": "a"})
 	ts.tenant.put(scim.Resource{"id": "b", "userName": "b"})
 	ts.tenant.listErr = errors.New("connection reset")

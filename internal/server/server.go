@@ -35,8 +35,12 @@ type Config struct {
 	MaxHeaderBytes int
 	// MaxBodyBytes bounds request bodies; larger ones get 413.
 	MaxBodyBytes int64
-	// MaxResults is the largest page a client may ask for (count).
+	// MaxResults is the largest page a client may ask for (count), and the
+	// page a list request without count gets.
 	MaxResults int
+	// StreamUnpaged makes a list request without count stream every match
+	// instead of getting a page of MaxResults.
+	StreamUnpaged bool
 
 	ReadHeaderTimeout time.Duration
 	ReadTimeout       time.Duration

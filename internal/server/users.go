@@ -223,7 +223,14 @@ type listQuery struct {
 func (s *Server) parseList(p listParams, rs *scim.ResourceSchema) (listQuery, error) {
 	var lq listQuery
 	var err error
-	if lq.page, err = scim.ParsePage(p.startIndex, p.count, -1, s.maxResults()); err != nil {
+	// Without count, a client gets the first page of the largest size and
+	// the true totalResults, and pages on (RFC 7644 §3.4.2.4 lets the
+	// service provider bound the results); stream-everything is opt-in.
+	unpaged := s.maxResults()
+	if s.cfg.StreamUnpaged {
+		unpaged = -1
+	}
+	if lq.page, err = scim.ParsePage(p.startIndex, p.count, unpaged, s.maxResults()); err != nil {
 		return lq, err
 	}
 	if strings.TrimSpace(p.filter) != "" {
