@@ -1,8 +1,13 @@
 # sqlscim – the front door. `make run` and `make test` are all a newcomer needs.
 GO        ?= go
 BIN       := bin/sqlscim
-VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+# The latest vX.Y.Z tag (git describe), or 0.1.0-dev+<commit>: scripts/version.sh.
+VERSION   ?= $(shell scripts/version.sh)
+# Only the version comes from the link; the commit, its date, the dirty flag
+# and the Go version are what the go command records (-buildvcs=auto: also
+# where GOFLAGS turns it off, and without error outside a git checkout).
 LDFLAGS   := -s -w -X github.com/sqlscim/sqlscim/internal/buildinfo.Version=$(VERSION)
+BUILDVCS  := -buildvcs=auto
 export CGO_ENABLED := 0
 # Every go command runs with the release toolchain go.mod names on its
 # toolchain line (the go command fetches it from the module proxy on first
@@ -13,7 +18,7 @@ export GOTOOLCHAIN ?= $(shell sed -n 's/^toolchain //p' go.mod)
 
 ## build: the static binary in bin/sqlscim
 build:
-	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/sqlscim
+	$(GO) build -trimpath $(BUILDVCS) -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/sqlscim
 
 ## run: start sqlscim on https://localhost:1443 with its files in ./data
 run: build

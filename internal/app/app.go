@@ -48,23 +48,34 @@ type Options struct {
 
 // Run executes the sqlscim command line in args until ctx is cancelled.
 func Run(ctx context.Context, args []string, opts Options) error {
+	root := Command(ctx, opts)
+	root.SetArgs(args)
+	return root.ExecuteContext(ctx)
+}
+
+// Command is sqlscim's command tree, for Run and for generating the man
+// pages and shell completions (cmd/sqlscim-docs).
+func Command(ctx context.Context, opts Options) *cobra.Command {
+	info := buildinfo.Read()
 	root := &cobra.Command{
 		Use:           "sqlscim",
 		Short:         "SCIM 2.0 server for SQL databases, a drop-in replacement for the Okta On-Prem SCIM Server",
+		Version:       info.Version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	// --version prints what "sqlscim version" prints.
+	root.SetVersionTemplate(strings.ReplaceAll(info.String(), "{{", "{{`{{`}}"))
 	root.SetOut(opts.Stdout)
 	root.SetErr(opts.Stderr)
-	root.SetArgs(args)
 	root.AddCommand(serveCommand(ctx, &opts), credentialsCommand(&opts), versionCommand(&opts), initCommand(&opts), checkCommand(ctx, &opts), healthCommand(ctx, &opts), pinsCommand(&opts))
-	return root.ExecuteContext(ctx)
+	return root
 }
 
 func versionCommand(opts *Options) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
-		Short: "Print the version",
+		Short: "Print the version, the commit it was built from (and whether the tree had uncommitted changes), the commit's date and the Go version",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			_, err := fmt.Fprint(opts.Stdout, buildinfo.Read())
@@ -111,7 +122,7 @@ func initCommand(opts *Options) *cobra.Command {
 			return err
 		},
 	}
-	config.RegisterFlags(cmd.Flags())
+	config.RegisterFlags(cmd.Flags(), config.InstallFlags, config.CertFlags)
 	return cmd
 }
 
@@ -128,7 +139,7 @@ func credentialsCommand(opts *Options) *cobra.Command {
 			return printCredentials(opts.Stdout, cfg)
 		},
 	}
-	config.RegisterFlags(cmd.Flags())
+	config.RegisterFlags(cmd.Flags(), config.InstallFlags)
 	return cmd
 }
 
@@ -418,7 +429,7 @@ func checkCommand(ctx context.Context, opts *Options) *cobra.Command {
 			return runCheck(ctx, opts.Stdout, registry.Local(), only)
 		},
 	}
-	config.RegisterFlags(cmd.Flags())
+	config.RegisterFlags(cmd.Flags(), config.InstallFlags, config.TenantFlags)
 	cmd.Flags().StringVar(&only, "tenant", "", "check only this tenant")
 	return cmd
 }

@@ -46,7 +46,7 @@ func pinsCommand(opts *Options) *cobra.Command {
 			return printPins(opts.Stdout, cfg, f)
 		},
 	}
-	config.RegisterFlags(cmd.Flags())
+	config.RegisterFlags(cmd.Flags(), config.InstallFlags)
 	approve := &cobra.Command{
 		Use:   "approve APP [ID]",
 		Short: "Approve an app's pending configuration (every pending one without ID)",
@@ -70,7 +70,7 @@ func pinsCommand(opts *Options) *cobra.Command {
 			return nil
 		},
 	}
-	config.RegisterFlags(approve.Flags())
+	config.RegisterFlags(approve.Flags(), config.InstallFlags)
 	cmd.AddCommand(approve)
 	return cmd
 }

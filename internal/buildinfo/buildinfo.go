@@ -50,7 +50,7 @@ func Read() Info {
 			}
 		}
 	}
-	info.Version = Version
+	info.Version = strings.TrimPrefix(Version, "v")
 	if info.Version == "" && ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
 		info.Version = strings.TrimPrefix(bi.Main.Version, "v")
 	}

@@ -132,23 +132,62 @@ var flagKeys = map[string]string{
 	"cert-hostname": "tls.cert_hostname",
 }
 
-// RegisterFlags adds the configuration flags to fs. Their defaults come from
-// the defaults map, so that --help cannot disagree with what Load does.
-func RegisterFlags(fs *pflag.FlagSet) {
+// FlagGroup selects configuration flags, so that each command shows and
+// takes only the flags that mean something to it.
+type FlagGroup int
+
+const (
+	// InstallFlags find the installation: --config, --ops-dir, --data-dir,
+	// --customer-id. Every command that reads the configuration takes them.
+	InstallFlags FlagGroup = 1 << iota
+	// TenantFlags choose the local tenants: --tenants, --demo.
+	TenantFlags
+	// CertFlags shape credentials that are created: --cert-hostname.
+	CertFlags
+	// ServeFlags run the server: --address, --port, --log-level,
+	// --log-format, --log-file, --admin-address.
+	ServeFlags
+	// AllFlags is every configuration flag.
+	AllFlags = InstallFlags | TenantFlags | CertFlags | ServeFlags
+)
+
+// RegisterFlags adds the configuration flags of groups to fs (every flag
+// when no group is given). Their defaults come from the same table as the
+// configuration keys.
+func RegisterFlags(fs *pflag.FlagSet, groups ...FlagGroup) {
+	want := FlagGroup(0)
+	for _, g := range groups {
+		want |= g
+	}
+	if want == 0 {
+		want = AllFlags
+	}
 	str := func(flag, usage string) { fs.String(flag, defaults[flagKeys[flag]].(string), usage) }
-	fs.String("config", "", "YAML configuration file (env SQLSCIM_CONFIG)")
-	str("ops-dir", "Okta On-Prem SCIM Server configuration directory (default "+DefaultOPSDir+" when it exists)")
-	str("data-dir", "standalone data directory for the generated token, certificate and keystore")
-	str("customer-id", "customer id naming the credential files (env CUSTOMER_ID, as for the OPS installer)")
-	str("address", "address to listen on (default: all interfaces)")
-	fs.Int("port", defaults[flagKeys["port"]].(int), "HTTPS port")
-	str("log-level", "log level: debug, info, warn, error")
-	str("log-format", "log format: json or console")
-	str("log-file", "also write the log to this file")
-	str("tenants", "YAML file of local tenants (their databases and operations)")
-	str("cert-hostname", "host name for a certificate generated on first start (default: this host's fully qualified name)")
-	str("admin-address", "plain-HTTP address of /healthz, /readyz and /metrics (\"off\" disables them)")
-	str("demo", "serve the embedded SQLite demo tenant jdbc_on_prem: auto (when no tenants file is given, in standalone mode), true or false")
+	if want&InstallFlags != 0 {
+		fs.String("config", "", "YAML configuration file (env SQLSCIM_CONFIG)")
+		str("ops-dir", "Okta On-Prem SCIM Server configuration directory (default "+DefaultOPSDir+" when it exists)")
+		str("data-dir", "standalone data directory for the generated token, certificate and keystore")
+		str("customer-id", "customer id naming the credential files (env CUSTOMER_ID, as for the OPS installer)")
+	}
+	if want&ServeFlags != 0 {
+		str("address", "address to listen on (default: all interfaces)")
+		fs.Int("port", defaults[flagKeys["port"]].(int), "HTTPS port")
+		str("log-level", "log level: debug, info, warn, error")
+		str("log-format", "log format: json or console")
+		str("log-file", "also write the log to this file")
+	}
+	if want&TenantFlags != 0 {
+		str("tenants", "YAML file of local tenants (their databases and operations)")
+	}
+	if want&CertFlags != 0 {
+		str("cert-hostname", "host name for a certificate generated on first start (default: this host's fully qualified name)")
+	}
+	if want&ServeFlags != 0 {
+		str("admin-address", "plain-HTTP address of /healthz, /readyz and /metrics (\"off\" disables them)")
+	}
+	if want&TenantFlags != 0 {
+		str("demo", "serve the embedded SQLite demo tenant jdbc_on_prem: auto (when no tenants file is given, in standalone mode), true or false")
+	}
 }
 
 // Options adjust Load for tests; the zero value is what the binary uses.

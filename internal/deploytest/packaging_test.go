@@ -258,6 +258,7 @@ var shellScripts = map[string]string{
 	"deploy/scripts/postinstall.sh": "sh",
 	"deploy/scripts/preremove.sh":   "sh",
 	"deploy/scripts/postremove.sh":  "sh",
+	"scripts/version.sh":            "bash",
 	"docker/lab-test.sh":            "bash",
 }
 
@@ -298,16 +299,19 @@ func TestShellScriptsParse(t *testing.T) {
 
 func TestPackageVersion(t *testing.T) {
 	for in, want := range map[string]string{
-		"v1.2.3":                  "1.2.3",
-		"v1.2.3-rc.1":             "1.2.3~rc.1",
-		"v1.2.3-4-gabc1234":       "1.2.3+git4.gabc1234",
-		"v1.2.3-4-gabc1234-dirty": "1.2.3+git4.gabc1234.dirty",
-		"143d103":                 "0.0.0+g143d103",
-		"1234567":                 "0.0.0+g1234567",
-		"143d103-dirty":           "0.0.0+g143d103.dirty",
-		"v2.0-dirty":              "2.0+dirty",
-		"dev":                     "0.0.0+dev",
-		"":                        "0.0.0+dev",
+		"v1.2.3":                       "1.2.3",
+		"v1.2.3-rc.1":                  "1.2.3~rc.1",
+		"v1.2.3-4-gabc1234":            "1.2.3+git4.gabc1234",
+		"v1.2.3-4-gabc1234-dirty":      "1.2.3+git4.gabc1234.dirty",
+		"143d103":                      "0.1.0~dev+g143d103",
+		"1234567":                      "0.1.0~dev+g1234567",
+		"143d103-dirty":                "0.1.0~dev+g143d103.dirty",
+		"0.1.0-dev+143d103abcde":       "0.1.0~dev+143d103abcde",
+		"0.1.0-dev+143d103abcde-dirty": "0.1.0~dev+143d103abcde.dirty",
+		"0.1.0-dev":                    "0.1.0~dev",
+		"v2.0-dirty":                   "2.0+dirty",
+		"dev":                          "0.1.0~dev",
+		"":                             "0.1.0~dev",
 	} {
 		out, err := exec.Command("bash", repoPath("deploy/pkg-version.sh"), in).Output()
 		if err != nil {
