@@ -98,6 +98,7 @@ func TestIncrementalImport(t *testing.T) {
 						{`meta.lastModified ge "2025-06-01T12:00:00Z"`, "", want, 2},
 						{`meta.lastModified gt "2025-06-01T12:00:00Z"`, "", "", 0},
 						{`meta.lastModified gt "2025-06-01T14:00:00+02:00"`, "", "", 0},
+						{`meta.lastModified gt "2025-06-01T13:30:00+02:00"`, "", want, 2},
 						{incremental + ` and name.givenName eq "Yoda"`, "", "yoda@galaxy.local", 1},
 						{`meta.created lt "2024-06-01T00:00:00Z"`, "&count=1", "chewbacca@galaxy.local", 13},
 					} {

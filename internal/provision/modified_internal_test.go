@@ -85,3 +85,22 @@ func TestModifiedSince(t *testing.T) {
 		}
 	}
 }
+
+// A meta time on a timestamp column compares in SQL as a moment; on a
+// text column it is left to the filter on the parsed meta.
+func TestPushdownMetaTimes(t *testing.T) {
+	cfg := testMappingConfig(nil)
+	cfg.LastModifiedColumn, cfg.CreatedColumn = "HIREDATE", "NICKNAME"
+	m := mustMapping(t, cfg, labColumns(false))
+	runPushdown(t, m, "mysql", 1, []pushCase{
+		{`meta.lastModified gt "2025-01-02T03:04:05+01:00"`, "sqlscim_u.`HIREDATE` > ?", []any{time.Date(2025, 1, 2, 2, 4, 5, 0, time.UTC)}, true},
+		{`meta.lastModified ge "2025-01-02"`, "sqlscim_u.`HIREDATE` >= ?", []any{time.Date(2025, 1, 2, 0, 0, 0, 0, time.UTC)}, true},
+		{`meta.created gt "2025-01-02T03:04:05Z"`, "", nil, false},
+		{`meta.created pr`, "(sqlscim_u.`NICKNAME` IS NOT NULL AND sqlscim_u.`NICKNAME` <> '')", nil, true},
+		{`meta.version eq "1"`, "", nil, false},
+	})
+	res := m.toResource(row{"USER_ID": "u", "HIREDATE": "2025-01-02", "NICKNAME": "2024-05-06T07:08:09+02:00"})
+	if meta, _ := res["meta"].(map[string]any); meta["lastModified"] != "2025-01-02T00:00:00Z" || meta["created"] != "2024-05-06T05:08:09Z" || len(meta) != 2 {
+		t.Errorf("meta: %v", res["meta"])
+	}
+}

@@ -3,6 +3,7 @@ package provision
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	filter "github.com/scim2/filter-parser/v2"
 
@@ -143,6 +144,11 @@ func (p *pusher) compare(x *filter.AttributeExpression) (string, bool) {
 	if !ok {
 		return "", false
 	}
+	if isMetaPath(x.AttributePath, x.AttributePath.SubAttributeName()) && col.kind == kindString && x.Operator != filter.PR {
+		// Times kept as text compare as text in SQL, not as moments: the
+		// filter runs here, on meta, which holds them parsed.
+		return "", false
+	}
 	ref := "sqlscim_u." + p.d.QuoteIdent(col.name)
 	if x.Operator == filter.PR {
 		if col.kind == kindString {
@@ -184,6 +190,11 @@ func (p *pusher) compare(x *filter.AttributeExpression) (string, bool) {
 		dbValue, err := toDB(value, col, true)
 		if err != nil || dbValue == nil {
 			return "", false
+		}
+		if tm, ok := dbValue.(time.Time); ok && isMetaPath(x.AttributePath, x.AttributePath.SubAttributeName()) {
+			// meta times are UTC (columns without a zone are read as UTC),
+			// and a driver may bind a timestamp by its wall clock.
+			dbValue = tm.UTC()
 		}
 		op, ok := sqlOperators[x.Operator]
 		if !ok {
