@@ -28,9 +28,13 @@ outdir=$(cd "$outdir" && pwd)
 read -r -a nfpm <<<"${NFPM:-go run github.com/goreleaser/nfpm/v2/cmd/nfpm@v2.45.2}"
 
 cd "$root" # nfpm.yaml names its sources relative to the repository root
+# The man pages and shell completions, from the command tree (cmd/sqlscim-docs).
+generated=$(mktemp -d)
+trap 'rm -rf "$generated"' EXIT
+go run -ldflags "-X github.com/sqlscim/sqlscim/internal/buildinfo.Version=$version" ./cmd/sqlscim-docs "$generated" >&2
 for format in deb rpm; do
   target=$outdir/sqlscim_${pkgver}_amd64.$format
-  PKG_BINARY=$binary PKG_VERSION=$pkgver "${nfpm[@]}" package \
+  PKG_BINARY=$binary PKG_VERSION=$pkgver PKG_GENERATED=$generated "${nfpm[@]}" package \
     --config deploy/nfpm.yaml --packager "$format" --target "$target" >&2
   echo "$target"
 done

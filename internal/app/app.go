@@ -58,8 +58,15 @@ func Run(ctx context.Context, args []string, opts Options) error {
 func Command(ctx context.Context, opts Options) *cobra.Command {
 	info := buildinfo.Read()
 	root := &cobra.Command{
-		Use:           "sqlscim",
-		Short:         "SCIM 2.0 server for SQL databases, a drop-in replacement for the Okta On-Prem SCIM Server",
+		Use:   "sqlscim",
+		Short: "SCIM 2.0 server for SQL databases, a drop-in replacement for the Okta On-Prem SCIM Server",
+		Long: "sqlscim serves SCIM 2.0 over HTTPS (port 1443, /ws/rest/{app}/scim/v2) and turns the calls of the Okta\n" +
+			"Provisioning Agent into the SQL statements and stored procedures configured for each tenant, on MySQL/MariaDB,\n" +
+			"PostgreSQL, SQL Server and Oracle. It uses the Okta On-Prem SCIM Server's token, certificate and files.\n\n" +
+			"Start with \"sqlscim serve\" (\"sqlscim serve --ops-dir /etc/OktaOnPremScimServer\" on an OPS host); \"sqlscim credentials\"\n" +
+			"prints the token and certificate for Okta, \"sqlscim check\" tests the tenants' databases.\n\n" +
+			"Files: /etc/OktaOnPremScimServer/config-<customer id>.properties (the token, settings), /etc/default/sqlscim\n" +
+			"(the service's environment), /etc/sqlscim/tenants.yaml (local tenants). Documentation: /usr/share/doc/sqlscim.",
 		Version:       info.Version,
 		SilenceUsage:  true,
 		SilenceErrors: true,

@@ -79,8 +79,8 @@ func TestNfpmConfig(t *testing.T) {
 		switch {
 		case e.Type == "dir":
 		case e.Expand:
-			if e.Src != "${PKG_BINARY}" {
-				t.Errorf("deploy/nfpm.yaml: %s: the only expanded source is ${PKG_BINARY}, not %q", e.Dst, e.Src)
+			if e.Src != "${PKG_BINARY}" && !strings.HasPrefix(e.Src, "${PKG_GENERATED}/") {
+				t.Errorf("deploy/nfpm.yaml: %s: the only expanded sources are ${PKG_BINARY} and ${PKG_GENERATED}/..., not %q", e.Dst, e.Src)
 			}
 		default:
 			mustExist(t, "deploy/nfpm.yaml "+e.Dst, e.Src)
@@ -99,8 +99,13 @@ func TestNfpmConfig(t *testing.T) {
 		setupPath:      {0o755, ""},
 		envFile:        {0o600, "config|noreplace"},
 		"/etc/sqlscim": {0o755, "dir"},
-		"/usr/share/doc/sqlscim/migrate-from-ops.md": {0o644, ""},
-		"/usr/share/doc/sqlscim/security.md":         {0o644, ""},
+		"/usr/share/doc/sqlscim/migrate-from-ops.md":        {0o644, ""},
+		"/usr/share/doc/sqlscim/security.md":                {0o644, ""},
+		"/usr/share/doc/sqlscim/copyright":                  {0o644, ""},
+		"/usr/share/doc/sqlscim/LICENSE":                    {0o644, ""},
+		"/usr/share/man/man1/":                              {0o644, ""},
+		"/usr/share/bash-completion/completions/sqlscim":    {0o644, ""},
+		"/usr/share/fish/vendor_completions.d/sqlscim.fish": {0o644, ""},
 	} {
 		got, ok := files[dst]
 		switch {
