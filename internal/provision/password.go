@@ -84,6 +84,11 @@ func (c *Config) validatePasswordSync(add func(path, format string, args ...any)
 			}
 		}
 	}
+	for col, target := range c.Mapping {
+		if p.Column != "" && target != "" && strings.EqualFold(col, p.Column) {
+			add(".mapping."+col, "%s is password_sync.column: it holds a password's hash and maps to no attribute; remove this entry", col)
+		}
+	}
 	if op, ok := c.Op(SetPassword); ok && !bindsField(op, PasswordField) {
 		add(".operations.set_password.parameters", "no DATABASE_FIELD parameter binds the field %q, so the password would never reach the database; add {type: DATABASE_FIELD, field: password}", PasswordField)
 	}

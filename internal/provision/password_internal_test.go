@@ -57,6 +57,10 @@ func TestPasswordSyncBadValues(t *testing.T) {
 		{name: "set_password without the password field", change: func(c *Config) {
 			c.Operations[SetPassword] = &Operation{Enabled: true, Type: SQLStatement, Statement: "UPDATE USERS SET PASSWORD_HASH = ? WHERE USER_ID = ?", Parameters: testFields("PASSWORD_HASH", "USER_ID")}
 		}, want: []string{`tenants[0].operations.set_password.parameters: no DATABASE_FIELD parameter binds the field "password", so the password would never reach the database; add {type: DATABASE_FIELD, field: password}`}},
+		{name: "the hash column mapped to an attribute", change: func(c *Config) {
+			c.PasswordSync = PasswordSync{Column: "PASSWORD_HASH"}
+			c.Mapping = map[string]string{"password_hash": "title"}
+		}, want: []string{"tenants[0].mapping.password_hash: password_hash is password_sync.column: it holds a password's hash and maps to no attribute; remove this entry"}},
 		{name: "a column mapped to password", change: func(c *Config) { c.Mapping = map[string]string{"PASSWORD_HASH": "password"} },
 			want: []string{`tenants[0].mapping.PASSWORD_HASH: "password" cannot hold a column: a password is written, never read; set password_sync.column and a hash to store it`}},
 	} {
