@@ -82,8 +82,9 @@ func sha512Crypt(pw, salt string, rounds int) string {
 	sSeq := repeated(hs.Sum(nil), len(s))
 
 	c := a
+	h := sha512.New()
 	for i := 0; i < rounds; i++ {
-		h := sha512.New()
+		h.Reset()
 		if i%2 != 0 {
 			h.Write(pSeq)
 		} else {
@@ -100,7 +101,7 @@ func sha512Crypt(pw, salt string, rounds int) string {
 		} else {
 			h.Write(pSeq)
 		}
-		c = h.Sum(nil)
+		c = h.Sum(c[:0]) // the writes above copied c already
 	}
 
 	var out strings.Builder
