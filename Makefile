@@ -20,9 +20,9 @@ export GOTOOLCHAIN ?= $(shell sed -n 's/^toolchain //p' go.mod)
 build:
 	$(GO) build -trimpath $(BUILDVCS) -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/sqlscim
 
-## run: start sqlscim on https://localhost:1443 with its files in ./data
+## run: start the demo on https://127.0.0.1:1443 (loopback only) with its files in ./data
 run: build
-	./$(BIN) serve --data-dir data --log-format console
+	./$(BIN) serve --data-dir data --address 127.0.0.1 --log-format console
 
 ## test: every test, against the local MariaDB and PostgreSQL
 test:

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -378,15 +379,25 @@ func isTerminal(w io.Writer) bool {
 }
 
 // printBanner tells a newcomer how to call the demo. The token is shown
-// only at a terminal, never where output may end in a log.
+// only at a terminal, never where output may end in a log; the curl line
+// reads it with "sqlscim credentials", so that it works when pasted.
 func printBanner(w io.Writer, cfg *config.Config, addr, admin net.Addr, showToken bool) {
+	where := "--data-dir " + shellQuote(cfg.DataDir)
+	if cfg.Layout.Mode == config.OPSMode {
+		where = "--ops-dir " + shellQuote(cfg.Layout.ConfDir)
+	}
+	credentials := selfCommand() + " credentials " + where
 	token := cfg.Server.Token.Reveal()
 	if !showToken {
-		token = "<the token: sqlscim credentials --data-dir " + cfg.DataDir + ">"
+		token = "<the token: " + credentials + ">"
 	}
 	console := ""
 	if admin != nil {
 		console = fmt.Sprintf("  Console:     http://%s/ (the audit trail and the tenants)\n", displayHost(admin))
+	}
+	cacert := "--cacert " + shellQuote(cfg.CertFile) + " "
+	if cfg.CertFile == "" {
+		cacert = "--cacert <the certificate " + credentials + " prints> "
 	}
 	base := fmt.Sprintf("https://%s%s/%s/scim/v2", displayHost(addr), cfg.Server.ContextPath, demo.TenantName)
 	fmt.Fprintf(w, `
@@ -397,11 +408,51 @@ sqlscim is serving the demo tenant %[1]s from %[2]s
   Certificate: %[5]s
 %[6]s
 Try:
-  curl --cacert %[5]s -H "Authorization: Bearer %[4]s" "%[3]s/Users?count=2"
+  curl %[7]s-H "Authorization: $(%[8]s | grep '^Bearer ')" "%[3]s/Users?count=2"
 
 Press Ctrl-C to stop.
 
-`, demo.TenantName, filepath.Join(cfg.DataDir, demo.FileName), base, token, cfg.CertFile, console)
+`, demo.TenantName, filepath.Join(cfg.DataDir, demo.FileName), base, token, cfg.CertFile, console, cacert, credentials)
+}
+
+// selfCommand is how a shell in the current directory reaches this
+// binary: "sqlscim" when that is what the PATH finds, else its path,
+// relative when it is under the current directory (bin/sqlscim).
+func selfCommand() string {
+	exe, err := os.Executable()
+	if err != nil {
+		return "sqlscim"
+	}
+	if found, err := exec.LookPath("sqlscim"); err == nil {
+		if a, b := canonical(found), canonical(exe); a == b {
+			return "sqlscim"
+		}
+	}
+	if wd, err := os.Getwd(); err == nil {
+		if rel, err := filepath.Rel(wd, exe); err == nil && !strings.HasPrefix(rel, "..") {
+			if !strings.Contains(rel, "/") {
+				rel = "./" + rel
+			}
+			return shellQuote(rel)
+		}
+	}
+	return shellQuote(exe)
+}
+
+// canonical is path with its symbolic links resolved, or path.
+func canonical(path string) string {
+	if p, err := filepath.EvalSymlinks(path); err == nil {
+		return p
+	}
+	return path
+}
+
+// shellQuote quotes s for a POSIX shell, unless it needs none.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./:-+=@%,") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // displayHost turns a listening address into something a curl can reach.

@@ -1,8 +1,11 @@
 package app
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -80,16 +83,7 @@ func TestVersionSaysWhatWasBuilt(t *testing.T) {
 		return strings.TrimSpace(string(out))
 	}
 	commit := git("rev-parse", "HEAD")
-	bin := filepath.Join(t.TempDir(), "sqlscim")
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	build := exec.CommandContext(ctx, "go", "build", "-buildvcs=auto",
-		"-ldflags", "-X github.com/sqlscim/sqlscim/internal/buildinfo.Version=v9.8.7", "-o", bin, "./cmd/sqlscim")
-	build.Dir = root
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t, "v9.8.7")
 	for _, args := range [][]string{{"version"}, {"--version"}} {
 		out, err := exec.Command(bin, args...).CombinedOutput()
 		if err != nil {
@@ -105,5 +99,91 @@ func TestVersionSaysWhatWasBuilt(t *testing.T) {
 			t.Errorf("sqlscim %v has no commit date:\n%s", args, text)
 		}
 		t.Logf("sqlscim %v:\n%s", args, text)
+	}
+}
+
+// buildBinary builds sqlscim as make build does, with version linked in,
+// and returns its path: DIR/bin/sqlscim in a fresh DIR.
+func buildBinary(t *testing.T, version string) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "bin", "sqlscim")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	build := exec.CommandContext(ctx, "go", "build", "-buildvcs=auto",
+		"-ldflags", "-X github.com/sqlscim/sqlscim/internal/buildinfo.Version="+version, "-o", bin, "./cmd/sqlscim")
+	build.Dir = labtest.Root()
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// TestDemoCurlLineWorksWhenPasted runs the demo as make run does and
+// pastes the curl line it prints into a shell: the line used to carry a
+// placeholder instead of the token whenever the output was not a
+// terminal. It also holds the README to its numbers: 13 of the demo's 15
+// users are active and listed.
+func TestDemoCurlLineWorksWhenPasted(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and generates an RSA-4096 key")
+	}
+	if _, err := exec.LookPath("curl"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("curl is missing; .ci/run installs it")
+		}
+		t.Skip("curl is not installed")
+	}
+	bin := buildBinary(t, "v0.0.0-demo")
+	dir := filepath.Dir(filepath.Dir(bin))
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	// make run's command line, on a free port.
+	serve := exec.CommandContext(ctx, bin, "serve", "--data-dir", "data", "--address", "127.0.0.1", "--port", "0", "--admin-address", "off", "--log-format", "console")
+	serve.Dir = dir
+	serve.Stdout = io.Discard
+	stderr, err := serve.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := serve.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		_ = serve.Process.Signal(os.Interrupt)
+		_ = serve.Wait()
+	}()
+	var banner strings.Builder
+	curl := ""
+	sc := bufio.NewScanner(stderr)
+	for curl == "" && sc.Scan() {
+		banner.WriteString(sc.Text() + "\n")
+		if line, ok := strings.CutPrefix(sc.Text(), "  curl "); ok {
+			curl = "curl --silent --show-error " + line
+		}
+	}
+	if curl == "" {
+		t.Fatalf("the demo printed no curl line:\n%s", banner.String())
+	}
+	if !strings.Contains(banner.String(), "Base URL:    https://127.0.0.1:") {
+		t.Errorf("the demo does not serve on 127.0.0.1:\n%s", banner.String())
+	}
+	go func() { _, _ = io.Copy(io.Discard, stderr) }()
+	t.Logf("pasting: %s", curl)
+	sh := exec.CommandContext(ctx, "sh", "-c", curl)
+	sh.Dir = dir
+	out, err := sh.CombinedOutput()
+	if err != nil {
+		t.Fatalf("the pasted curl line failed: %v\n%s", err, out)
+	}
+	var list struct {
+		TotalResults int
+		Resources    []map[string]any
+	}
+	if err := json.Unmarshal(out, &list); err != nil {
+		t.Fatalf("the curl line answered %s: %v", out, err)
+	}
+	if list.TotalResults != 13 || len(list.Resources) != 2 {
+		t.Errorf("the demo lists %d users (page of %d); README says 13 of its 15 users are active and listed", list.TotalResults, len(list.Resources))
 	}
 }
