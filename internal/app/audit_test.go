@@ -244,7 +244,16 @@ func TestEveryWritePathIsAudited(t *testing.T) {
 
 	// The metrics count what was committed: not the rolled-back create
 	// and update, nor anything of the tenant whose database is down.
-	_, metrics := rawDo(t, l.plain, "GET", "http://"+l.admin+"/metrics", nil, "")
+	// The writer counts a line just after writing it: a scrape may come
+	// between the two, so wait (boundedly) for the count to catch up.
+	written := fmt.Sprintf(`sqlscim_audit_events_written_total{writer="%s"} %d`, filepath.Join(l.dataDir, "audit.log"), len(ids))
+	var metrics string
+	for range 100 {
+		if _, metrics = rawDo(t, l.plain, "GET", "http://"+l.admin+"/metrics", nil, ""); strings.Contains(metrics, written+"\n") {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 	for _, want := range []string{
 		`sqlscim_provisioning_changes_total{change="user_created",tenant="jdbc_on_prem"} 2`,
 		`sqlscim_provisioning_changes_total{change="user_updated",tenant="jdbc_on_prem"} 2`,

@@ -47,6 +47,7 @@ func rules() []rule {
 			stdlibAnd: []string{"github.com/scim2/filter-parser/v2", "github.com/q-uint/parser"}, forbid: []string{"database/sql"}},
 		{pkg: "internal/secret", says: "holds values that must never reach a log line (standard library only)", stdlibAnd: []string{}},
 		{pkg: "internal/audit", says: "It imports only the standard library", stdlibAnd: []string{}},
+		{pkg: "internal/buildinfo", says: "It imports only the standard library", stdlibAnd: []string{}},
 		{pkg: "internal/certs", says: "It imports only the standard library and the PKCS#12 decoder.",
 			stdlibAnd: []string{"software.sslmate.com/src/go-pkcs12", "golang.org/x/crypto"}},
 		{pkg: "internal/password", says: "It imports only the standard library and golang.org/x/crypto.",
