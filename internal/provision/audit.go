@@ -48,7 +48,7 @@ func (m *mapping) noteWrite(ctx context.Context, res scim.Resource, cols row, fi
 		} else if k == m.passwordKey {
 			attr = "password"
 		}
-		rec.Change(attr, name, cols[k], k == m.passwordKey)
+		rec.Change(attr, name, cols[k], m.secret[k]) // a secret column's value never reaches the trail
 	}
 }
 

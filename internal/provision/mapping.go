@@ -208,6 +208,9 @@ type mapping struct {
 	userNameKey string
 	// passwordKey is the upper-case password_sync.column, "" without one.
 	passwordKey string
+	// secret holds the upper-case columns that are never returned: the
+	// password column and those secret_columns matches.
+	secret map[string]bool
 	// createdKey and modifiedKey are the upper-case created_column and
 	// last_modified_column, "" without them.
 	createdKey, modifiedKey string
@@ -319,6 +322,19 @@ func newMapping(cfg *Config, cols []column) (*mapping, error) {
 			if err := assign(c, spec, false); err != nil {
 				return nil, err
 			}
+		}
+	}
+	re, err := cfg.secretPattern()
+	if err != nil {
+		return nil, fmt.Errorf("secret_columns: %v", err)
+	}
+	m.secret = map[string]bool{}
+	for _, c := range cols {
+		_, mapped := m.targets[c.key]
+		// A column that feeds a core or enterprise attribute is returned
+		// through it anyway; the id never hides.
+		if c.key == m.passwordKey || (re.MatchString(c.name) && !mapped && c.key != m.idKey) {
+			m.secret[c.key] = true
 		}
 	}
 	m.schema = &scim.ResourceSchema{Core: scim.UserSchema, Extensions: []scim.Schema{scim.EnterpriseUserSchema, m.extensionSchema(cfg.Name)}}
@@ -446,7 +462,7 @@ func (m *mapping) toResource(r row) scim.Resource {
 	ext := make(map[string]any, len(m.columns))
 	for _, c := range m.columns {
 		v := r[c.key]
-		if v == nil || c.key == m.passwordKey { // a password is never returned, nor its hash
+		if v == nil || m.secret[c.key] { // a password is never returned, nor its hash, nor any secret
 			continue
 		}
 		ext[c.name] = v

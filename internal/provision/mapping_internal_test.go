@@ -104,7 +104,7 @@ func lukeRow() row {
 func lukeResource() scim.Resource {
 	ext := map[string]any{}
 	for k, v := range lukeRow() {
-		if v != nil {
+		if v != nil && k != "PASSWORD_HASH" { // a secret column: never returned
 			ext[k] = v
 		}
 	}
@@ -1021,6 +1021,57 @@ func TestActiveReadAndWrittenByOneRule(t *testing.T) {
 					t.Fatalf("active %#v written as %#v reads back as %#v", cv.v, out["IS_ACTIVE"], back["active"])
 				}
 			})
+		}
+	}
+}
+
+func TestSecretColumnsPattern(t *testing.T) {
+	cols := testCols("USER_ID", "PASSWORD_HASH", "PWD", "API_SECRET", "EMAIL", "PIN", "USER_HASH_ALGO")
+	for _, tc := range []struct {
+		pattern string
+		secret  string // the secret columns, in order
+		err     string
+	}{
+		{"", "PASSWORD_HASH PWD API_SECRET USER_HASH_ALGO", ""},
+		{"^pin$", "PIN", ""},
+		{"^$", "", ""},
+		{"^(pin|pwd)$", "PWD PIN", ""},
+		{"pin(", "", `secret_columns: "pin(" is not a regular expression: missing closing ); write column names or parts of them separated by |, e.g. password|passwd|pwd|hash|secret`},
+		{"*", "", `secret_columns: "*" is not a regular expression: missing argument to repetition operator; write column names or parts of them separated by |, e.g. password|passwd|pwd|hash|secret`},
+		{"[a-", "", `secret_columns: "[a-" is not a regular expression: missing closing ]; write column names or parts of them separated by |, e.g. password|passwd|pwd|hash|secret`},
+	} {
+		cfg := testMappingConfig(map[string]string{"EMAIL": "emails[work].value"})
+		cfg.SecretColumns = tc.pattern
+		m, err := newMapping(cfg, cols)
+		if tc.err != "" {
+			if err == nil || err.Error() != tc.err {
+				t.Errorf("%q: err = %v, want %s", tc.pattern, err, tc.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%q: %v", tc.pattern, err)
+		}
+		var got []string
+		for _, c := range cols {
+			if m.secret[c.key] {
+				got = append(got, c.name)
+			}
+		}
+		if strings.Join(got, " ") != tc.secret {
+			t.Errorf("%q: secret columns %v, want %s", tc.pattern, got, tc.secret)
+		}
+		res := m.toResource(row{"USER_ID": "u", "PASSWORD_HASH": "$2b$x", "PWD": "p", "API_SECRET": "s", "PIN": "1", "USER_HASH_ALGO": "a", "EMAIL": "e@x"})
+		ext := res[testExtURN].(map[string]any)
+		for _, c := range got {
+			if _, ok := ext[c]; ok {
+				t.Errorf("%q: %s returned", tc.pattern, c)
+			}
+		}
+		for _, a := range m.schema.Extensions[1].Attributes {
+			if m.secret[strings.ToUpper(a.Name)] != (a.Returned == scim.ReturnedNever) {
+				t.Errorf("%q: %s advertised returned %s", tc.pattern, a.Name, a.Returned)
+			}
 		}
 	}
 }

@@ -10,7 +10,10 @@
 package provision
 
 import (
+	"errors"
 	"fmt"
+	"regexp"
+	"regexp/syntax"
 	"sort"
 	"strings"
 
@@ -120,6 +123,36 @@ type Config struct {
 	LastModifiedColumn string `json:"last_modified_column,omitempty" yaml:"last_modified_column,omitempty"`
 	// PasswordSync says how the SCIM password attribute is stored.
 	PasswordSync PasswordSync `json:"password_sync,omitempty" yaml:"password_sync,omitempty"`
+	// SecretColumns is a regular expression, matched without regard to
+	// case anywhere in a column's name, for the columns that are never
+	// returned (writeOnly, returned never); "" means DefaultSecretColumns.
+	SecretColumns string `json:"secret_columns,omitempty" yaml:"secret_columns,omitempty"`
+}
+
+// DefaultSecretColumns matches the columns that are never returned when the
+// tenant does not say: PASSWORD_HASH, PWD, API_SECRET ...
+const DefaultSecretColumns = "password|passwd|pwd|hash|secret"
+
+// secretPattern compiles the tenant's secret column pattern.
+func (c *Config) secretPattern() (*regexp.Regexp, error) {
+	p := c.SecretColumns
+	if p == "" {
+		p = DefaultSecretColumns
+	}
+	re, err := regexp.Compile("(?i)" + p)
+	if err != nil {
+		return nil, fmt.Errorf("%q is not a regular expression: %v; write column names or parts of them separated by |, e.g. %s", c.SecretColumns, regexpReason(err), DefaultSecretColumns)
+	}
+	return re, nil
+}
+
+// regexpReason is the part of a regexp error after its pattern.
+func regexpReason(err error) string {
+	var re *syntax.Error
+	if errors.As(err, &re) {
+		return string(re.Code)
+	}
+	return err.Error()
 }
 
 // DefaultExtensionURN is the schema URN under which every column of a user
@@ -213,6 +246,9 @@ func (c *Config) Validate(prefix string) Problems {
 	}
 	c.validatePasswordSync(add)
 	c.validateTimestamps(add)
+	if _, err := c.secretPattern(); err != nil {
+		add(".secret_columns", "%v", err)
+	}
 	for col, target := range c.Mapping {
 		if target == "" {
 			continue

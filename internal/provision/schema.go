@@ -29,9 +29,13 @@ func (m *mapping) extensionSchema(tenant string) scim.Schema {
 	}
 	for _, c := range m.columns {
 		a := scim.Attribute{Name: c.name, Type: scimType(c.kind), Description: "Column " + c.name + ".", Mutability: "readWrite", Returned: "default", Uniqueness: "none"}
-		if c.key == m.passwordKey {
+		switch {
+		case c.key == m.passwordKey:
 			a.Mutability, a.Returned = scim.MutabilityWriteOnly, scim.ReturnedNever
 			a.Description = "Column " + c.name + ", the hash of the user's password (password_sync); write the attribute password instead."
+		case m.secret[c.key]:
+			a.Mutability, a.Returned = scim.MutabilityWriteOnly, scim.ReturnedNever
+			a.Description = "Column " + c.name + ", a secret (secret_columns): written, never returned."
 		}
 		if c.key == m.idKey {
 			a.Mutability = "immutable"

@@ -236,6 +236,17 @@ func (s *AttributeSelection) Apply(r Resource, rs *ResourceSchema) Resource {
 			out[key] = v
 		}
 	}
+	if list, ok := asList(out["schemas"]); ok {
+		// schemas names the extensions the projected resource still has.
+		kept := make([]any, 0, len(list))
+		for _, id := range list {
+			ids, _ := id.(string)
+			if _, present := out.Key(ids); present || rs == nil || strings.EqualFold(ids, rs.Core.ID) {
+				kept = append(kept, id)
+			}
+		}
+		out["schemas"] = kept
+	}
 	return out
 }
 
@@ -291,9 +302,6 @@ func (s *AttributeSelection) applyAttr(rs *ResourceSchema, uri, name string, att
 	listed, subs := s.listed(rs, uri, name)
 	switch {
 	case s.include:
-		if uri == "" && strings.EqualFold(name, "meta") {
-			return cloneValue(val), true
-		}
 		if listed {
 			return cloneValue(dropNever(val, attr)), true
 		}

@@ -70,27 +70,32 @@ func TestAttributeSelection(t *testing.T) {
 	const ent = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 	const base = `"schemas":["urn:ietf:params:scim:schemas:core:2.0:User","` + ent + `"],"id":"1"`
 	const meta = `"meta":{"created":"2020-01-01T00:00:00Z","resourceType":"User"}`
+	// A projection lists in schemas only the extensions it still has, and
+	// meta only when asked for (issue 12, defect 4).
+	const baseCore = `"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"id":"1"`
 	for _, tc := range []struct {
 		attrs, excluded string
 		want            string
 	}{
 		{"", "", `{` + base + `,"externalId":"e","userName":"u","name":{"familyName":"f","givenName":"g"},"displayName":"d","emails":[{"type":"work","value":"a@x"},{"type":"home","value":"b@x"}],"entitlements":[{"value":"3"}],"` + ent + `":{"department":"D","division":"V","manager":{"displayName":"M","value":"m"}},` + meta + `}`},
-		{"userName", "", `{` + base + `,"userName":"u",` + meta + `}`},
-		{"USERNAME,displayName", "", `{` + base + `,"userName":"u","displayName":"d",` + meta + `}`},
-		{"password", "", `{` + base + `,` + meta + `}`},
-		{"name.givenName", "", `{` + base + `,"name":{"givenName":"g"},` + meta + `}`},
-		{"emails.value", "", `{` + base + `,"emails":[{"value":"a@x"},{"value":"b@x"}],` + meta + `}`},
-		{"urn:ietf:params:scim:schemas:core:2.0:User:userName", "", `{` + base + `,"userName":"u",` + meta + `}`},
-		{ent + ":department", "", `{` + base + `,"` + ent + `":{"department":"D"},` + meta + `}`},
-		{ent + ":manager.value", "", `{` + base + `,"` + ent + `":{"manager":{"value":"m"}},` + meta + `}`},
-		{"department", "", `{` + base + `,"` + ent + `":{"department":"D"},` + meta + `}`},
-		{ent, "", `{` + base + `,"` + ent + `":{"department":"D","division":"V","manager":{"displayName":"M","value":"m"}},` + meta + `}`},
-		{"nope, userName ,", "", `{` + base + `,"userName":"u",` + meta + `}`},
+		{"userName", "", `{` + baseCore + `,"userName":"u"}`},
+		{"userName,meta", "", `{` + baseCore + `,"userName":"u",` + meta + `}`},
+		{"userName,meta.created", "", `{` + baseCore + `,"userName":"u","meta":{"created":"2020-01-01T00:00:00Z"}}`},
+		{"USERNAME,displayName", "", `{` + baseCore + `,"userName":"u","displayName":"d"}`},
+		{"password", "", `{` + baseCore + `}`},
+		{"name.givenName", "", `{` + baseCore + `,"name":{"givenName":"g"}}`},
+		{"emails.value", "", `{` + baseCore + `,"emails":[{"value":"a@x"},{"value":"b@x"}]}`},
+		{"urn:ietf:params:scim:schemas:core:2.0:User:userName", "", `{` + baseCore + `,"userName":"u"}`},
+		{ent + ":department", "", `{` + base + `,"` + ent + `":{"department":"D"}}`},
+		{ent + ":manager.value", "", `{` + base + `,"` + ent + `":{"manager":{"value":"m"}}}`},
+		{"department", "", `{` + base + `,"` + ent + `":{"department":"D"}}`},
+		{ent, "", `{` + base + `,"` + ent + `":{"department":"D","division":"V","manager":{"displayName":"M","value":"m"}}}`},
+		{"nope, userName ,", "", `{` + baseCore + `,"userName":"u"}`},
 		{"", "emails,entitlements,name,meta", `{` + base + `,"externalId":"e","userName":"u","displayName":"d","` + ent + `":{"department":"D","division":"V","manager":{"displayName":"M","value":"m"}}}`},
 		{"", "id,schemas,userName", `{` + base + `,"externalId":"e","name":{"familyName":"f","givenName":"g"},"displayName":"d","emails":[{"type":"work","value":"a@x"},{"type":"home","value":"b@x"}],"entitlements":[{"value":"3"}],"` + ent + `":{"department":"D","division":"V","manager":{"displayName":"M","value":"m"}},` + meta + `}`},
 		{"", "name.givenName,emails.type,meta.created," + ent + ":manager", `{` + base + `,"externalId":"e","userName":"u","name":{"familyName":"f"},"displayName":"d","emails":[{"value":"a@x"},{"value":"b@x"}],"entitlements":[{"value":"3"}],"` + ent + `":{"department":"D","division":"V"},"meta":{"resourceType":"User"}}`},
-		{"", ent, `{` + base + `,"externalId":"e","userName":"u","name":{"familyName":"f","givenName":"g"},"displayName":"d","emails":[{"type":"work","value":"a@x"},{"type":"home","value":"b@x"}],"entitlements":[{"value":"3"}],` + meta + `}`},
-		{"", "department,division,manager", `{` + base + `,"externalId":"e","userName":"u","name":{"familyName":"f","givenName":"g"},"displayName":"d","emails":[{"type":"work","value":"a@x"},{"type":"home","value":"b@x"}],"entitlements":[{"value":"3"}],` + meta + `}`},
+		{"", ent, `{` + baseCore + `,"externalId":"e","userName":"u","name":{"familyName":"f","givenName":"g"},"displayName":"d","emails":[{"type":"work","value":"a@x"},{"type":"home","value":"b@x"}],"entitlements":[{"value":"3"}],` + meta + `}`},
+		{"", "department,division,manager", `{` + baseCore + `,"externalId":"e","userName":"u","name":{"familyName":"f","givenName":"g"},"displayName":"d","emails":[{"type":"work","value":"a@x"},{"type":"home","value":"b@x"}],"entitlements":[{"value":"3"}],` + meta + `}`},
 	} {
 		s, err := ParseAttributeSelection(tc.attrs, tc.excluded)
 		if err != nil {
@@ -112,7 +117,7 @@ func TestAttributeSelection(t *testing.T) {
 	// "always" or "never".
 	s, _ := ParseAttributeSelection("userName,"+ent+":department", "")
 	got := mustJSON(t, s.Apply(mustDecode(t, selUser), nil))
-	if want := `{` + base + `,"userName":"u","` + ent + `":{"department":"D"},` + meta + `}`; got != want {
+	if want := `{` + base + `,"userName":"u","` + ent + `":{"department":"D"}}`; got != want {
 		t.Errorf("schemaless\n got %s\nwant %s", got, want)
 	}
 
@@ -140,7 +145,7 @@ func TestAttributeSelectionUnqualifiedNamesMeanCore(t *testing.T) {
 		"urn:x:db":{"USERNAME":"U","TITLE":"T","DEPARTMENT":"D"}}`
 	const base = `"schemas":["urn:ietf:params:scim:schemas:core:2.0:User","urn:x:db"],"id":"1"`
 	for _, tc := range []struct{ attrs, excluded, want string }{
-		{"userName", "", `{` + base + `,"userName":"u"}`},
+		{"userName", "", `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"id":"1","userName":"u"}`},
 		{"", "title", `{` + base + `,"userName":"u","urn:x:db":{"DEPARTMENT":"D","TITLE":"T","USERNAME":"U"}}`},
 		{"department", "", `{` + base + `,"urn:x:db":{"DEPARTMENT":"D"}}`},
 		{"urn:x:db:TITLE", "", `{` + base + `,"urn:x:db":{"TITLE":"T"}}`},

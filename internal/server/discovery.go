@@ -48,7 +48,10 @@ func (s *Server) schemasFor(r *http.Request) ([]scim.Schema, *scim.ResourceSchem
 		}
 	}
 	all := append([]scim.Schema{userSchema.Core}, userSchema.Extensions...)
-	all = append(all, scim.EntitlementSchema, scim.GroupSchema)
+	// No Group: the connector has no groups, and a client that finds the
+	// Group schema advertised would try to push them (issue 12, defect 4).
+	// /Groups still answers an empty list for clients that ask.
+	all = append(all, scim.EntitlementSchema)
 	return all, userSchema, nil
 }
 
@@ -76,7 +79,6 @@ func (s *Server) resourceTypeDocs(r *http.Request, userSchema *scim.ResourceSche
 	return []map[string]any{
 		doc("User", "/Users", "A row of the tenant's users", scim.UserSchemaURN, ext),
 		doc("Entitlement", "/Entitlements", "A row of the tenant's entitlements", scim.EntitlementSchemaURN, nil),
-		doc("Group", "/Groups", "Groups (the database connector has none)", scim.GroupSchemaURN, []map[string]any{}),
 	}
 }
 

@@ -58,6 +58,7 @@ var topFields = newAliases(map[string][]string{
 	"extension_urn":        {"extension_schema", "schema_urn", "extension"},
 	"password_sync":        {"sync_password", "password_policy", "user_password"},
 	"created_column":       {"created_at_column", "creation_column", "created_at"},
+	"secret_columns":       {"secret_column_pattern", "hidden_columns"},
 	"last_modified_column": {"modified_column", "updated_at_column", "last_updated_column", "last_modified"},
 })
 
@@ -271,6 +272,8 @@ func (d *decoder) tenant(v any) *provision.Config {
 			d.passwordSync(cfg, "."+k, val)
 		case "created_column":
 			cfg.CreatedColumn = d.str("."+k, val)
+		case "secret_columns":
+			cfg.SecretColumns = d.str("."+k, val)
 		case "last_modified_column":
 			cfg.LastModifiedColumn = d.str("."+k, val)
 		}
