@@ -100,3 +100,97 @@ func TestSecretColumnsAreNeverReturned(t *testing.T) {
 		t.Errorf("a bad pattern: %d %v", status, body)
 	}
 }
+
+// Defect 2 of issue 12: externalId and name.formatted were accepted and
+// dropped. An attribute no column holds is refused with the mapping that
+// would store it, unless ignore_attributes lists it; /Schemas shows only
+// what the tenant stores.
+func TestUnstorableAttributesAreRefusedOrIgnoredByChoice(t *testing.T) {
+	l := newContractLab(t, "mysql", "mysql-sql.yaml")
+	l.use(nil)
+	const luke = "/Users/luke.skywalker@galaxy.local"
+	for _, tc := range []struct {
+		method, path string
+		body         []byte
+		detail       string
+	}{
+		{"POST", "/Users", labUser("strict.one@example.com", map[string]any{"externalId": "x-1"}),
+			"externalId cannot be stored: no column of tenant jdbc_on_prem is mapped to it. A column mapped to it would store it (mapping: {COLUMN: externalId}); ignore_attributes: [externalId] accepts and drops it."},
+		{"POST", "/Users", labUser("strict.two@example.com", map[string]any{"name": map[string]any{"givenName": "S", "familyName": "T", "formatted": "S T"}}),
+			"name.formatted cannot be stored"},
+		{"PUT", luke, labUser("luke.skywalker@galaxy.local", map[string]any{"emails": []any{map[string]any{"type": "home", "value": "l@home"}}}),
+			"emails[home].value cannot be stored: no column of tenant jdbc_on_prem is mapped to it. A column mapped to it would store it (mapping: {COLUMN: emails[home].value})"},
+		{"PATCH", luke, patchOps(map[string]any{"op": "add", "path": "externalId", "value": "x-2"}), "externalId cannot be stored"},
+		{"PATCH", luke, patchOps(map[string]any{"op": "replace", "path": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:costCenter", "value": "42"}),
+			"enterprise:costCenter cannot be stored: no column of tenant jdbc_on_prem is mapped to it. A column mapped to it would store it (mapping: {COLUMN: enterprise:costCenter})"},
+	} {
+		status, body := l.a.do(tc.method, tc.path, tc.body)
+		detail, _ := body["detail"].(string)
+		if status != 400 || body["scimType"] != "invalidValue" || !strings.Contains(detail, tc.detail) {
+			t.Errorf("%s %s: %d %v, want 400 invalidValue %q", tc.method, tc.path, status, body, tc.detail)
+		}
+	}
+	var n int
+	if err := l.d.DB.QueryRow("SELECT COUNT(*) FROM USERS WHERE USER_ID LIKE 'strict.%'").Scan(&n); err != nil || n != 0 {
+		t.Errorf("refused users were stored: %d, %v", n, err)
+	}
+
+	// /Schemas shows what the lab stores.
+	_, core := l.a.do("GET", "/Schemas/urn:ietf:params:scim:schemas:core:2.0:User", nil)
+	names := map[string]bool{}
+	for _, a := range core["attributes"].([]any) {
+		names[a.(map[string]any)["name"].(string)] = true
+	}
+	for _, want := range []string{"userName", "name", "emails", "active", "title"} {
+		if !names[want] {
+			t.Errorf("/Schemas lacks %s", want)
+		}
+	}
+	for _, absent := range []string{"externalId", "groups", "x509Certificates", "ims", "password"} {
+		if names[absent] {
+			t.Errorf("/Schemas advertises %s, which the lab cannot store", absent)
+		}
+	}
+
+	// Listed, the same writes are accepted and the values dropped.
+	l.use(func(doc map[string]any) {
+		doc["ignore_attributes"] = []any{"externalId", "name.formatted", "emails[home]", "enterprise:costCenter"}
+	})
+	for _, tc := range []struct {
+		method, path string
+		body         []byte
+	}{
+		{"POST", "/Users", labUser("strict.one@example.com", map[string]any{"externalId": "x-1", "name": map[string]any{"givenName": "S", "familyName": "T", "formatted": "S T"}})},
+		{"PATCH", luke, patchOps(map[string]any{"op": "add", "path": "externalId", "value": "x-2"})},
+	} {
+		if status, body := l.a.do(tc.method, tc.path, tc.body); status/100 != 2 || body["externalId"] != nil {
+			t.Errorf("%s %s with ignore_attributes: %d %v", tc.method, tc.path, status, body)
+		}
+	}
+	_, core = l.a.do("GET", "/Schemas/urn:ietf:params:scim:schemas:core:2.0:User", nil)
+	found := false
+	for _, a := range core["attributes"].([]any) {
+		found = found || a.(map[string]any)["name"] == "externalId"
+	}
+	if !found {
+		t.Error("/Schemas lacks externalId, which ignore_attributes accepts")
+	}
+
+	// Bad values of ignore_attributes.
+	for _, tc := range []struct {
+		value any
+		want  string
+	}{
+		{[]any{"externalld"}, `ignore_attributes[0]: "externalld" is not an attribute of the User or enterprise User schema`},
+		{[]any{"title", "emails[type eq \"home\"]"}, `ignore_attributes[1]: "emails[type eq \"home\"]" is not an attribute path; write it like externalId, name.formatted, emails[home].value or enterprise:costCenter`},
+		{[]any{"urn:acme:User:badge"}, `ignore_attributes[0]: "urn:acme:User:badge" is in schema urn:acme:User; list attributes of the core User or the enterprise extension (enterprise:costCenter)`},
+		{[]any{"title[work]"}, `ignore_attributes[0]: "title[work]": title is single-valued; drop the [work]`},
+		{map[string]any{"a": 1}, `ignore_attributes: must be a list of attribute names, e.g. [externalId, name.formatted], not an object`},
+	} {
+		l.use(func(doc map[string]any) { doc["ignore_attributes"] = tc.value })
+		status, body := l.a.do("GET", luke, nil)
+		if detail, _ := body["detail"].(string); status != 400 || !strings.Contains(detail, tc.want) {
+			t.Errorf("ignore_attributes %v: %d %v, want %q", tc.value, status, body, tc.want)
+		}
+	}
+}

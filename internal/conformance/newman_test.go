@@ -319,6 +319,12 @@ func newmanEnviron() []string {
 	return append(env, "NO_PROXY=*", "no_proxy=*")
 }
 
+// newmanIgnored are the attributes Microsoft's collection writes that the
+// lab has no column for: without this list each such write is a 400 that
+// names the mapping that would store it (sqlscim never drops a value
+// silently); an admin who accepts the loss lists them, as here.
+var newmanIgnored = []any{"externalId", "name.formatted", "addresses[work].formatted", "addresses[other]", "emails[home]", "emails[other]", "phoneNumbers[fax]", "phoneNumbers[work]", "preferredLanguage"}
+
 // newmanWriteTenants writes the tenant of testdata/tenants/<file>, renamed
 // newmanTenant and pointed at the test database, to dst.
 func newmanWriteTenants(t *testing.T, file, dst, host string, port int, database, user, password string) {
@@ -329,6 +335,7 @@ func newmanWriteTenants(t *testing.T, file, dst, host string, port int, database
 		t.Fatalf("%s: no database section", file)
 	}
 	tn["name"] = newmanTenant
+	tn["ignore_attributes"] = newmanIgnored
 	dbase["host"] = host
 	dbase["port"] = port
 	dbase["database"] = database

@@ -211,6 +211,12 @@ type mapping struct {
 	// secret holds the upper-case columns that are never returned: the
 	// password column and those secret_columns matches.
 	secret map[string]bool
+	// ignored holds the lower-case paths of ignore_attributes.
+	ignored map[string]bool
+	// fullSchema is schema with every core and enterprise attribute, for
+	// PATCH paths: a path to an attribute no column holds resolves, and the
+	// write is refused with the mapping that would hold it.
+	fullSchema *scim.ResourceSchema
 	// createdKey and modifiedKey are the upper-case created_column and
 	// last_modified_column, "" without them.
 	createdKey, modifiedKey string
@@ -337,7 +343,15 @@ func newMapping(cfg *Config, cols []column) (*mapping, error) {
 			m.secret[c.key] = true
 		}
 	}
-	m.schema = &scim.ResourceSchema{Core: scim.UserSchema, Extensions: []scim.Schema{scim.EnterpriseUserSchema, m.extensionSchema(cfg.Name)}}
+	if m.ignored, err = parseIgnored(cfg.IgnoreAttributes); err != nil {
+		return nil, err
+	}
+	ext := m.extensionSchema(cfg.Name)
+	m.fullSchema = &scim.ResourceSchema{Core: scim.UserSchema, Extensions: []scim.Schema{scim.EnterpriseUserSchema, ext}}
+	// /Schemas shows what the tenant stores: attributes no column holds
+	// (and ignore_attributes does not list) are left out.
+	_, setPW := cfg.Op(SetPassword)
+	m.schema = &scim.ResourceSchema{Core: m.publishedSchema(scim.UserSchema, "", cfg.PasswordSync.Column != "" || setPW), Extensions: []scim.Schema{m.publishedSchema(scim.EnterpriseUserSchema, scim.EnterpriseUserURN, false), ext}}
 	return m, nil
 }
 

@@ -127,6 +127,10 @@ type Config struct {
 	// case anywhere in a column's name, for the columns that are never
 	// returned (writeOnly, returned never); "" means DefaultSecretColumns.
 	SecretColumns string `json:"secret_columns,omitempty" yaml:"secret_columns,omitempty"`
+	// IgnoreAttributes lists the core and enterprise attributes a write may
+	// carry although no column holds them: they are accepted and dropped.
+	// Any other such attribute is refused with 400.
+	IgnoreAttributes []string `json:"ignore_attributes,omitempty" yaml:"ignore_attributes,omitempty"`
 }
 
 // DefaultSecretColumns matches the columns that are never returned when the
@@ -248,6 +252,9 @@ func (c *Config) Validate(prefix string) Problems {
 	c.validateTimestamps(add)
 	if _, err := c.secretPattern(); err != nil {
 		add(".secret_columns", "%v", err)
+	}
+	if _, err := parseIgnored(c.IgnoreAttributes); err != nil {
+		add("", "%v", err)
 	}
 	for col, target := range c.Mapping {
 		if target == "" {

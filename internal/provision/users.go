@@ -239,6 +239,9 @@ func (t *Tenant) CreateUser(ctx context.Context, res scim.Resource) (_ scim.Reso
 	if err := schema.CheckTypes(res); err != nil {
 		return nil, err
 	}
+	if err := m.checkStorable(res, t.cfg.Name); err != nil {
+		return nil, err
+	}
 	pw, hasPW, err := t.requestedPassword(ctx, res)
 	if err != nil {
 		return nil, err
@@ -351,13 +354,18 @@ func (t *Tenant) ReplaceUser(ctx context.Context, id string, res scim.Resource) 
 // PatchUser applies RFC 7644 PATCH operations to the current user and
 // writes the difference like ReplaceUser.
 func (t *Tenant) PatchUser(ctx context.Context, id string, ops []scim.PatchOp) (scim.Resource, error) {
-	schema, err := t.UserSchema(ctx)
+	if _, err := t.UserSchema(ctx); err != nil { // the guarded discovery
+		return nil, err
+	}
+	m, err := t.discover(ctx)
 	if err != nil {
 		return nil, err
 	}
 	return t.update(ctx, id, func(cur scim.Resource) (scim.Resource, bool, error) {
 		next := cur.Clone()
-		if err := scim.ApplyPatch(next, ops, schema); err != nil {
+		// Every attribute resolves, so that one no column holds is refused
+		// with the mapping that would hold it rather than as an unknown path.
+		if err := scim.ApplyPatch(next, ops, m.fullSchema); err != nil {
 			return nil, true, err
 		}
 		return next, true, nil
@@ -393,6 +401,9 @@ func (t *Tenant) update(ctx context.Context, id string, change func(cur scim.Res
 	}
 	next, isPatch, err := change(curRes)
 	if err != nil {
+		return nil, err
+	}
+	if err := m.checkStorable(next, t.cfg.Name); err != nil {
 		return nil, err
 	}
 

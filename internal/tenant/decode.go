@@ -59,6 +59,7 @@ var topFields = newAliases(map[string][]string{
 	"password_sync":        {"sync_password", "password_policy", "user_password"},
 	"created_column":       {"created_at_column", "creation_column", "created_at"},
 	"secret_columns":       {"secret_column_pattern", "hidden_columns"},
+	"ignore_attributes":    {"ignored_attributes", "drop_attributes"},
 	"last_modified_column": {"modified_column", "updated_at_column", "last_updated_column", "last_modified"},
 })
 
@@ -274,6 +275,8 @@ func (d *decoder) tenant(v any) *provision.Config {
 			cfg.CreatedColumn = d.str("."+k, val)
 		case "secret_columns":
 			cfg.SecretColumns = d.str("."+k, val)
+		case "ignore_attributes":
+			cfg.IgnoreAttributes = d.strings("."+k, val)
 		case "last_modified_column":
 			cfg.LastModifiedColumn = d.str("."+k, val)
 		}
@@ -322,6 +325,30 @@ func (d *decoder) str(path string, v any) string {
 	}
 	d.problem(path, "must be a text value, not %s", kindOf(v))
 	return ""
+}
+
+// strings reads a list of text values, or one text of comma-separated ones.
+func (d *decoder) strings(path string, v any) []string {
+	switch x := v.(type) {
+	case nil:
+		return nil
+	case string:
+		var out []string
+		for _, s := range strings.Split(x, ",") {
+			if s = strings.TrimSpace(s); s != "" {
+				out = append(out, s)
+			}
+		}
+		return out
+	case []any:
+		out := make([]string, 0, len(x))
+		for i, e := range x {
+			out = append(out, d.str(fmt.Sprintf("%s[%d]", path, i), e))
+		}
+		return out
+	}
+	d.problem(path, "must be a list of attribute names, e.g. [externalId, name.formatted], not %s", kindOf(v))
+	return nil
 }
 
 func kindOf(v any) string {

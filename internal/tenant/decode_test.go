@@ -165,7 +165,7 @@ func TestDecodeHeader(t *testing.T) {
 
 	_, doc, err = decodeHeader("app", testB64(`{"colour": "blue", "database": {"pasword": "x"}}`), false)
 	var se *scim.Error
-	want := HeaderName + ".colour: unknown field; the fields here are created_column, database, extension_urn, last_modified_column, mapping, name, operations, password_sync, secret_columns; " +
+	want := HeaderName + ".colour: unknown field; the fields here are created_column, database, extension_urn, ignore_attributes, last_modified_column, mapping, name, operations, password_sync, secret_columns; " +
 		HeaderName + ".database.pasword: unknown field; the fields here are database, host, instance, jdbc_url, password, password_env, password_file, port, properties, sid, type, user"
 	if !errors.As(err, &se) || se.Status != 400 || se.Type != scim.InvalidValue || se.Detail != want {
 		t.Fatalf("got %v, want 400 invalidValue %q", err, want)
@@ -434,7 +434,7 @@ func TestDecodeProblems(t *testing.T) {
 		want []string
 	}{
 		{"not an object", `["get_users"]`, []string{h + ": must be an object with the tenant's database and operations"}},
-		{"unknown top-level field", `{"colour": "blue"}`, []string{h + ".colour: unknown field; the fields here are created_column, database, extension_urn, last_modified_column, mapping, name, operations, password_sync, secret_columns"}},
+		{"unknown top-level field", `{"colour": "blue"}`, []string{h + ".colour: unknown field; the fields here are created_column, database, extension_urn, ignore_attributes, last_modified_column, mapping, name, operations, password_sync, secret_columns"}},
 		{"unknown database field", `{"database": {"host": "h", "timeout": 5}}`, []string{h + ".database.timeout: unknown field; the fields here are " + dbFields}},
 		{"unknown operation field", `{"operations": {"get_users": {"type": "sql", "where": "x"}}}`, []string{h + ".operations.get_users.where: unknown field; the fields here are " + opFields}},
 		{"unknown parameter field", `{"get_user_by_id": {"type": "sql", "parameters": [{"field": "X", "nullable": true}]}}`,
@@ -503,7 +503,7 @@ func TestDecodeProblems(t *testing.T) {
 				h + `.operations.get_users.parameters[0].type: "X" is not a parameter type; use DATABASE_FIELD, CURSOR or CONSTANT`,
 				h + `.operations.get_users.type: missing: set sql ("SQL Statement") or stored_procedure ("Execute Stored Procedure")`,
 				h + ".operations.list_groups: unknown operation; the operations are " + ops,
-				h + ".zone: unknown field; the fields here are created_column, database, extension_urn, last_modified_column, mapping, name, operations, password_sync, secret_columns",
+				h + ".zone: unknown field; the fields here are created_column, database, extension_urn, ignore_attributes, last_modified_column, mapping, name, operations, password_sync, secret_columns",
 			}},
 	}
 	for _, tc := range tests {
@@ -729,7 +729,7 @@ func TestParseErrors(t *testing.T) {
 		{"no tenants", "server: {}\n", "f.yaml: server: unknown key; the file has one key, tenants; tenants: missing or not a list; write `tenants:` followed by `- name: ...` entries"},
 		{"tenants not a list", "tenants: {name: a}\n", "f.yaml: tenants: missing or not a list; write `tenants:` followed by `- name: ...` entries"},
 		{"problems in two tenants", "tenants:\n  - name: a\n    colour: red\n  - name: b\n    database: {password_env: NO_SUCH_VARIABLE_FOR_SQLSCIM}\n",
-			"f.yaml: tenants[0].colour: unknown field; the fields here are created_column, database, extension_urn, last_modified_column, mapping, name, operations, password_sync, secret_columns; tenants[1].database.password_env: environment variable NO_SUCH_VARIABLE_FOR_SQLSCIM is not set"},
+			"f.yaml: tenants[0].colour: unknown field; the fields here are created_column, database, extension_urn, ignore_attributes, last_modified_column, mapping, name, operations, password_sync, secret_columns; tenants[1].database.password_env: environment variable NO_SUCH_VARIABLE_FOR_SQLSCIM is not set"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

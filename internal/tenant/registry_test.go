@@ -288,7 +288,7 @@ func TestRegistryHeaderErrors(t *testing.T) {
 		{name: "not an object", header: testB64(`["x"]`), status: 400, typ: scim.InvalidSyntax,
 			detail: "X-OKTA-ONPREM-DATA must hold a JSON object, not a list"},
 		{name: "unknown field", header: testHeader(t, unknown), status: 400, typ: scim.InvalidValue,
-			detail: "X-OKTA-ONPREM-DATA.colour: unknown field; the fields here are created_column, database, extension_urn, last_modified_column, mapping, name, operations, password_sync, secret_columns"},
+			detail: "X-OKTA-ONPREM-DATA.colour: unknown field; the fields here are created_column, database, extension_urn, ignore_attributes, last_modified_column, mapping, name, operations, password_sync, secret_columns"},
 		{name: "unknown field ignored", header: testHeader(t, unknown), ignore: true},
 		{name: "does not compile", header: testHeader(t, noIDColumn), status: 400, typ: scim.InvalidValue,
 			detail: "X-OKTA-ONPREM-DATA.operations.get_users.user_id_column: missing: name the column that identifies a user, e.g. USER_ID"},
