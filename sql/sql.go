@@ -18,6 +18,9 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/sqlscim/sqlscim/internal/db"
+	_ "github.com/sqlscim/sqlscim/internal/db/all" // the dialects state their syntax
 )
 
 //go:embed mysql/*.sql postgresql/*.sql sqlserver/*.sql oracle/*.sql sqlite/*.sql
@@ -135,192 +138,35 @@ func Split(dialect, script string) ([]string, error) {
 	}
 }
 
-// syntax describes the quotes and comments of a dialect.
+// syntax is a dialect's quoting and comment rules (its db.Syntax, shared
+// with the provisioning engine's statement scanner) and how its client
+// splits a script.
 type syntax struct {
-	hashComments     bool // # starts a comment to the end of the line
-	dashNeedsSpace   bool // "--" starts a comment only before white space
-	backslashEscapes bool // \ escapes the next character in '...' and "..."
-	escapeStrings    bool // E'...' strings take backslash escapes
-	backticks        bool // `identifier`
-	brackets         bool // [identifier]
-	dollarQuotes     bool // $tag$ ... $tag$
-	nestedComments   bool // /* /* */ */ nests
-	execComments     bool // /*! ... */ is code, not a comment
-	qQuotes          bool // q'[...]' and friends
+	db.Syntax
 	delimiterCommand bool // DELIMITER lines change the statement delimiter
 	triggers         bool // CREATE TRIGGER ... END; holds inner semicolons
 }
 
 var syntaxes = map[string]*syntax{
-	"mysql": {hashComments: true, dashNeedsSpace: true, backslashEscapes: true, backticks: true,
-		execComments: true, delimiterCommand: true},
-	"postgresql": {escapeStrings: true, dollarQuotes: true, nestedComments: true},
-	"sqlserver":  {brackets: true, nestedComments: true},
-	"oracle":     {qQuotes: true},
-	"sqlite":     {backticks: true, brackets: true, triggers: true},
+	"mysql":      {Syntax: dialectSyntax("mysql"), delimiterCommand: true},
+	"postgresql": {Syntax: dialectSyntax("postgresql")},
+	"sqlserver":  {Syntax: dialectSyntax("sqlserver")},
+	"oracle":     {Syntax: dialectSyntax("oracle")},
+	"sqlite":     {Syntax: dialectSyntax("sqlite"), triggers: true},
 }
 
-// Kinds of span returned by syntax.span.
-const (
-	spanNone    = iota // an ordinary character
-	spanQuoted         // a string, quoted identifier or dollar-quoted body: code
-	spanComment        // a comment
-)
-
-// span looks at s[i]. When a quoted string, quoted identifier or comment
-// starts there it returns the index just past its end and its kind; an
-// unterminated one yields ok=false. Otherwise it returns i+1 and spanNone.
-func (x *syntax) span(s string, i int) (end, kind int, ok bool) {
-	c := s[i]
-	next := byte(0)
-	if i+1 < len(s) {
-		next = s[i+1]
+// dialectSyntax is the quoting and comment rules the dialect states.
+func dialectSyntax(name string) db.Syntax {
+	d, err := db.Lookup(name)
+	if err != nil {
+		panic("sqlfiles: " + err.Error()) // every dialect is linked in through internal/db/all
 	}
-	switch {
-	case c == '\'':
-		escapes := x.backslashEscapes
-		if x.escapeStrings && i > 0 && (s[i-1] == 'E' || s[i-1] == 'e') && !identBefore(s, i-1) {
-			escapes = true
-		}
-		end, ok = closeQuote(s, i+1, '\'', escapes)
-		return end, spanQuoted, ok
-	case c == '"':
-		end, ok = closeQuote(s, i+1, '"', x.backslashEscapes)
-		return end, spanQuoted, ok
-	case c == '`' && x.backticks:
-		end, ok = closeQuote(s, i+1, '`', false)
-		return end, spanQuoted, ok
-	case c == '[' && x.brackets:
-		end, ok = closeQuote(s, i+1, ']', false)
-		return end, spanQuoted, ok
-	case c == '-' && next == '-' && (!x.dashNeedsSpace || i+2 >= len(s) || s[i+2] <= ' '):
-		return lineEnd(s, i), spanComment, true
-	case c == '#' && x.hashComments:
-		return lineEnd(s, i), spanComment, true
-	case c == '/' && next == '*':
-		end, ok = x.closeComment(s, i)
-		if x.execComments && i+2 < len(s) && s[i+2] == '!' {
-			return end, spanQuoted, ok
-		}
-		return end, spanComment, ok
-	case c == '$' && x.dollarQuotes:
-		if tag := dollarTag(s, i); tag != "" {
-			j := strings.Index(s[i+len(tag):], tag)
-			if j < 0 {
-				return len(s), spanQuoted, false
-			}
-			return i + len(tag) + j + len(tag), spanQuoted, true
-		}
-	case (c == 'q' || c == 'Q') && x.qQuotes && next == '\'' && i+2 < len(s) && qQuoteAllowed(s, i):
-		open := s[i+2]
-		closing := open
-		switch open {
-		case '[':
-			closing = ']'
-		case '(':
-			closing = ')'
-		case '{':
-			closing = '}'
-		case '<':
-			closing = '>'
-		}
-		j := strings.Index(s[i+3:], string(closing)+"'")
-		if j < 0 {
-			return len(s), spanQuoted, false
-		}
-		return i + 3 + j + 2, spanQuoted, true
-	}
-	return i + 1, spanNone, true
-}
-
-// closeQuote returns the index just past the quote character q that closes a
-// quoted span whose content starts at s[from]; a doubled q stands for itself.
-func closeQuote(s string, from int, q byte, backslash bool) (int, bool) {
-	for j := from; j < len(s); j++ {
-		switch {
-		case backslash && s[j] == '\\':
-			j++
-		case s[j] == q:
-			if j+1 < len(s) && s[j+1] == q {
-				j++
-				continue
-			}
-			return j + 1, true
-		}
-	}
-	return len(s), false
-}
-
-// closeComment returns the index just past the block comment starting at s[i].
-func (x *syntax) closeComment(s string, i int) (int, bool) {
-	depth := 0
-	for j := i; j+1 < len(s); j++ {
-		switch {
-		case s[j] == '/' && s[j+1] == '*' && (depth == 0 || x.nestedComments):
-			depth++
-			j++
-		case s[j] == '*' && s[j+1] == '/':
-			depth--
-			j++
-			if depth == 0 {
-				return j + 1, true
-			}
-		}
-	}
-	return len(s), false
-}
-
-// dollarTag returns the PostgreSQL dollar-quote opener ($$ or $tag$) at s[i],
-// or "" when there is none (a positional parameter $1, or a $ inside an
-// identifier).
-func dollarTag(s string, i int) string {
-	if identBefore(s, i) {
-		return ""
-	}
-	j := i + 1
-	for j < len(s) && s[j] != '$' {
-		c := s[j]
-		if !(isIdentChar(c) && !(j == i+1 && c >= '0' && c <= '9')) {
-			return ""
-		}
-		j++
-	}
-	if j >= len(s) {
-		return ""
-	}
-	return s[i : j+1]
-}
-
-// qQuoteAllowed reports whether a q at s[i] can open an Oracle q'...'
-// literal: it must not end an identifier, except for the N of nq'...'.
-func qQuoteAllowed(s string, i int) bool {
-	if !identBefore(s, i) {
-		return true
-	}
-	return (s[i-1] == 'n' || s[i-1] == 'N') && !identBefore(s, i-1)
-}
-
-func isIdentChar(c byte) bool {
-	return c == '_' || c == '$' || c >= 0x80 ||
-		(c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-}
-
-// identBefore reports whether the character before s[i] belongs to a word.
-func identBefore(s string, i int) bool {
-	return i > 0 && isIdentChar(s[i-1])
-}
-
-// lineEnd returns the index of the newline ending the line of s[i], or len(s).
-func lineEnd(s string, i int) int {
-	if j := strings.IndexByte(s[i:], '\n'); j >= 0 {
-		return i + j
-	}
-	return len(s)
+	return d.Info().Syntax
 }
 
 // nextLine returns the index of the first character of the line after s[i].
 func nextLine(s string, i int) int {
-	if e := lineEnd(s, i); e < len(s) {
+	if e := db.LineEnd(s, i); e < len(s) {
 		return e + 1
 	}
 	return len(s)
@@ -347,8 +193,8 @@ func (x *syntax) clean(piece string) string {
 			i++
 			continue
 		}
-		end, kind, _ := x.span(piece, i)
-		if kind != spanComment {
+		end, kind, _ := x.Span(piece, i)
+		if kind != db.SpanComment {
 			break
 		}
 		i = end
@@ -368,7 +214,7 @@ func unterminated(s string, i int) error {
 // delimiterLine recognises a mysql client "DELIMITER x" line starting at s[i]
 // and returns the new delimiter.
 func delimiterLine(s string, i int) (string, bool) {
-	line := strings.TrimLeft(s[i:lineEnd(s, i)], " \t")
+	line := strings.TrimLeft(s[i:db.LineEnd(s, i)], " \t")
 	const kw = "delimiter"
 	if len(line) <= len(kw) || !strings.EqualFold(line[:len(kw)], kw) || (line[len(kw)] != ' ' && line[len(kw)] != '\t') {
 		return "", false
@@ -407,12 +253,12 @@ func splitDelimited(s string, x *syntax) ([]string, error) {
 				continue
 			}
 		}
-		end, kind, ok := x.span(s, i)
+		end, kind, ok := x.Span(s, i)
 		if !ok {
 			return nil, unterminated(s, i)
 		}
-		if kind != spanNone {
-			code = code || kind == spanQuoted
+		if kind != db.SpanNone {
+			code = code || kind == db.SpanQuoted
 			i = end
 			continue
 		}
@@ -444,7 +290,7 @@ func splitBatches(s string, x *syntax) ([]string, error) {
 	start := 0
 	for i := 0; i < len(s); {
 		if atLineStart(s, i) {
-			if m := goLine.FindStringSubmatch(s[i:lineEnd(s, i)]); m != nil {
+			if m := goLine.FindStringSubmatch(s[i:db.LineEnd(s, i)]); m != nil {
 				count := 1
 				if m[1] != "" {
 					n, err := strconv.Atoi(m[1])
@@ -463,7 +309,7 @@ func splitBatches(s string, x *syntax) ([]string, error) {
 				continue
 			}
 		}
-		end, _, ok := x.span(s, i)
+		end, _, ok := x.Span(s, i)
 		if !ok {
 			return nil, unterminated(s, i)
 		}
@@ -484,7 +330,7 @@ func splitOracle(s string, x *syntax) ([]string, error) {
 	start := 0
 	plsql := -1 // unknown until the first ";" of the statement
 	for i := 0; i < len(s); {
-		if atLineStart(s, i) && strings.TrimSpace(s[i:lineEnd(s, i)]) == "/" {
+		if atLineStart(s, i) && strings.TrimSpace(s[i:db.LineEnd(s, i)]) == "/" {
 			st := x.clean(s[start:i])
 			if st == "" {
 				return nil, fmt.Errorf("line %d: \"/\" with no statement before it (SQL*Plus would run the previous statement again)", lineNumber(s, i))
@@ -495,11 +341,11 @@ func splitOracle(s string, x *syntax) ([]string, error) {
 			plsql = -1
 			continue
 		}
-		end, kind, ok := x.span(s, i)
+		end, kind, ok := x.Span(s, i)
 		if !ok {
 			return nil, unterminated(s, i)
 		}
-		if kind != spanNone {
+		if kind != db.SpanNone {
 			i = end
 			continue
 		}

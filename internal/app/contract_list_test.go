@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -130,5 +131,20 @@ func TestListsArePagedByMaxResults(t *testing.T) {
 	}
 	if total, ids := stream.listIDs("/Users?count=7"); total != active || len(ids) != 5 {
 		t.Errorf("unpaged_lists stream, count=7: totalResults %d, %d users; want %d, 5", total, len(ids), active)
+	}
+}
+
+// Defect 8 of issue 12: a PostgreSQL E'…' string in a statement was
+// refused as "never ends" although PostgreSQL runs it: the scanner now
+// reads the dialect's own quoting rules.
+func TestPostgreSQLEscapeStringInAStatement(t *testing.T) {
+	l := newContractLab(t, "postgresql", "postgresql-sql.yaml")
+	l.use(func(doc map[string]any) {
+		gu := operations(doc)["get_users"].(map[string]any)
+		gu["statement"] = strings.Replace(gu["statement"].(string), "WHERE IS_ACTIVE", `WHERE USERNAME <> E'o\'brien; ?' AND IS_ACTIVE`, 1)
+	})
+	total, ids := l.listIDs("/Users?count=2")
+	if total != 13 || len(ids) != 2 {
+		t.Errorf("get_users with an E'…' string: totalResults %d, %d users; want 13, 2", total, len(ids))
 	}
 }

@@ -154,6 +154,8 @@ type Info struct {
 	// trip and the server's parsing per query. Drivers that cache
 	// statements themselves (pgx) leave it false.
 	CacheStatements bool
+	// Syntax is how the dialect quotes and comments.
+	Syntax Syntax
 }
 
 // Dialect is everything that differs between database products.

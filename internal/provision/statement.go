@@ -9,28 +9,14 @@ import (
 	"github.com/sqlscim/sqlscim/internal/db"
 )
 
-// lexRules say how a dialect quotes and comments, so that placeholders and
-// separators inside literals, identifiers and comments are left alone.
-type lexRules struct {
-	backslashEscapes bool // MySQL: 'it\'s'
-	hashComments     bool // MySQL: # comment
-	backticks        bool // MySQL: `identifier`
-	brackets         bool // SQL Server: [identifier]
-	dollarQuotes     bool // PostgreSQL: $$body$$, $tag$body$tag$
-}
-
-func rulesFor(dialect string) lexRules {
-	switch dialect {
-	case "mysql":
-		return lexRules{backslashEscapes: true, hashComments: true, backticks: true}
-	case "postgresql":
-		return lexRules{dollarQuotes: true}
-	case "sqlserver":
-		return lexRules{brackets: true}
-	case "sqlite":
-		return lexRules{backticks: true, brackets: true}
+// rulesFor is the dialect's quoting and comment rules (db.Syntax), which
+// the script splitter of the lab's SQL files reads too.
+func rulesFor(dialect string) db.Syntax {
+	d, err := db.Lookup(dialect)
+	if err != nil {
+		return db.Syntax{}
 	}
-	return lexRules{}
+	return d.Info().Syntax
 }
 
 // scanned is a statement split into its parts outside literals and comments.
@@ -49,46 +35,29 @@ type scanned struct {
 // starts at stmt[i], and the offset just past its end; end is len(stmt)
 // and unterminated describes it when it never ends (a line comment may end
 // the statement).
-func skipLiteral(stmt string, i int, rules lexRules) (end int, ok bool, unterminated string) {
-	c := stmt[i]
-	switch {
-	case c == '\'' || c == '"' || (c == '`' && rules.backticks):
-		if e := closingQuote(stmt, i, c, rules.backslashEscapes && c != '`'); e >= 0 {
-			return e + 1, true, ""
-		}
-		return len(stmt), true, "a quoted text starting at byte " + strconv.Itoa(i)
-	case c == '[' && rules.brackets:
-		if e := strings.IndexByte(stmt[i+1:], ']'); e >= 0 {
-			return i + 1 + e + 1, true, ""
-		}
-		return len(stmt), true, "a [bracketed] name starting at byte " + strconv.Itoa(i)
-	case c == '-' && strings.HasPrefix(stmt[i:], "--"), c == '#' && rules.hashComments:
-		if e := strings.IndexByte(stmt[i:], '\n'); e >= 0 {
-			return i + e + 1, true, ""
-		}
-		return len(stmt), true, ""
-	case c == '/' && strings.HasPrefix(stmt[i:], "/*"):
-		if e := strings.Index(stmt[i+2:], "*/"); e >= 0 {
-			return i + 2 + e + 2, true, ""
-		}
-		return len(stmt), true, "a /* comment starting at byte " + strconv.Itoa(i)
-	case c == '$' && rules.dollarQuotes && !(i > 0 && identByte(stmt[i-1])):
-		tag, isTag := dollarTag(stmt[i:])
-		if !isTag {
-			return 0, false, ""
-		}
-		if e := strings.Index(stmt[i+len(tag):], tag); e >= 0 {
-			return i + len(tag) + e + len(tag), true, ""
-		}
-		return len(stmt), true, "a " + tag + " quoted body starting at byte " + strconv.Itoa(i)
+func skipLiteral(stmt string, i int, rules db.Syntax) (end int, ok bool, unterminated string) {
+	end, kind, closed := rules.Span(stmt, i)
+	if kind == db.SpanNone {
+		return 0, false, ""
 	}
-	return 0, false, ""
+	if closed {
+		return end, true, ""
+	}
+	switch c := stmt[i]; {
+	case c == '[':
+		return end, true, "a [bracketed] name starting at byte " + strconv.Itoa(i)
+	case c == '/':
+		return end, true, "a /* comment starting at byte " + strconv.Itoa(i)
+	case c == '$':
+		return end, true, "a " + db.DollarTag(stmt, i) + " quoted body starting at byte " + strconv.Itoa(i)
+	}
+	return end, true, "a quoted text starting at byte " + strconv.Itoa(i)
 }
 
 // scan walks a statement, rewriting each ? placeholder with placeholder(n)
 // (1-based) and ?? into a literal ?, and recording separators. A nil
 // placeholder keeps ? as it is.
-func scan(stmt string, rules lexRules, placeholder func(int) string) scanned {
+func scan(stmt string, rules db.Syntax, placeholder func(int) string) scanned {
 	var out strings.Builder
 	out.Grow(len(stmt) + 16)
 	var res scanned
@@ -133,7 +102,7 @@ func scan(stmt string, rules lexRules, placeholder func(int) string) scanned {
 // the outer query itself. A statement that limits its rows (TOP, LIMIT,
 // OFFSET, FETCH) or ends in a FOR clause keeps its ORDER BY, which then
 // decides which rows it returns.
-func withoutFinalOrderBy(stmt string, rules lexRules) string {
+func withoutFinalOrderBy(stmt string, rules db.Syntax) string {
 	depth, orderAt := 0, -1
 	for i := 0; i < len(stmt); {
 		if end, ok, _ := skipLiteral(stmt, i, rules); ok {
@@ -172,27 +141,6 @@ func withoutFinalOrderBy(stmt string, rules lexRules) string {
 	return strings.TrimRightFunc(stmt[:orderAt], unicode.IsSpace)
 }
 
-// closingQuote finds the quote that closes the literal opened at start. A
-// doubled quote is an escaped quote; so is a backslash-escaped one when
-// backslash escapes apply.
-func closingQuote(s string, start int, q byte, backslash bool) int {
-	for j := start + 1; j < len(s); j++ {
-		switch s[j] {
-		case '\\':
-			if backslash {
-				j++
-			}
-		case q:
-			if j+1 < len(s) && s[j+1] == q {
-				j++
-				continue
-			}
-			return j
-		}
-	}
-	return -1
-}
-
 // identByte reports bytes that continue an identifier; a $ after one is
 // part of the identifier (a$b), not a dollar quote.
 func identByte(c byte) bool {
@@ -202,26 +150,18 @@ func identByte(c byte) bool {
 // dollarTag reads a PostgreSQL dollar-quote opener ($$ or $tag$) at the
 // start of s. $1 (a positional parameter) is not one.
 func dollarTag(s string) (string, bool) {
-	for j := 1; j < len(s); j++ {
-		c := s[j]
-		if c == '$' {
-			return s[:j+1], true
-		}
-		if !(c == '_' || unicode.IsLetter(rune(c)) || (j > 1 && unicode.IsDigit(rune(c)))) {
-			return "", false
-		}
-	}
-	return "", false
+	tag := db.DollarTag(s, 0)
+	return tag, tag != ""
 }
 
 // firstWord returns the first keyword of a statement, upper-cased, skipping
 // comments, white space and opening parentheses.
-func firstWord(stmt string, rules lexRules) string {
+func firstWord(stmt string, rules db.Syntax) string {
 	s := stmt
 	for {
 		s = strings.TrimLeftFunc(s, unicode.IsSpace)
 		switch {
-		case strings.HasPrefix(s, "--"), rules.hashComments && strings.HasPrefix(s, "#"):
+		case strings.HasPrefix(s, "--"), rules.HashComments && strings.HasPrefix(s, "#"):
 			if nl := strings.IndexByte(s, '\n'); nl >= 0 {
 				s = s[nl+1:]
 				continue
@@ -248,13 +188,13 @@ func firstWord(stmt string, rules lexRules) string {
 }
 
 // onlyComments reports whether s holds nothing but white space and comments.
-func onlyComments(s string, rules lexRules) bool {
+func onlyComments(s string, rules db.Syntax) bool {
 	for {
 		s = strings.TrimLeftFunc(s, unicode.IsSpace)
 		switch {
 		case s == "":
 			return true
-		case strings.HasPrefix(s, "--"), rules.hashComments && strings.HasPrefix(s, "#"):
+		case strings.HasPrefix(s, "--"), rules.HashComments && strings.HasPrefix(s, "#"):
 			nl := strings.IndexByte(s, '\n')
 			if nl < 0 {
 				return true
@@ -376,7 +316,7 @@ func compileStatement(name OpName, op *Operation, dialect string, placeholder fu
 // parseCall reads a procedure call in any of the forms admins write:
 // CALL p(?, ?), {call p(?)}, EXEC p ?, ?, p(?, ?) or a bare p. It returns the
 // procedure name and the number of ? arguments (-1 for a bare name).
-func parseCall(stmt string, rules lexRules) (string, int, error) {
+func parseCall(stmt string, rules db.Syntax) (string, int, error) {
 	s := strings.TrimSpace(stmt)
 	if strings.HasPrefix(s, "{") {
 		if !strings.HasSuffix(s, "}") {

@@ -592,6 +592,14 @@ func TestScanPlaceholders(t *testing.T) {
 		{name: "unterminated bracket", dialect: "sqlserver", in: "SELECT [abc", want: "SELECT [abc", unterm: "a [bracketed] name starting at byte 7"},
 		{name: "unterminated block comment", dialect: "postgresql", in: "SELECT ? /* ?", want: "SELECT $1 /* ?", params: 1, unterm: "a /* comment starting at byte 9"},
 		{name: "unterminated dollar quote", dialect: "postgresql", in: "SELECT $$ abc", want: "SELECT $$ abc", unterm: "a $$ quoted body starting at byte 7"},
+		// Issue 12, defect 8: each dialect's own quotes, read from its db.Syntax.
+		{name: "postgresql E string", dialect: "postgresql", in: `SELECT ? WHERE x <> E'o\'brien; ?'`, want: `SELECT $1 WHERE x <> E'o\'brien; ?'`, params: 1},
+		{name: "postgresql e string", dialect: "postgresql", in: `SELECT e'\\' , ?`, want: `SELECT e'\\' , $1`, params: 1},
+		{name: "postgresql plain string keeps backslash", dialect: "postgresql", in: `SELECT 'a\', ?`, want: `SELECT 'a\', $1`, params: 1},
+		{name: "oracle q quote", dialect: "oracle", in: `SELECT q'[it's; ?]' FROM dual WHERE id = ?`, want: `SELECT q'[it's; ?]' FROM dual WHERE id = :1`, params: 1},
+		{name: "oracle Q quote with braces", dialect: "oracle", in: `SELECT Q'{a'b}', ?`, want: `SELECT Q'{a'b}', :1`, params: 1},
+		{name: "oracle nq quote", dialect: "oracle", in: `SELECT nq'!x'!', ?`, want: `SELECT nq'!x'!', :1`, params: 1},
+		{name: "mysql -- without a space is code", dialect: "mysql", in: "SELECT 1--?\n", want: "SELECT 1--?\n", params: 1},
 		{name: "unterminated tagged dollar quote", dialect: "postgresql", in: "SELECT $q$ abc $$", want: "SELECT $q$ abc $$", unterm: "a $q$ quoted body starting at byte 7"},
 	}
 	for _, tc := range tests {

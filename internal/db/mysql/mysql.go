@@ -40,6 +40,7 @@ var info = db.Info{
 	// go-sql-driver prepares and closes a statement for every query with
 	// arguments.
 	CacheStatements: true,
+	Syntax:          db.Syntax{HashComments: true, DashNeedsSpace: true, BackslashEscapes: true, Backticks: true, ExecComments: true},
 }
 
 // Info returns what the dialect states about itself.

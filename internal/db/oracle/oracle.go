@@ -36,6 +36,7 @@ var info = db.Info{
 	// jdbc:oracle: rather than jdbc:oracle:thin:, so that an OCI URL gets
 	// ParseJDBC's clear error instead of a generic one.
 	JDBCPrefixes: []string{"jdbc:oracle:"},
+	Syntax:       db.Syntax{QQuotes: true},
 }
 
 // Info returns what the dialect states about itself.

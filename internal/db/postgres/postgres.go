@@ -36,6 +36,7 @@ var info = db.Info{
 	DriverName:   "pgx", // keeps its own statement cache
 	DefaultPort:  5432,
 	JDBCPrefixes: []string{"jdbc:postgresql:"},
+	Syntax:       db.Syntax{EscapeStrings: true, DollarQuotes: true, NestedComments: true},
 }
 
 // Info returns what the dialect states about itself.

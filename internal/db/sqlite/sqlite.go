@@ -34,6 +34,7 @@ var info = db.Info{
 	Aliases:      []string{"sqlite3"},
 	DriverName:   "sqlite", // modernc.org/sqlite's; no DefaultPort, SQLite is a file
 	JDBCPrefixes: []string{"jdbc:sqlite:"},
+	Syntax:       db.Syntax{Backticks: true, Brackets: true},
 }
 
 // Info returns what the dialect states about itself.

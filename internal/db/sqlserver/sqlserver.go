@@ -35,6 +35,7 @@ var info = db.Info{
 	DriverName:   "sqlserver", // go-mssqldb's driver with @pN parameters
 	DefaultPort:  1433,
 	JDBCPrefixes: []string{"jdbc:sqlserver:"},
+	Syntax:       db.Syntax{Brackets: true, NestedComments: true},
 }
 
 // Info returns what the dialect states about itself.
