@@ -94,8 +94,14 @@ func TestSecretColumnsAreNeverReturned(t *testing.T) {
 			}
 		}
 	}
+	// Nor can a filter reveal one a character at a time.
+	l.use(nil)
+	status, body := l.a.do("GET", filterPath(`urn:sqlscim:schemas:extension:database:2.0:User:PASSWORD_HASH sw "$2"`), nil)
+	if status != 400 || body["scimType"] != "invalidFilter" || !strings.Contains(body["detail"].(string), "is never returned, so it cannot be filtered on") {
+		t.Errorf("a filter on PASSWORD_HASH: %d %v", status, body)
+	}
 	l.use(func(doc map[string]any) { doc["secret_columns"] = "pass(word" })
-	status, body := l.a.do("GET", luke, nil)
+	status, body = l.a.do("GET", luke, nil)
 	if status != 400 || !strings.Contains(body["detail"].(string), `secret_columns: "pass(word" is not a regular expression: missing closing ); write column names or parts of them separated by |, e.g. password|passwd|pwd|hash|secret`) {
 		t.Errorf("a bad pattern: %d %v", status, body)
 	}

@@ -154,6 +154,12 @@ func (f *Filter) validate(e filter.Expression, sc scope) error {
 	case *filter.ValuePath:
 		return f.validate(x.ValueFilter, scope{parent: definition(x.AttributePath, sc), inElem: true})
 	case *filter.AttributeExpression:
+		// A value never returned is never compared either: pr, eq or sw on
+		// a password hash would answer, a character at a time, what GET
+		// hides.
+		if a := definition(x.AttributePath, sc); a != nil && (a.Mutability == MutabilityWriteOnly || a.returned() == ReturnedNever) {
+			return BadRequest(InvalidFilter, "the filter %s is invalid: %s is never returned, so it cannot be filtered on", quoteForMessage(f.raw), x.AttributePath.String())
+		}
 		op := strings.ToLower(string(x.Operator))
 		if !orderingOps[op] {
 			return nil

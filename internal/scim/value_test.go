@@ -3,6 +3,7 @@ package scim
 import (
 	"encoding/json"
 	"strconv"
+	"strings"
 	"testing"
 
 	filter "github.com/scim2/filter-parser/v2"
@@ -138,6 +139,31 @@ func TestDescribeValue(t *testing.T) {
 		}
 		if got := describeValue(v); got != want {
 			t.Errorf("describeValue(%s) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// A write-only or never-returned attribute cannot be filtered on: the
+// answer would reveal what GET hides.
+func TestFilterRefusesNeverReturnedAttributes(t *testing.T) {
+	ext := Schema{ID: "urn:x:db", Attributes: []Attribute{{Name: "PASSWORD_HASH", Type: TypeString, Mutability: MutabilityWriteOnly, Returned: ReturnedNever}, {Name: "TITLE", Type: TypeString}}}
+	rs := &ResourceSchema{Core: UserSchema, Extensions: []Schema{ext}}
+	for f, want := range map[string]string{
+		`password eq "x"`:                             `the filter "password eq "x"" is invalid: password is never returned, so it cannot be filtered on`,
+		`urn:x:db:PASSWORD_HASH sw "$2"`:              `the filter "urn:x:db:PASSWORD_HASH sw "$2"" is invalid: urn:x:db:PASSWORD_HASH is never returned, so it cannot be filtered on`,
+		`title pr or urn:x:db:PASSWORD_HASH pr`:       `is never returned`,
+		`urn:x:db:TITLE pr and not (userName eq "a")`: "",
+	} {
+		flt, err := ParseFilter(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = flt.Validate(rs)
+		switch {
+		case want == "" && err != nil:
+			t.Errorf("%s: %v", f, err)
+		case want != "" && (err == nil || err.(*Error).Type != InvalidFilter || !strings.Contains(err.(*Error).Detail, want)):
+			t.Errorf("%s: %v, want invalidFilter %q", f, err, want)
 		}
 	}
 }
