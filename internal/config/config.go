@@ -533,6 +533,25 @@ func (l *loader) duration(key string) (time.Duration, error) {
 	return d, nil
 }
 
+// durationKey names a duration setting and where its value goes.
+type durationKey struct {
+	key string
+	dst *time.Duration
+}
+
+// durations reads the settings in the order given, so that a file with
+// several bad durations is always refused with the same, first message.
+func (l *loader) durations(keys []durationKey) error {
+	for _, k := range keys {
+		d, err := l.duration(k.key)
+		if err != nil {
+			return err
+		}
+		*k.dst = d
+	}
+	return nil
+}
+
 func (l *loader) size(key string) (int64, error) {
 	raw := l.str(key)
 	n, err := ParseSize(raw)
@@ -618,16 +637,14 @@ func (l *loader) decode(cfg *Config) error {
 	if s.MaxBodyBytes, err = l.size("server.max_body_bytes"); err != nil {
 		return err
 	}
-	for key, dst := range map[string]*time.Duration{
-		"server.read_header_timeout": &s.ReadHeaderTimeout,
-		"server.read_timeout":        &s.ReadTimeout,
-		"server.write_timeout":       &s.WriteTimeout,
-		"server.idle_timeout":        &s.IdleTimeout,
-		"server.shutdown_timeout":    &s.ShutdownTimeout,
-	} {
-		if *dst, err = l.duration(key); err != nil {
-			return err
-		}
+	if err = l.durations([]durationKey{
+		{"server.read_header_timeout", &s.ReadHeaderTimeout},
+		{"server.read_timeout", &s.ReadTimeout},
+		{"server.write_timeout", &s.WriteTimeout},
+		{"server.idle_timeout", &s.IdleTimeout},
+		{"server.shutdown_timeout", &s.ShutdownTimeout},
+	}); err != nil {
+		return err
 	}
 	switch strings.ToLower(l.str("server.error_style")) {
 	case "rfc":
@@ -669,15 +686,13 @@ func (l *loader) decode(cfg *Config) error {
 	if p.MaxTenants, err = l.intIn("pool.max_tenants", 1, 64, "a number of tenant databases"); err != nil {
 		return err
 	}
-	for key, dst := range map[string]*time.Duration{
-		"pool.connection_timeout": &p.ConnectionTimeout,
-		"pool.idle_timeout":       &p.IdleTimeout,
-		"pool.max_lifetime":       &p.MaxLifetime,
-		"pool.query_timeout":      &p.QueryTimeout,
-	} {
-		if *dst, err = l.duration(key); err != nil {
-			return err
-		}
+	if err = l.durations([]durationKey{
+		{"pool.connection_timeout", &p.ConnectionTimeout},
+		{"pool.idle_timeout", &p.IdleTimeout},
+		{"pool.max_lifetime", &p.MaxLifetime},
+		{"pool.query_timeout", &p.QueryTimeout},
+	}); err != nil {
+		return err
 	}
 	// Accepted for OPS compatibility; database/sql has no equivalent.
 	for _, key := range []string{"pool.validation_timeout", "pool.keepalive"} {

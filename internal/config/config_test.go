@@ -458,3 +458,29 @@ func TestListSettingsBadValues(t *testing.T) {
 		})
 	}
 }
+
+// TestTwoBadDurationsNameTheFirst loads a file with two bad durations in one
+// section many times: the error must name the same key every time (the first
+// in the documented order), not whichever a map iteration reached first.
+func TestTwoBadDurationsNameTheFirst(t *testing.T) {
+	for _, tc := range []struct {
+		yaml string
+		want string
+	}{
+		{"server:\n  read_timeout: soon\n  idle_timeout: later\n", `server.read_timeout: "soon" is not a duration`},
+		{"pool:\n  idle_timeout: later\n  connection_timeout: soon\n", `pool.connection_timeout: "soon" is not a duration`},
+	} {
+		in := newInstall(t)
+		in.keystore(t, issue(t, 1, "h", false, nil))
+		path := filepath.Join(t.TempDir(), "sqlscim.yaml")
+		writeFile(t, path, tc.yaml, 0o600)
+		noSQLSCIMEnv(t)
+		t.Setenv("SQLSCIM_CONFIG", path)
+		for i := 0; i < 20; i++ {
+			_, err := Load(in.opts)
+			if err == nil || !strings.Contains(err.Error(), path+": "+tc.want) {
+				t.Fatalf("load %d: err = %v\nwant it to contain %s: %s", i, err, path, tc.want)
+			}
+		}
+	}
+}
