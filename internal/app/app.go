@@ -478,6 +478,9 @@ func checkCommand(ctx context.Context, opts *Options) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			// A driver's own log lines (go-sql-driver's "packets.go:58 …")
+			// would interleave with the table; each failure prints its cause.
+			db.SetDriverLogs(func(string, string) {})
 			pools := db.NewPools(cfg.Pool)
 			defer pools.Close()
 			registry, err := buildRegistry(ctx, cfg, pools, nil)

@@ -24,9 +24,11 @@ const (
 	// column, a value too long or of the wrong type: 400.
 	Invalid
 	// MissingObject is a procedure, function, table or column that does not
-	// exist, or a call with the wrong number of arguments: 400 naming it.
+	// exist, or a call with the wrong number of arguments: the
+	// configuration's mistake, a 500 whose log line names it.
 	MissingObject
-	// BadStatement is a configured statement the database cannot parse: 400.
+	// BadStatement is a configured statement the database cannot parse: the
+	// configuration's mistake, a 500 whose log line names it.
 	BadStatement
 	// Unavailable is a database that cannot be reached or is overloaded:
 	// refused or cut connections, timeouts, too many connections: 503 with

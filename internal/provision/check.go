@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/sqlscim/sqlscim/internal/db"
@@ -33,7 +36,7 @@ func (t *Tenant) Check(ctx context.Context) []CheckResult {
 	add := func(subject, check string, err error, detail string) bool {
 		r := CheckResult{Subject: subject, Check: check, OK: err == nil, Detail: detail}
 		if err != nil {
-			r.Detail = explain(err)
+			r.Detail = t.explain(err)
 		}
 		out = append(out, r)
 		return err == nil
@@ -84,18 +87,61 @@ func (t *Tenant) Ping(ctx context.Context) error {
 	}
 	defer lease.Release()
 	if err := lease.DB.PingContext(ctx); err != nil {
-		return errors.New(explain(t.opError("", err)))
+		return errors.New(t.explain(t.opError("", err)))
 	}
 	return nil
 }
 
-// explain turns an error into the one line `check` prints.
-func explain(err error) string {
+// explain turns an error into the one line `check` prints: what the
+// client would be told, and what the driver said (the password redacted).
+func (t *Tenant) explain(err error) string {
+	msg := err.Error()
 	var se *scim.Error
 	if errors.As(err, &se) {
-		return se.Detail
+		msg = se.Detail
 	}
-	return err.Error()
+	var de *db.Error
+	if errors.As(err, &de) {
+		if cause := t.cause(de); cause != "" {
+			msg += " Cause: " + cause
+		}
+	}
+	return msg
+}
+
+// maxCause bounds the driver's text in check's output.
+const maxCause = 300
+
+// cause says in one line why the database failed: the network's reason
+// (refused, unknown host, timeout, reset) or the driver's message, with
+// the tenant's password taken out, never a line break.
+func (t *Tenant) cause(de *db.Error) string {
+	var dnsErr *net.DNSError
+	var out string
+	switch {
+	case errors.As(de.Err, &dnsErr) && dnsErr.IsNotFound:
+		out = "unknown host " + dnsErr.Name + " (the host name does not resolve)"
+	case errors.As(de.Err, &dnsErr):
+		out = "the host name " + dnsErr.Name + " could not be resolved: " + dnsErr.Err
+	case errors.Is(de.Err, syscall.ECONNREFUSED):
+		out = "connection refused (nothing listens on that host and port: is the database running, and the port right?)"
+	case errors.Is(de.Err, syscall.ECONNRESET), errors.Is(de.Err, io.EOF), errors.Is(de.Err, io.ErrUnexpectedEOF):
+		out = "the connection was reset or closed by the server or a firewall"
+	case errors.Is(de.Err, syscall.EHOSTUNREACH), errors.Is(de.Err, syscall.ENETUNREACH):
+		out = "no route to the host"
+	case errors.Is(de.Err, context.DeadlineExceeded):
+		out = "no answer before the timeout (a firewall dropping packets, or an overloaded database)"
+	case de.Err != nil:
+		out = de.Err.Error()
+	}
+	if pw := t.cfg.Database.Password.Reveal(); pw != "" {
+		out = strings.ReplaceAll(out, pw, "***")
+	}
+	out = strings.Join(strings.Fields(out), " ")
+	if len(out) > maxCause {
+		out = out[:maxCause] + "…"
+	}
+	return out
 }
 
 // wrap classifies a database error like an operation's.

@@ -418,8 +418,9 @@ func TestBrokenCatalogueFailsTheWriteWithItsCause(t *testing.T) {
 			next := luke.Clone()
 			next["entitlements"] = append(luke["entitlements"].([]any), map[string]any{"value": "3"})
 			_, err = tn.ReplaceUser(ctx, "luke.skywalker@galaxy.local", next)
-			if scimStatus(err) != http.StatusBadRequest || !strings.Contains(strings.ToLower(err.Error()), "no_such_catalogue") {
-				t.Fatalf("got %v (status %d), want 400 naming the missing table", err, scimStatus(err))
+			var opErr *provision.OperationError
+			if scimStatus(err) != http.StatusInternalServerError || !errors.As(err, &opErr) || !strings.Contains(strings.ToLower(opErr.Error()), "no_such_catalogue") {
+				t.Fatalf("got %v (status %d), want a configuration error (500) whose cause names the missing table", err, scimStatus(err))
 			}
 			after, err := tn.GetUser(ctx, "luke.skywalker@galaxy.local", true)
 			if err != nil {

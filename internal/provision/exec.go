@@ -215,6 +215,47 @@ func (s *session) commit() error {
 	return nil
 }
 
+// OperationError is a failed database operation as the log tells it: the
+// tenant, the operation, the statement it ran and the driver's classified
+// error. It reaches the log as the cause of the SCIM error, never the wire.
+type OperationError struct {
+	Tenant    string
+	Operation OpName // "" when opening the connection failed
+	// Statement names what ran: the procedure, "SQL statement", or
+	// "connection" when none ran yet.
+	Statement string
+	Err       *db.Error
+}
+
+func (e *OperationError) Error() string {
+	op := string(e.Operation)
+	if op == "" {
+		op = "(connecting)"
+	}
+	return fmt.Sprintf("tenant %s, operation %s, %s: %v", e.Tenant, op, e.Statement, e.Err)
+}
+
+// Unwrap returns the classified database error.
+func (e *OperationError) Unwrap() error { return e.Err }
+
+// LogFields are the log fields of the failure.
+func (e *OperationError) LogFields() []zap.Field {
+	return []zap.Field{zap.String("operation", string(e.Operation)), zap.String("statement", e.Statement),
+		zap.String("db_class", e.Err.Class.String()), zap.String("db_code", e.Err.Code)}
+}
+
+// statementName names what operation name runs, for the log.
+func (t *Tenant) statementName(name OpName) string {
+	st, ok := t.stmts[name]
+	switch {
+	case name == "" || !ok:
+		return "connection"
+	case st.proc != "":
+		return "procedure " + st.proc
+	}
+	return "SQL statement"
+}
+
 // opError turns a database error into a SCIM error that says which
 // operation failed and what to do; the driver's message stays in the log.
 func (t *Tenant) opError(name OpName, err error) error {
@@ -235,6 +276,7 @@ func (t *Tenant) opError(name OpName, err error) error {
 	if t.observer != nil {
 		t.observer.OperationFailed(t.cfg.Name, name, de.Class)
 	}
+	err = &OperationError{Tenant: t.cfg.Name, Operation: name, Statement: t.statementName(name), Err: de}
 	what := "the database"
 	if name != "" {
 		what = "operation " + string(name)
@@ -249,9 +291,11 @@ func (t *Tenant) opError(name OpName, err error) error {
 	case db.Invalid:
 		return &scim.Error{Status: http.StatusBadRequest, Type: scim.InvalidValue, Detail: fmt.Sprintf("%s: the database refused a value%s: %s", what, object, t.refusal(de)), Cause: err}
 	case db.MissingObject:
-		return &scim.Error{Status: http.StatusBadRequest, Type: scim.InvalidValue, Detail: fmt.Sprintf("%s: %s does not exist in the database or takes a different number of parameters; check the statement and the procedure's signature (sqlscim check tests every operation)", what, strings.TrimSpace("object "+de.Object)), Cause: err}
+		// The configuration's mistake, not the client's: a 500 whose
+		// detail stays the same whatever the driver said (the log has it).
+		return &scim.Error{Status: http.StatusInternalServerError, Detail: fmt.Sprintf("The configuration of tenant %s cannot run %s: a procedure, table or column it names does not exist in the database, or takes a different number of parameters. An administrator must correct it (sqlscim check names the failing statement; the sqlscim log has the database's message).", t.cfg.Name, what), Cause: err}
 	case db.BadStatement:
-		return &scim.Error{Status: http.StatusBadRequest, Type: scim.InvalidValue, Detail: fmt.Sprintf("%s: the database cannot parse the configured statement; correct it in the operation's configuration", what), Cause: err}
+		return &scim.Error{Status: http.StatusInternalServerError, Detail: fmt.Sprintf("The configuration of tenant %s cannot run %s: the database cannot parse the configured statement. An administrator must correct it (sqlscim check names it; the sqlscim log has the database's message).", t.cfg.Name, what), Cause: err}
 	case db.Unavailable:
 		return &scim.Error{Status: http.StatusServiceUnavailable, Detail: fmt.Sprintf("The database of tenant %s is unavailable; retry later.", t.cfg.Name), RetryAfter: 5, Cause: err}
 	case db.Auth:

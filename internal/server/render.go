@@ -3,9 +3,11 @@ package server
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
 
+	"github.com/go-chi/chi/v5"
 	"go.uber.org/zap"
 
 	"github.com/sqlscim/sqlscim/internal/audit"
@@ -24,7 +26,26 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	log := logging.From(r.Context())
 	switch {
 	case se.Status >= 500:
-		log.Error("request failed", zap.Int("status", se.Status), zap.String("detail", se.Detail), zap.Error(se.Cause))
+		// A client can repeat a failing request at will: each kind of
+		// failure (tenant, status, detail) is logged a few times a minute.
+		ok, suppressed := s.logLimit.allow(chi.URLParamFromCtx(r.Context(), "app") + "\x00" + strconv.Itoa(se.Status) + "\x00" + se.Detail)
+		if !ok {
+			break
+		}
+		fields := []zap.Field{zap.String("app", chi.URLParamFromCtx(r.Context(), "app")), zap.Int("status", se.Status), zap.String("detail", se.Detail)}
+		var lf logFielder
+		if errors.As(se.Cause, &lf) {
+			fields = append(fields, lf.LogFields()...)
+		}
+		fields = append(fields, zap.Error(se.Cause))
+		if suppressed > 0 {
+			fields = append(fields, zap.Int("suppressed_since_last", suppressed))
+		}
+		if se.Status == http.StatusServiceUnavailable {
+			log.Warn("request failed", fields...)
+		} else {
+			log.Error("request failed", fields...)
+		}
 	case se.Cause != nil:
 		log.Debug("request refused", zap.Int("status", se.Status), zap.String("detail", se.Detail), zap.Error(se.Cause))
 	}
@@ -33,6 +54,12 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	audit.From(r.Context()).Refused(se.Status, string(se.Type), se.Detail)
 	writeJSON(w, se.Status, se.Body(s.cfg.ErrorStyle))
+}
+
+// logFielder is an error that knows what the log should say of it (the
+// engine's failed operations name their tenant, operation and statement).
+type logFielder interface {
+	LogFields() []zap.Field
 }
 
 // writeJSON writes v as a SCIM JSON document.

@@ -83,13 +83,14 @@ type Server struct {
 	handler  http.Handler
 	router   *chi.Mux // for the route label of requests refused before routing
 	auditor  Auditor
+	logLimit *logLimiter
 }
 
 // New builds a server. backend serves the tenants; with a nil backend only
 // /Status and the discovery documents answer. observer, if not nil, is told
 // of every request for the metrics.
 func New(cfg Config, log *zap.Logger, backend Backend, observer Observer) *Server {
-	s := &Server{cfg: cfg, log: log, backend: backend, observer: observer, throttle: newThrottle()}
+	s := &Server{cfg: cfg, log: log, backend: backend, observer: observer, throttle: newThrottle(), logLimit: newLogLimiter()}
 	s.handler = s.routes()
 	return s
 }
