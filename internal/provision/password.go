@@ -105,6 +105,23 @@ func bindsField(op *Operation, field string) bool {
 
 // requestedPassword reads the password a user body sets: absent or null
 // sets none. A tenant that cannot store passwords refuses one.
+// admitWrite runs the checks every user write makes before it binds
+// columns: each attribute is storable, a password has a way in, and the
+// hash column is not written directly. It returns the requested password.
+func (t *Tenant) admitWrite(ctx context.Context, m *mapping, res scim.Resource) (string, bool, error) {
+	if err := m.checkStorable(res, t.cfg.Name); err != nil {
+		return "", false, err
+	}
+	pw, hasPW, err := t.requestedPassword(ctx, res)
+	if err != nil {
+		return "", false, err
+	}
+	if err := m.refuseHashWrite(res); err != nil {
+		return "", false, err
+	}
+	return pw, hasPW, nil
+}
+
 func (t *Tenant) requestedPassword(ctx context.Context, res scim.Resource) (string, bool, error) {
 	raw, ok := res.Get("password")
 	if !ok || raw == nil {

@@ -239,14 +239,8 @@ func (t *Tenant) CreateUser(ctx context.Context, res scim.Resource) (_ scim.Reso
 	if err := schema.CheckTypes(res); err != nil {
 		return nil, err
 	}
-	if err := m.checkStorable(res, t.cfg.Name); err != nil {
-		return nil, err
-	}
-	pw, hasPW, err := t.requestedPassword(ctx, res)
+	pw, hasPW, err := t.admitWrite(ctx, m, res)
 	if err != nil {
-		return nil, err
-	}
-	if err := m.refuseHashWrite(res); err != nil {
 		return nil, err
 	}
 	cols, err := m.columnsFor(res, nil, false, t.writeFields(CreateUser))
@@ -403,15 +397,8 @@ func (t *Tenant) update(ctx context.Context, id string, change func(cur scim.Res
 	if err != nil {
 		return nil, err
 	}
-	if err := m.checkStorable(next, t.cfg.Name); err != nil {
-		return nil, err
-	}
-
-	pw, hasPW, err := t.requestedPassword(ctx, next)
+	pw, hasPW, err := t.admitWrite(ctx, m, next)
 	if err != nil {
-		return nil, err
-	}
-	if err := m.refuseHashWrite(next); err != nil {
 		return nil, err
 	}
 	cols, err := m.columnsForUpdate(next, cur, curRes, isPatch, t.writeFields(UpdateUser))
