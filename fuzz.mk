@@ -1,7 +1,7 @@
 # fuzz.mk – the fuzz targets, included by the Makefile.
 #
 #   make fuzz                  every target for FUZZTIME each (default 30s)
-#   make fuzz FUZZTIME=5s      briefly, as CI does
+#   make fuzz FUZZTIME=5s      briefly
 #   make fuzz-FuzzParseJDBC    one target
 #
 # Each target's seed corpus is in <package>/testdata/fuzz/<Target>/ (see
