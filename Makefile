@@ -24,9 +24,11 @@ build:
 run: build
 	./$(BIN) serve --data-dir data --address 127.0.0.1 --log-format console
 
-## test: every test, against the local MariaDB and PostgreSQL
+## test: every test, against the local MariaDB and PostgreSQL, then every benchmark
+## once (one iteration, no timing) so that a benchmark cannot rot unnoticed
 test:
 	$(GO) test -count=1 -timeout 15m ./...
+	$(GO) test -count=1 -timeout 5m -run '^$$' -bench . -benchtime 1x ./...
 
 ## test-short: unit tests only (no databases, no RSA-4096 generation)
 test-short:

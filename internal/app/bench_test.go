@@ -69,7 +69,7 @@ func demoHandler(b *testing.B) (http.Handler, string) {
 	if err := cmd.ParseFlags([]string{"--data-dir", filepath.Join(dir, "data")}); err != nil {
 		b.Fatal(err)
 	}
-	cfg, err := loadConfig(cmd, &opts)
+	cfg, err := createConfig(cmd, &opts)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -39,8 +39,15 @@ func benchAgentHeader(b *testing.B, database string) string {
 	return base64.StdEncoding.EncodeToString(js)
 }
 
+// benchRegistry is a registry whose header tenants may reach the benchmark
+// header's database (db.example:3306), as an admin's allow rule permits.
 func benchRegistry(b *testing.B, opts Options) *Registry {
 	b.Helper()
+	rules, err := ParseAllowRules([]string{"db.example:3306"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	opts.Allowed = rules
 	pools := db.NewPools(db.DefaultPoolConfig)
 	b.Cleanup(func() { pools.Close() })
 	r, err := NewRegistry(pools, opts)
