@@ -244,17 +244,17 @@ func serve(ctx context.Context, cfg *config.Config, opts *Options) error {
 	var adminAddr net.Addr
 	if cfg.AdminAddress != "" {
 		admin := adminHandler(metrics.Admin(readiness(registry)), console.New(trail, tenants, rates))
-		stopAdmin, err := serveAdmin(ctx, cfg.AdminAddress, admin, log, func(a net.Addr) {
-			adminAddr = a
-			if opts.AdminReady != nil {
-				opts.AdminReady(a)
-			}
-		})
+		adminSrv, err := telemetry.ServeAdmin(cfg.AdminAddress, admin)
 		if err != nil {
 			ln.Close()
 			return err
 		}
-		defer stopAdmin()
+		defer adminSrv.Close()
+		adminAddr = adminSrv.Addr()
+		log.Info("admin endpoints listening", zap.String("address", adminAddr.String()), zap.String("paths", "/ (console) /events /tenants /healthz /readyz /metrics"))
+		if opts.AdminReady != nil {
+			opts.AdminReady(adminAddr)
+		}
 	}
 	for _, t := range registry.Local() {
 		log.Info("tenant", zap.String("app", t.Name()), zap.String("database", t.Config().Database.String()))
@@ -269,25 +269,6 @@ func serve(ctx context.Context, cfg *config.Config, opts *Options) error {
 		printBanner(opts.Stderr, cfg, ln.Addr(), adminAddr, isTerminal(opts.Stderr))
 	}
 	return server.New(cfg.Server, log, backend{registry}, observers{metrics, rateObserver{rates}}).WithAuditor(trail).Serve(ctx, ln)
-}
-
-// serveAdmin serves the admin endpoints in plain HTTP until ctx ends.
-func serveAdmin(ctx context.Context, addr string, h http.Handler, log *zap.Logger, ready func(net.Addr)) (func(), error) {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, fmt.Errorf("admin.address %s: %w (choose another with --admin-address, or off)", addr, err)
-	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
-	log.Info("admin endpoints listening", zap.String("address", ln.Addr().String()), zap.String("paths", "/ (console) /events /tenants /healthz /readyz /metrics"))
-	if ready != nil {
-		ready(ln.Addr())
-	}
-	return func() {
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(sctx)
-	}, nil
 }
 
 // readiness pings the database of every local tenant.
