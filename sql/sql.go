@@ -8,6 +8,11 @@
 // own command-line client (mysql, psql, sqlcmd, SQL*Plus, sqlite3).
 // [Statements] splits them into single statements the way those clients do,
 // so that [Load] can send them one by one through a driver.
+//
+// The directory is sql/ because that is where an admin looks for the
+// scripts (the guides name sql/<dialect>/schema.sql); the package is
+// sqlfiles because a package sql would shadow database/sql in this file and
+// in every importer, which all use both.
 package sqlfiles
 
 import (
