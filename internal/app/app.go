@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -176,19 +177,27 @@ func serveCommand(ctx context.Context, opts *Options) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return serve(ctx, cfg, opts)
+			return serve(ctx, cfg, opts, func() (*config.Config, error) { return loadConfig(cmd, opts) })
 		},
 	}
 	config.RegisterFlags(cmd.Flags())
 	return cmd
 }
 
-func serve(ctx context.Context, cfg *config.Config, opts *Options) error {
-	log, closeLog, err := logging.New(cfg.Log, zapcore.AddSync(opts.Stdout))
+// reread loads the configuration again for a reload (SIGHUP), creating
+// nothing.
+func serve(ctx context.Context, cfg *config.Config, opts *Options, reread func() (*config.Config, error)) error {
+	// SIGHUP is in hand from the start: one during start-up waits for the
+	// reload loop instead of ending the process.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	logs, err := logging.Open(cfg.Log, zapcore.AddSync(opts.Stdout))
 	if err != nil {
 		return fmt.Errorf("logging: %w", err)
 	}
-	defer closeLog()
+	defer logs.Close()
+	log := logs.Logger
 	for _, notice := range cfg.Notices {
 		log.Warn(notice)
 	}
@@ -225,17 +234,13 @@ func serve(ctx context.Context, cfg *config.Config, opts *Options) error {
 				zap.String("tenant", t.Name()), zap.String("column", t.Config().PasswordSync.Column))
 		}
 	}
-	trail, closeAudit, err := openAudit(ctx, cfg, opts, log)
+	trail, closeAudit, err := openAudit(cfg, opts, log)
 	if err != nil {
 		ln.Close()
 		return err
 	}
 	defer closeAudit()
-	var localNames []string
-	for _, t := range registry.Local() {
-		localNames = append(localNames, t.Name())
-	}
-	metrics.SetTenants(localNames, cfg.AllowAnyDatabase || len(cfg.AllowedDatabases) > 0)
+	metrics.SetTenants(tenantNames(registry), cfg.AllowAnyDatabase || len(cfg.AllowedDatabases) > 0)
 	metrics.Provisioning(trail)
 	metrics.SetCertificate(cfg.Certificate.Cert)
 	tenants := newConsoleTenants(cfg, registry, pools)
@@ -268,6 +273,9 @@ func serve(ctx context.Context, cfg *config.Config, opts *Options) error {
 	if cfg.Demo {
 		printBanner(opts.Stderr, cfg, ln.Addr(), adminAddr, isTerminal(opts.Stderr))
 	}
+	rl := &reloader{cfg: cfg, reread: reread, logs: logs, log: log, trail: trail, registry: registry, metrics: metrics}
+	stopReloads := rl.run(ctx, hup)
+	defer stopReloads()
 	return server.New(cfg.Server, log, backend{registry}, observers{metrics, rateObserver{rates}}).WithAuditor(trail).Serve(ctx, ln)
 }
 
@@ -295,6 +303,31 @@ func readiness(r *tenant.Registry) func(ctx context.Context) []telemetry.Check {
 // buildRegistry loads the local tenants (the tenants file and the demo)
 // and compiles them.
 func buildRegistry(ctx context.Context, cfg *config.Config, pools *db.Pools, observer provision.Observer) (*tenant.Registry, error) {
+	local, err := localConfigs(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	allowed, err := tenant.ParseAllowRules(cfg.AllowedDatabases)
+	if err != nil {
+		return nil, err
+	}
+	opts := tenant.Options{Local: local, IgnoreUnknown: cfg.IgnoreUnknownHeaderFields, Allowed: allowed, AllowAnyDatabase: cfg.AllowAnyDatabase, Observer: observer}
+	if opts.Pins, err = openPins(cfg); err != nil {
+		return nil, err
+	}
+	if cfg.CaptureFile != "" {
+		opts.Capture = tenant.NewCapture(cfg.CaptureFile)
+	}
+	r, err := tenant.NewRegistry(pools, opts)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", tenantsSource(cfg), err)
+	}
+	return r, nil
+}
+
+// localConfigs reads the tenants file and adds the demo tenant when the
+// configuration asks for it (and the file has no tenant of that name).
+func localConfigs(ctx context.Context, cfg *config.Config) ([]*provision.Config, error) {
 	var local []*provision.Config
 	if cfg.TenantsFile != "" {
 		cfgs, err := tenant.LoadFile(cfg.TenantsFile)
@@ -316,26 +349,15 @@ func buildRegistry(ctx context.Context, cfg *config.Config, pools *db.Pools, obs
 			local = append(local, d)
 		}
 	}
-	allowed, err := tenant.ParseAllowRules(cfg.AllowedDatabases)
-	if err != nil {
-		return nil, err
+	return local, nil
+}
+
+// tenantsSource names where the local tenants come from, for errors.
+func tenantsSource(cfg *config.Config) string {
+	if cfg.TenantsFile != "" {
+		return cfg.TenantsFile
 	}
-	opts := tenant.Options{Local: local, IgnoreUnknown: cfg.IgnoreUnknownHeaderFields, Allowed: allowed, AllowAnyDatabase: cfg.AllowAnyDatabase, Observer: observer}
-	if opts.Pins, err = openPins(cfg); err != nil {
-		return nil, err
-	}
-	if cfg.CaptureFile != "" {
-		opts.Capture = tenant.NewCapture(cfg.CaptureFile)
-	}
-	r, err := tenant.NewRegistry(pools, opts)
-	if err != nil {
-		where := "tenants"
-		if cfg.TenantsFile != "" {
-			where = cfg.TenantsFile
-		}
-		return nil, fmt.Errorf("%s: %w", where, err)
-	}
-	return r, nil
+	return "tenants"
 }
 
 // backend adapts the tenant registry to the server's interface.

@@ -4,11 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"os"
-	"os/signal"
 	"path/filepath"
 	"sync"
-	"syscall"
 	"time"
 
 	"go.uber.org/zap"
@@ -24,10 +21,9 @@ import (
 	"github.com/sqlscim/sqlscim/internal/tenant"
 )
 
-// openAudit starts the audit trail, and reopens its file on SIGHUP (after
-// logrotate moved it) until ctx ends. The returned function writes what is
-// queued and closes the file.
-func openAudit(ctx context.Context, cfg *config.Config, opts *Options, log *zap.Logger) (*audit.Trail, func(), error) {
+// openAudit starts the audit trail. The returned function writes what is
+// queued and closes the file. The reload on SIGHUP reopens the file.
+func openAudit(cfg *config.Config, opts *Options, log *zap.Logger) (*audit.Trail, func(), error) {
 	alog := log.Named("audit")
 	trail, err := audit.Open(cfg.Audit, opts.Stdout, func(msg string) { alog.Warn(msg) })
 	if err != nil {
@@ -35,31 +31,7 @@ func openAudit(ctx context.Context, cfg *config.Config, opts *Options, log *zap.
 	}
 	alog.Info("audit trail", zap.String("file", cfg.Audit.File), zap.Bool("stdout", cfg.Audit.Stdout),
 		zap.Int("ring_size", trail.RingSize()), zap.Float64("reads", cfg.Audit.Reads), zap.Bool("values", cfg.Audit.Values))
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	quit, stopped := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(stopped)
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-quit:
-				return
-			case <-hup:
-				switch err := trail.Reopen(); {
-				case err != nil:
-					alog.Error("SIGHUP: the audit file was not reopened", zap.Error(err))
-				case cfg.Audit.File != "":
-					alog.Info("SIGHUP: reopened the audit file", zap.String("file", cfg.Audit.File))
-				}
-			}
-		}
-	}()
 	return trail, func() {
-		signal.Stop(hup)
-		close(quit)
-		<-stopped
 		if err := trail.Close(5 * time.Second); err != nil {
 			alog.Error("closing the audit trail", zap.Error(err))
 		}

@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"go.uber.org/zap"
 
@@ -47,9 +49,10 @@ type Options struct {
 // Registry finds the tenant of each request: from the agent's header when
 // the request carries one, else from the local configuration.
 type Registry struct {
-	pools         *db.Pools
-	local         map[string]*provision.Tenant
-	order         []string
+	pools *db.Pools
+	// local is replaced whole by ReplaceLocal; a request keeps the tenant
+	// it looked up until it ends.
+	local         atomic.Pointer[localTenants]
 	ignoreUnknown bool
 	capture       *Capture
 	maxCached     int
@@ -66,6 +69,13 @@ type Registry struct {
 // struct of the two strings costs no copy and no digest per request.
 type cacheKey struct{ app, header string }
 
+// localTenants are the tenants of the local configuration, by name and in
+// file order. A value is never changed once published.
+type localTenants struct {
+	byName map[string]*provision.Tenant
+	order  []string
+}
+
 type cached struct {
 	key    cacheKey
 	tenant *provision.Tenant
@@ -75,7 +85,7 @@ type cached struct {
 // reported.
 func NewRegistry(pools *db.Pools, opts Options) (*Registry, error) {
 	r := &Registry{
-		pools: pools, local: map[string]*provision.Tenant{}, ignoreUnknown: opts.IgnoreUnknown,
+		pools: pools, ignoreUnknown: opts.IgnoreUnknown,
 		capture: opts.Capture, maxCached: opts.MaxCached, cache: map[cacheKey]*list.Element{}, lru: list.New(),
 		allowed:  allowList{rules: opts.Allowed, anyDatabase: opts.AllowAnyDatabase, lookup: net.DefaultResolver.LookupIPAddr},
 		observer: opts.Observer, pins: opts.Pins,
@@ -83,14 +93,27 @@ func NewRegistry(pools *db.Pools, opts Options) (*Registry, error) {
 	if r.maxCached <= 0 {
 		r.maxCached = 64
 	}
+	local, err := r.compileLocal(opts.Local, nil)
+	if err != nil {
+		return nil, err
+	}
+	r.local.Store(local)
+	return r, nil
+}
+
+// compileLocal compiles cfgs into a set of local tenants. A tenant whose
+// configuration equals its namesake's in old keeps old's compiled tenant
+// (and its caches).
+func (r *Registry) compileLocal(cfgs []*provision.Config, old *localTenants) (*localTenants, error) {
+	set := &localTenants{byName: map[string]*provision.Tenant{}}
 	var problems provision.Problems
-	for i, cfg := range opts.Local {
+	for i, cfg := range cfgs {
 		prefix := fmt.Sprintf("tenants[%d]", i)
-		if _, dup := r.local[cfg.Name]; dup {
+		if _, dup := set.byName[cfg.Name]; dup {
 			problems = append(problems, provision.Problem{Path: prefix + ".name", Message: fmt.Sprintf("tenant %q is defined twice", cfg.Name)})
 			continue
 		}
-		t, err := provision.Compile(cfg, pools, prefix)
+		t, err := provision.Compile(cfg, r.pools, prefix)
 		if err != nil {
 			if ps, ok := err.(provision.Problems); ok {
 				problems = append(problems, ps...)
@@ -98,23 +121,75 @@ func NewRegistry(pools *db.Pools, opts Options) (*Registry, error) {
 			}
 			return nil, err
 		}
-		if r.observer != nil {
+		if was, ok := old.get(cfg.Name); ok && reflect.DeepEqual(was.Config(), t.Config()) {
+			t = was
+		} else if r.observer != nil {
 			t.Observe(r.observer)
 		}
-		r.local[cfg.Name] = t
-		r.order = append(r.order, cfg.Name)
+		set.byName[cfg.Name] = t
+		set.order = append(set.order, cfg.Name)
 	}
 	if len(problems) > 0 {
 		return nil, problems
 	}
-	return r, nil
+	return set, nil
+}
+
+func (l *localTenants) get(name string) (*provision.Tenant, bool) {
+	if l == nil {
+		return nil, false
+	}
+	t, ok := l.byName[name]
+	return t, ok
+}
+
+// Changes says which local tenants a ReplaceLocal added, removed or
+// changed, by name.
+type Changes struct {
+	Added, Removed, Changed []string
+}
+
+// None reports a replacement that changed no tenant.
+func (c Changes) None() bool {
+	return len(c.Added)+len(c.Removed)+len(c.Changed) == 0
+}
+
+// ReplaceLocal compiles cfgs and, only if every one compiles, makes them
+// the local tenants; on error the tenants stay as they were. Requests
+// already past the lookup finish with the tenant they found. Unchanged
+// tenants keep their compiled form; the pools of removed tenants close
+// when the pool limit needs their place (db.Pools).
+func (r *Registry) ReplaceLocal(cfgs []*provision.Config) (Changes, error) {
+	old := r.local.Load()
+	set, err := r.compileLocal(cfgs, old)
+	if err != nil {
+		return Changes{}, err
+	}
+	var ch Changes
+	for _, name := range set.order {
+		was, ok := old.get(name)
+		switch {
+		case !ok:
+			ch.Added = append(ch.Added, name)
+		case was != set.byName[name]:
+			ch.Changed = append(ch.Changed, name)
+		}
+	}
+	for _, name := range old.order {
+		if _, ok := set.byName[name]; !ok {
+			ch.Removed = append(ch.Removed, name)
+		}
+	}
+	r.local.Store(set)
+	return ch, nil
 }
 
 // Local returns the locally configured tenants in file order.
 func (r *Registry) Local() []*provision.Tenant {
-	out := make([]*provision.Tenant, len(r.order))
-	for i, n := range r.order {
-		out[i] = r.local[n]
+	local := r.local.Load()
+	out := make([]*provision.Tenant, len(local.order))
+	for i, n := range local.order {
+		out[i] = local.byName[n]
 	}
 	return out
 }
@@ -127,7 +202,7 @@ func (r *Registry) Tenant(ctx context.Context, app, header string) (*provision.T
 		return nil, scim.NotFound("No tenant %q: a tenant name has only letters, digits, '_', '-' and '.'.", app)
 	}
 	if header == "" {
-		if t, ok := r.local[app]; ok {
+		if t, ok := r.local.Load().byName[app]; ok {
 			return t, nil
 		}
 		return nil, r.noTenant(app)
@@ -187,12 +262,13 @@ func (r *Registry) Tenant(ctx context.Context, app, header string) (*provision.T
 // Server answers). With local tenants the app name is the likelier
 // mistake, so the answer is a 404 naming the tenants there are.
 func (r *Registry) noTenant(app string) error {
-	if len(r.order) == 0 {
+	order := r.local.Load().order
+	if len(order) == 0 {
 		return &scim.Error{Status: http.StatusBadRequest, Type: scim.MissingAttribute,
 			Detail: "Missing " + HeaderName + " header"}
 	}
 	return scim.NotFound("No tenant %q: the local tenants are %s; any other app needs its configuration in the %s header.",
-		app, quotedList(r.order, maxListedTenants), HeaderName)
+		app, quotedList(order, maxListedTenants), HeaderName)
 }
 
 // maxListedTenants bounds the tenant names one error lists.

@@ -532,3 +532,60 @@ func mustRules(t testing.TB, rules ...string) []AllowRule {
 	}
 	return r
 }
+
+func TestReplaceLocal(t *testing.T) {
+	ctx := context.Background()
+	r := testRegistry(t, Options{Local: []*provision.Config{testLocalConfig("hr"), testLocalConfig("payroll")}})
+	hr, err := r.Tenant(ctx, "hr", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// hr unchanged, payroll changed, sales added; nothing removed.
+	payroll := testLocalConfig("payroll")
+	payroll.Database.Database = "payroll_v2"
+	ch, err := r.ReplaceLocal([]*provision.Config{testLocalConfig("hr"), payroll, testLocalConfig("sales")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (Changes{Added: []string{"sales"}, Changed: []string{"payroll"}}); !reflect.DeepEqual(ch, want) {
+		t.Fatalf("changes %+v, want %+v", ch, want)
+	}
+	if again, _ := r.Tenant(ctx, "hr", ""); again != hr {
+		t.Error("an unchanged tenant was compiled again (its caches would be lost)")
+	}
+	if p, err := r.Tenant(ctx, "payroll", ""); err != nil || p.Config().Database.Database != "payroll_v2" {
+		t.Errorf("payroll after the reload: %v %v", p, err)
+	}
+	if _, err := r.Tenant(ctx, "sales", ""); err != nil {
+		t.Errorf("the added tenant is not served: %v", err)
+	}
+
+	// A configuration with a problem changes nothing.
+	bad := testLocalConfig("hr")
+	bad.Database.Type = "informix"
+	if _, err := r.ReplaceLocal([]*provision.Config{bad}); err == nil || !strings.Contains(err.Error(), "informix") {
+		t.Fatalf("a bad configuration: %v, want the problem", err)
+	}
+	if names := tenantNames(r.Local()); !reflect.DeepEqual(names, []string{"hr", "payroll", "sales"}) {
+		t.Fatalf("after a refused replacement the tenants are %v", names)
+	}
+
+	// Removing a tenant: it is no longer found, with the 404 naming the rest.
+	ch, err = r.ReplaceLocal([]*provision.Config{testLocalConfig("hr")})
+	if err != nil || !reflect.DeepEqual(ch, Changes{Removed: []string{"payroll", "sales"}}) {
+		t.Fatalf("removing: %+v %v", ch, err)
+	}
+	_, err = r.Tenant(ctx, "sales", "")
+	if se := scimError(t, err); se.Status != 404 || !strings.Contains(se.Detail, `the local tenants are "hr"`) {
+		t.Errorf("a removed tenant: %d %s", se.Status, se.Detail)
+	}
+}
+
+func tenantNames(ts []*provision.Tenant) []string {
+	var out []string
+	for _, t := range ts {
+		out = append(out, t.Name())
+	}
+	return out
+}
