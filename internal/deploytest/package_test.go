@@ -124,6 +124,7 @@ func checkRPM(t *testing.T, ctx context.Context, rpm string) {
 		unitPath:                            "-rw-r--r-- root",
 		setupPath:                           "-rwxr-xr-x root",
 		envFile:                             "-rw------- root",
+		logrotatePath:                       "-rw-r--r-- root",
 		"/etc/sqlscim/tenants.yaml.example": "-rw-r--r-- root",
 	} {
 		if modes[p] != want {

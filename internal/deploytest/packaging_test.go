@@ -68,6 +68,8 @@ const (
 	unitPath   = "/usr/lib/systemd/system/sqlscim.service"
 	envFile    = "/etc/default/sqlscim"
 	setupPath  = "/usr/lib/sqlscim/setup"
+	// logrotatePath rotates the OPS-mode application and audit logs.
+	logrotatePath = "/etc/logrotate.d/sqlscim"
 )
 
 func TestNfpmConfig(t *testing.T) {
@@ -98,6 +100,7 @@ func TestNfpmConfig(t *testing.T) {
 		unitPath:       {0o644, ""},
 		setupPath:      {0o755, ""},
 		envFile:        {0o600, "config|noreplace"},
+		logrotatePath:  {0o644, "config|noreplace"},
 		"/etc/sqlscim": {0o755, "dir"},
 		"/usr/share/doc/sqlscim/migrate-from-ops.md":        {0o644, ""},
 		"/usr/share/doc/sqlscim/security.md":                {0o644, ""},
@@ -172,6 +175,15 @@ func TestSystemdUnit(t *testing.T) {
 		"ExecStart":             binaryPath + " serve --ops-dir " + opsDir,
 		"EnvironmentFile":       "-" + envFile,
 		"Restart":               "on-failure",
+		"ExecReload":            "/bin/kill -HUP $MAINPID",
+		"SystemCallFilter":      "@system-service",
+		"ProtectClock":          "yes",
+		"ProtectKernelLogs":     "yes",
+		"ProtectHostname":       "yes",
+		"ProtectProc":           "invisible",
+		"ProcSubset":            "pid",
+		"PrivateMounts":         "yes",
+		"RemoveIPC":             "yes",
 		"NoNewPrivileges":       "yes",
 		"ProtectSystem":         "strict",
 		"ProtectHome":           "yes",
@@ -211,6 +223,37 @@ func TestSystemdUnit(t *testing.T) {
 		defer cancel()
 		if out, err := exec.CommandContext(ctx, analyze, "verify", filepath.Join(dir, "sqlscim.service")).CombinedOutput(); err != nil {
 			t.Errorf("systemd-analyze verify %s: %v\n%s", rel, err, out)
+		}
+	}
+}
+
+// TestLogrotateFile: the package rotates both OPS-mode logs by renaming
+// them and reloading the service, which reopens them (SIGHUP); copytruncate
+// would lose lines and is not used. logrotate itself reads the file where it
+// is installed.
+func TestLogrotateFile(t *testing.T) {
+	const rel = "deploy/logrotate/sqlscim"
+	if packaged(t)[logrotatePath].src != rel {
+		t.Errorf("deploy/nfpm.yaml does not install %s as %s", rel, logrotatePath)
+	}
+	text := readFile(t, rel)
+	logDir := filepath.Dir(config.DefaultOPSLog)
+	for _, want := range []string{config.DefaultOPSLog, filepath.Join(logDir, config.AuditFileName), "postrotate", "systemctl reload sqlscim.service"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("%s does not mention %s", rel, want)
+		}
+	}
+	for _, line := range strings.Split(text, "\n") {
+		if f := strings.Fields(line); len(f) > 0 && (f[0] == "copytruncate" || f[0] == "create") {
+			t.Errorf("%s: %q; sqlscim reopens its files itself on reload", rel, line)
+		}
+	}
+	if lr, err := exec.LookPath("logrotate"); err == nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		out, err := exec.CommandContext(ctx, lr, "--debug", "--state", filepath.Join(t.TempDir(), "state"), filepath.Join(root(), rel)).CombinedOutput()
+		if err != nil || strings.Contains(string(out), "error:") || !strings.Contains(string(out), "Handling 1 logs") {
+			t.Errorf("logrotate --debug %s: %v\n%s", rel, err, out)
 		}
 	}
 }
