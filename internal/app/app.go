@@ -197,6 +197,18 @@ func serve(ctx context.Context, cfg *config.Config, opts *Options, reread func()
 		return fmt.Errorf("logging: %w", err)
 	}
 	defer logs.Close()
+	// The end goes to the log (and its file) as well as to stderr: an admin
+	// tailing the log sees why the service is not running.
+	if err := run(ctx, cfg, opts, reread, logs, hup); err != nil {
+		logs.Logger.Error("sqlscim stopped", zap.Error(err))
+		return err
+	}
+	logs.Logger.Info("sqlscim stopped")
+	return nil
+}
+
+// run starts everything serve serves and serves until ctx ends.
+func run(ctx context.Context, cfg *config.Config, opts *Options, reread func() (*config.Config, error), logs *logging.Handle, hup <-chan os.Signal) error {
 	log := logs.Logger
 	for _, notice := range cfg.Notices {
 		log.Warn(notice)
@@ -212,13 +224,6 @@ func serve(ctx context.Context, cfg *config.Config, opts *Options, reread func()
 	if cfg.Generated {
 		log.Info("first start: generated a bearer token, certificate and keystore", zap.String("properties", cfg.PropertiesFile), zap.String("certificate", cfg.CertFile))
 	}
-	log.Info("sqlscim listening",
-		zap.String("version", buildinfo.Read().Version),
-		zap.String("address", ln.Addr().String()),
-		zap.String("base_url", fmt.Sprintf("https://%s%s/{app}/scim/v2", displayHost(ln.Addr()), cfg.Server.ContextPath)),
-		zap.String("mode", string(cfg.Layout.Mode)),
-		zap.String("properties", cfg.PropertiesFile),
-	)
 	db.SetDriverLogs(func(dialect, msg string) { log.Named(dialect).Warn(msg) })
 	pools := db.NewPools(cfg.Pool)
 	defer pools.Close()
@@ -267,6 +272,16 @@ func serve(ctx context.Context, cfg *config.Config, opts *Options, reread func()
 	if cfg.CaptureFile != "" {
 		log.Info("recording agent configurations (secrets redacted)", zap.String("file", cfg.CaptureFile))
 	}
+	// Only now, with the tenants compiled and every listener bound, is the
+	// server ready: "listening" before this was logged also by starts that
+	// then failed.
+	log.Info("sqlscim listening",
+		zap.String("version", buildinfo.Read().Version),
+		zap.String("address", ln.Addr().String()),
+		zap.String("base_url", fmt.Sprintf("https://%s%s/{app}/scim/v2", displayHost(ln.Addr()), cfg.Server.ContextPath)),
+		zap.String("mode", string(cfg.Layout.Mode)),
+		zap.String("properties", cfg.PropertiesFile),
+	)
 	if opts.Ready != nil {
 		opts.Ready(ln.Addr())
 	}

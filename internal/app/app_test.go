@@ -216,18 +216,33 @@ func TestStatusIsByteExact(t *testing.T) {
 func TestUnauthenticatedRequestsGetSCIM401(t *testing.T) {
 	in, _, token, cert := standalone(t)
 	c := client(cert, 0, 0)
+	// logHas is in the log line's auth_failure, the reason an admin reads
+	// (docs/migrate-from-ops.md quotes the one without the prefix).
 	cases := []struct {
-		name, authorization, detailHas string
+		name, authorization, detailHas, logHas string
 	}{
-		{"missing", "", "Missing Authorization header"},
-		{"wrong token", "Bearer 00000000000000000000000000000000", "not valid"},
-		{"bare token without Bearer prefix", token, `no "Bearer " prefix`},
-		{"basic auth", "Basic dXNlcjpwYXNz", "Only Bearer"},
-		{"token with extra characters", "Bearer " + token + "x", "not valid"},
+		{"missing", "", "Missing Authorization header", "no Authorization header"},
+		{"wrong token", "Bearer 00000000000000000000000000000000", "not valid", "wrong bearer token"},
+		{"bare token without Bearer prefix", token, `no "Bearer " prefix`, `has no "Bearer " prefix`},
+		{"basic auth", "Basic dXNlcjpwYXNz", "Only Bearer", "not Bearer authentication"},
+		{"token with extra characters", "Bearer " + token + "x", "not valid", "wrong bearer token"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			resp, body := get(t, c, in.url("/Status"), tc.authorization)
+			resp, body := get(t, c, in.url("/Users"), tc.authorization)
+			id := resp.Header.Get("X-Request-Id")
+			var line map[string]any
+			for _, l := range logLines(in.out.String(), "request") {
+				if l["request_id"] == id {
+					line = l
+				}
+			}
+			if reason, _ := line["auth_failure"].(string); !strings.Contains(reason, tc.logHas) || line["route"] != "/Users" || line["status"] != float64(401) {
+				t.Errorf("the log line of request %s: %v; want auth_failure %q, route /Users", id, line, tc.logHas)
+			}
+			if strings.Contains(in.out.String(), token) {
+				t.Error("the log holds the token")
+			}
 			if resp.StatusCode != 401 {
 				t.Fatalf("status %d", resp.StatusCode)
 			}

@@ -537,3 +537,61 @@ func TestRouteLabelDependsOnThePathAlone(t *testing.T) {
 		}
 	}
 }
+
+// Requests without a valid token once wrote one access line each with the
+// raw method and path (up to the header limit): a client without a token
+// could fill the disk. The lines are clipped, and a few per kind and minute
+// are written, the next one counting those left out.
+func TestUnauthenticatedRequestsCannotFloodTheLog(t *testing.T) {
+	ts := newTestServer(t)
+	var mu sync.Mutex
+	clock := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	ts.s.throttle.now = func() time.Time { // every failure is long forgotten: no waits, all 401
+		mu.Lock()
+		defer mu.Unlock()
+		clock = clock.Add(time.Hour)
+		return clock
+	}
+	long := "/Users/" + strings.Repeat("x", 4096)
+	noToken := func(r *http.Request) { r.Header.Del("Authorization") }
+	const n = 2000
+	for i := 0; i < n; i++ {
+		if status, _, _ := ts.doWith(t, "GET", long, "", noToken); status != http.StatusUnauthorized {
+			t.Fatalf("request %d: %d", i, status)
+		}
+		<-ts.obs.requests // the observer's queue is bounded
+	}
+	lines := ts.logs.FilterMessage("request").All()
+	if len(lines) > logBurst {
+		t.Errorf("%d unauthenticated requests wrote %d access lines, want at most %d per minute", n, len(lines), logBurst)
+	}
+	for _, l := range lines {
+		if p := l.ContextMap()["path"].(string); len(p) > maxLoggedPath+32 {
+			t.Errorf("an access line holds a path of %d bytes", len(p))
+		}
+	}
+
+	// The next window's first line says how many were left out.
+	ts.s.logLimit.now = func() time.Time { return time.Now().Add(2 * logWindow) }
+	ts.doWith(t, "GET", "/Users", "", noToken)
+	all := ts.logs.FilterMessage("request").All()
+	if last := all[len(all)-1].ContextMap(); last["suppressed"] != int64(n-len(lines)) {
+		t.Errorf("the next window's line: %v, want suppressed=%d", last, n-len(lines))
+	}
+}
+
+func TestClip(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"GET", 16, "GET"},
+		{strings.Repeat("a", 20), 16, strings.Repeat("a", 16) + "…(20 bytes)"},
+		{"ab€cd", 3, "ab…(7 bytes)"}, // never half a rune
+	} {
+		if got := clip(tc.in, tc.n); got != tc.want {
+			t.Errorf("clip(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.want)
+		}
+	}
+}

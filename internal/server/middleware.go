@@ -10,8 +10,10 @@ import (
 	"fmt"
 	"net/http"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 	"go.uber.org/zap"
@@ -24,9 +26,19 @@ import (
 type requestInfo struct {
 	// tenant is the {app} of a request that reached a tenant.
 	tenant string
+	// authFailure says why a request was not authenticated ("" when it
+	// was, or never got that far), for the access log.
+	authFailure string
 }
 
 type requestInfoKey struct{}
+
+// setAuthFailure records why a request's credentials were refused.
+func setAuthFailure(r *http.Request, reason string) {
+	if info, ok := r.Context().Value(requestInfoKey{}).(*requestInfo); ok {
+		info.authFailure = reason
+	}
+}
 
 // setTenant records the tenant a request was served by.
 func setTenant(r *http.Request, app string) {
@@ -167,18 +179,60 @@ func (s *Server) record(r *http.Request, rec *statusRecorder, info *requestInfo,
 		s.observer.ObserveRequest(o)
 	}
 	fields := []zap.Field{
-		zap.String("method", r.Method),
-		zap.String("path", r.URL.Path),
-		zap.String("app", chi.URLParamFromCtx(r.Context(), "app")),
+		zap.String("method", clip(r.Method, maxLoggedMethod)),
+		zap.String("path", clip(r.URL.Path, maxLoggedPath)),
+		zap.String("app", clip(chi.URLParamFromCtx(r.Context(), "app"), maxLoggedPath)),
 		zap.Int("status", status),
 		zap.Int64("bytes", rec.bytes),
 		zap.Duration("duration", elapsed),
 		zap.String("remote", r.RemoteAddr),
 	}
+	if info.authFailure != "" {
+		// The route, not only the path, so that a 401 on /Users reads as
+		// one on the Users route however the path was spelled.
+		fields = append(fields, zap.String("auth_failure", info.authFailure), zap.String("route", s.routeLabel(r)))
+	}
 	if aborted {
 		fields = append(fields, zap.Bool("aborted", true))
 	}
+	if refusedUnread(status) {
+		// A client without a token decides how many of these there are:
+		// a few per kind and minute, then a count of those left out.
+		ok, suppressed := s.logLimit.allow("access\x00" + strconv.Itoa(status) + "\x00" + info.authFailure)
+		if !ok {
+			return
+		}
+		if suppressed > 0 {
+			fields = append(fields, zap.Int("suppressed", suppressed))
+		}
+	}
 	logging.From(r.Context()).Info("request", fields...)
+}
+
+// refusedUnread reports the answers given before a request was
+// authenticated: bad credentials, too many of them, a header block too large.
+func refusedUnread(status int) bool {
+	return status == http.StatusUnauthorized || status == http.StatusTooManyRequests || status == http.StatusRequestHeaderFieldsTooLarge
+}
+
+// The access log bounds what a client, authenticated or not, puts in it
+// per request: the header limit allows kilobytes of method and path.
+const (
+	maxLoggedMethod = 16
+	maxLoggedPath   = 512
+)
+
+// clip shortens s to at most n bytes (on a UTF-8 boundary), marking the cut
+// with the original length.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…(" + strconv.Itoa(len(s)) + " bytes)"
 }
 
 // authenticate admits requests that carry "Authorization: Bearer <token>".
@@ -196,14 +250,17 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		ip := clientIP(r)
 		header := strings.TrimSpace(r.Header.Get("Authorization"))
 		scheme, token, hasScheme := strings.Cut(header, " ")
-		var detail string
+		var detail, reason string
 		switch {
 		case header == "":
 			detail = "Missing Authorization header. Send \"Authorization: Bearer <token>\"; the token is printed by \"sqlscim credentials\"."
+			reason = "no Authorization header"
 		case !hasScheme:
 			detail = "The Authorization header has no \"Bearer \" prefix. In Okta, enter the API token as \"Bearer <token>\", with a space between \"Bearer\" and the token."
+			reason = `the Authorization header has no "Bearer " prefix`
 		case !strings.EqualFold(scheme, "Bearer"):
 			detail = "Only Bearer authentication is supported. Send \"Authorization: Bearer <token>\"."
+			reason = "not Bearer authentication"
 		default:
 			got := sha256.Sum256([]byte(strings.TrimSpace(token)))
 			if subtle.ConstantTimeCompare(got[:], want[:]) == 1 {
@@ -211,7 +268,9 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				return
 			}
 			detail = "The bearer token is not valid."
+			reason = "wrong bearer token"
 		}
+		setAuthFailure(r, reason)
 		if !s.waitForTurn(w, r, ip) {
 			return
 		}
