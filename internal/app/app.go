@@ -168,6 +168,7 @@ Public key certificate (upload this file to Okta as "Public Key"):
 }
 
 func serveCommand(ctx context.Context, opts *Options) *cobra.Command {
+	var strict bool
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the SCIM API over HTTPS",
@@ -177,16 +178,18 @@ func serveCommand(ctx context.Context, opts *Options) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return serve(ctx, cfg, opts, func() (*config.Config, error) { return loadConfig(cmd, opts) })
+			return serve(ctx, cfg, opts, strict, func() (*config.Config, error) { return loadConfig(cmd, opts) })
 		},
 	}
 	config.RegisterFlags(cmd.Flags())
+	cmd.Flags().BoolVar(&strict, "strict", false, "refuse to start when a local tenant fails its self-check (the checks of sqlscim check)")
 	return cmd
 }
 
+// strict refuses to start when a local tenant fails its self-check;
 // reread loads the configuration again for a reload (SIGHUP), creating
 // nothing.
-func serve(ctx context.Context, cfg *config.Config, opts *Options, reread func() (*config.Config, error)) error {
+func serve(ctx context.Context, cfg *config.Config, opts *Options, strict bool, reread func() (*config.Config, error)) error {
 	// SIGHUP is in hand from the start: one during start-up waits for the
 	// reload loop instead of ending the process.
 	hup := make(chan os.Signal, 1)
@@ -199,7 +202,7 @@ func serve(ctx context.Context, cfg *config.Config, opts *Options, reread func()
 	defer logs.Close()
 	// The end goes to the log (and its file) as well as to stderr: an admin
 	// tailing the log sees why the service is not running.
-	if err := run(ctx, cfg, opts, reread, logs, hup); err != nil {
+	if err := run(ctx, cfg, opts, strict, reread, logs, hup); err != nil {
 		logs.Logger.Error("sqlscim stopped", zap.Error(err))
 		return err
 	}
@@ -208,7 +211,7 @@ func serve(ctx context.Context, cfg *config.Config, opts *Options, reread func()
 }
 
 // run starts everything serve serves and serves until ctx ends.
-func run(ctx context.Context, cfg *config.Config, opts *Options, reread func() (*config.Config, error), logs *logging.Handle, hup <-chan os.Signal) error {
+func run(ctx context.Context, cfg *config.Config, opts *Options, strict bool, reread func() (*config.Config, error), logs *logging.Handle, hup <-chan os.Signal) error {
 	log := logs.Logger
 	for _, notice := range cfg.Notices {
 		log.Warn(notice)
@@ -253,7 +256,7 @@ func run(ctx context.Context, cfg *config.Config, opts *Options, reread func() (
 	rates := console.NewRates()
 	var adminAddr net.Addr
 	if cfg.AdminAddress != "" {
-		admin := adminHandler(metrics.Admin(readiness(registry)), console.New(trail, tenants, rates))
+		admin := adminHandler(metrics.Admin(tenants.health), console.New(trail, tenants, rates))
 		adminSrv, err := telemetry.ServeAdmin(cfg.AdminAddress, admin)
 		if err != nil {
 			ln.Close()
@@ -272,6 +275,19 @@ func run(ctx context.Context, cfg *config.Config, opts *Options, reread func() (
 	if cfg.CaptureFile != "" {
 		log.Info("recording agent configurations (secrets redacted)", zap.String("file", cfg.CaptureFile))
 	}
+	// The self-check (sqlscim check) of every local tenant: before serving
+	// under --strict, which refuses to start on a failure; else beside
+	// serving, reporting failures in the log, /readyz and the console.
+	var checks sync.WaitGroup
+	defer checks.Wait()
+	if strict {
+		if failed := tenants.selfCheck(ctx, log, registry.Local()); len(failed) > 0 {
+			ln.Close()
+			return fmt.Errorf("--strict: %d check(s) of the local tenants failed (sqlscim check shows the report): %s", len(failed), strings.Join(failed, "; "))
+		}
+	} else {
+		checks.Go(func() { tenants.selfCheck(ctx, log, registry.Local()) })
+	}
 	// Only now, with the tenants compiled and every listener bound, is the
 	// server ready: "listening" before this was logged also by starts that
 	// then failed.
@@ -288,31 +304,11 @@ func run(ctx context.Context, cfg *config.Config, opts *Options, reread func() (
 	if cfg.Demo {
 		printBanner(opts.Stderr, cfg, ln.Addr(), adminAddr, isTerminal(opts.Stderr))
 	}
-	rl := &reloader{cfg: cfg, reread: reread, logs: logs, log: log, trail: trail, registry: registry, metrics: metrics}
+	rl := &reloader{cfg: cfg, reread: reread, logs: logs, log: log, trail: trail, registry: registry, metrics: metrics,
+		selfCheck: func(ts []*provision.Tenant) { checks.Go(func() { tenants.selfCheck(ctx, log, ts) }) }}
 	stopReloads := rl.run(ctx, hup)
 	defer stopReloads()
 	return server.New(cfg.Server, log, backend{registry}, observers{metrics, rateObserver{rates}}).WithAuditor(trail).Serve(ctx, ln)
-}
-
-// readiness pings the database of every local tenant.
-func readiness(r *tenant.Registry) func(ctx context.Context) []telemetry.Check {
-	return func(ctx context.Context) []telemetry.Check {
-		tenants := r.Local()
-		checks := make([]telemetry.Check, len(tenants))
-		var wg sync.WaitGroup
-		for i, t := range tenants {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				checks[i] = telemetry.Check{Tenant: t.Name(), OK: true}
-				if err := t.Ping(ctx); err != nil {
-					checks[i].OK, checks[i].Error = false, err.Error()
-				}
-			}()
-		}
-		wg.Wait()
-		return checks
-	}
 }
 
 // buildRegistry loads the local tenants (the tenants file and the demo)

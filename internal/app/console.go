@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"path/filepath"
+	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -87,13 +89,15 @@ type consoleTenants struct {
 
 	mu     sync.Mutex
 	checks map[string]*console.Check
+	// selfChecks are the tenants' last full checks (start, reload).
+	selfChecks map[string]*telemetry.SelfCheck
 }
 
 // checkInterval is the least time between two self-checks of a tenant.
 const checkInterval = 15 * time.Second
 
 func newConsoleTenants(cfg *config.Config, registry *tenant.Registry, pools *db.Pools) *consoleTenants {
-	return &consoleTenants{cfg: cfg, registry: registry, pools: pools, checks: map[string]*console.Check{}}
+	return &consoleTenants{cfg: cfg, registry: registry, pools: pools, checks: map[string]*console.Check{}, selfChecks: map[string]*telemetry.SelfCheck{}}
 }
 
 // Tenants implements console.Tenants.
@@ -116,7 +120,7 @@ func (c *consoleTenants) Tenants(ctx context.Context) []console.Tenant {
 		out = append(out, ct)
 	}
 	for i, t := range local {
-		add(t, c.source(t), checks[i])
+		add(t, c.source(t), c.withSelfCheck(t.Name(), checks[i]))
 	}
 	for _, t := range c.registry.Cached() {
 		add(t, server.HeaderName+" header", nil)
@@ -153,10 +157,72 @@ func (c *consoleTenants) health(ctx context.Context) []telemetry.Check {
 	checks := c.check(ctx, local)
 	out := make([]telemetry.Check, len(local))
 	for i, t := range local {
-		out[i] = telemetry.Check{Tenant: t.Name(), OK: checks[i].OK, Error: checks[i].Error}
+		c.mu.Lock()
+		self := c.selfChecks[t.Name()]
+		c.mu.Unlock()
+		out[i] = telemetry.Check{Tenant: t.Name(), OK: checks[i].OK, Error: checks[i].Error, SelfCheck: self}
 	}
 	return out
 }
+
+// withSelfCheck is a ping's result with the tenant's last self-check
+// folded in, for the console: a tenant whose procedure is missing answers
+// pings but does not serve.
+func (c *consoleTenants) withSelfCheck(name string, ping *console.Check) *console.Check {
+	c.mu.Lock()
+	self := c.selfChecks[name]
+	c.mu.Unlock()
+	if self == nil || self.OK || !ping.OK {
+		return ping
+	}
+	return &console.Check{Time: self.Time, OK: false, Error: "self-check: " + strings.Join(self.Failures, "; ")}
+}
+
+// selfCheck runs the full check (sqlscim check) of each tenant, a few at
+// once, records the results for /readyz, sqlscim_tenant_up and the
+// console, and logs each failure for the admin. It returns the failures,
+// "tenant: check: cause".
+func (c *consoleTenants) selfCheck(ctx context.Context, log *zap.Logger, tenants []*provision.Tenant) []string {
+	var (
+		mu     sync.Mutex
+		failed []string
+		wg     sync.WaitGroup
+		slots  = make(chan struct{}, selfCheckParallel)
+	)
+	for _, t := range tenants {
+		wg.Go(func() {
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			res := &telemetry.SelfCheck{OK: true}
+			for _, r := range t.Check(ctx) {
+				if !r.OK {
+					res.OK = false
+					res.Failures = append(res.Failures, r.Subject+": "+r.Check+": "+r.Detail)
+					log.Error("self-check failed; run sqlscim check for the whole report", zap.String("tenant", t.Name()),
+						zap.String("subject", r.Subject), zap.String("check", r.Check), zap.String("cause", r.Detail))
+				}
+			}
+			res.Time = time.Now().UTC()
+			if res.OK {
+				log.Info("self-check passed", zap.String("tenant", t.Name()))
+			}
+			c.mu.Lock()
+			c.selfChecks[t.Name()] = res
+			c.mu.Unlock()
+			mu.Lock()
+			for _, f := range res.Failures {
+				failed = append(failed, t.Name()+": "+f)
+			}
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	sort.Strings(failed)
+	return failed
+}
+
+// selfCheckParallel bounds the tenants checked at once.
+const selfCheckParallel = 4
 
 // check returns each local tenant's last self-check, pinging those whose
 // result is older than checkInterval, at once.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 
 	"go.uber.org/zap"
@@ -11,6 +12,7 @@ import (
 	"github.com/sqlscim/sqlscim/internal/audit"
 	"github.com/sqlscim/sqlscim/internal/config"
 	"github.com/sqlscim/sqlscim/internal/logging"
+	"github.com/sqlscim/sqlscim/internal/provision"
 	"github.com/sqlscim/sqlscim/internal/telemetry"
 	"github.com/sqlscim/sqlscim/internal/tenant"
 )
@@ -28,6 +30,8 @@ type reloader struct {
 	trail    *audit.Trail
 	registry *tenant.Registry
 	metrics  *telemetry.Metrics
+	// selfCheck checks tenants in the background.
+	selfCheck func([]*provision.Tenant)
 }
 
 // run reloads on each signal of hup until ctx ends or the returned
@@ -85,6 +89,9 @@ func (r *reloader) reload(ctx context.Context) {
 		return
 	}
 	r.metrics.SetTenants(tenantNames(r.registry), r.cfg.AllowAnyDatabase || len(r.cfg.AllowedDatabases) > 0)
+	if fresh := r.tenants(append(changes.Added, changes.Changed...)); len(fresh) > 0 && r.selfCheck != nil {
+		r.selfCheck(fresh)
+	}
 	if stale := needRestart(r.cfg, next); len(stale) > 0 {
 		log.Warn("SIGHUP: these settings changed but take effect only on restart", zap.String("settings", strings.Join(stale, ", ")))
 	}
@@ -94,6 +101,17 @@ func (r *reloader) reload(ctx context.Context) {
 	r.cfg = &applied
 	log.Info("SIGHUP: reloaded", zap.String("log_level", r.logs.Level()), zap.String("tenants", tenantsSource(next)),
 		zap.Strings("added", changes.Added), zap.Strings("removed", changes.Removed), zap.Strings("changed", changes.Changed))
+}
+
+// tenants are the local tenants of these names.
+func (r *reloader) tenants(names []string) []*provision.Tenant {
+	var out []*provision.Tenant
+	for _, t := range r.registry.Local() {
+		if slices.Contains(names, t.Name()) {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // needRestart names the settings that differ between the running and the

@@ -31,7 +31,21 @@ type CheckResult struct {
 // and Get All Entitlements, whose columns it reports. It is the
 // troubleshooting section of the lab guide ("Stored Procedure Not Found",
 // "Parameter Mismatch", "executeCall not allowed") as one command.
+//
+// The operations it runs are not reported to the tenant's observer: the
+// metrics count provisioning traffic, and a failing check is reported by
+// whoever asked for it (the self-check's log line and sqlscim_tenant_up).
 func (t *Tenant) Check(ctx context.Context) []CheckResult {
+	return t.unobserved().check(ctx)
+}
+
+// unobserved is a twin of the tenant, sharing its configuration, compiled
+// statements and pools, with no observer and caches of its own.
+func (t *Tenant) unobserved() *Tenant {
+	return &Tenant{cfg: t.cfg, dialect: t.dialect, target: t.target, stmts: t.stmts, pools: t.pools, ents: &entitlementCache{}}
+}
+
+func (t *Tenant) check(ctx context.Context) []CheckResult {
 	var out []CheckResult
 	add := func(subject, check string, err error, detail string) bool {
 		r := CheckResult{Subject: subject, Check: check, OK: err == nil, Detail: detail}

@@ -108,15 +108,34 @@ func (m *Metrics) SetCertificate(cert *x509.Certificate) {
 	}
 }
 
-// Check is one readiness probe: a tenant and whether its database answers.
+// Check is one readiness probe: a tenant, whether its database answers,
+// and its last self-check.
 type Check struct {
 	Tenant string `json:"tenant"`
-	OK     bool   `json:"ok"`
-	Error  string `json:"error,omitempty"`
+	// OK is whether the database answers now.
+	OK    bool   `json:"ok"`
+	Error string `json:"error,omitempty"`
+	// SelfCheck is the last full check (sqlscim check) of the tenant, run
+	// at start and on reload; nil until the first one ended.
+	SelfCheck *SelfCheck `json:"self_check,omitempty"`
 }
 
+// SelfCheck is the outcome of a tenant's full check.
+type SelfCheck struct {
+	Time time.Time `json:"time"`
+	OK   bool      `json:"ok"`
+	// Failures are the checks that failed, each with its cause.
+	Failures []string `json:"failures,omitempty"`
+}
+
+// Up reports a tenant that serves: its database answers and its last
+// self-check, if one ended, passed.
+func (c Check) Up() bool { return c.OK && (c.SelfCheck == nil || c.SelfCheck.OK) }
+
 // Admin is the handler of the admin port: /healthz (the process is alive),
-// /readyz (every local tenant's database answers; 503 otherwise) and
+// /readyz (every local tenant's database answers; 503 otherwise; each
+// tenant's last self-check is listed but does not make the server unready:
+// one tenant's missing procedure must not take the others out of service) and
 // /metrics. None needs the bearer token, so bind the port to loopback or a
 // private network only.
 func (m *Metrics) Admin(ready func(ctx context.Context) []Check) http.Handler {

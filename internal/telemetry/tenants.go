@@ -58,7 +58,7 @@ func (c upCollector) Collect(ch chan<- prometheus.Metric) {
 	defer cancel()
 	for _, check := range c.health(ctx) {
 		up := 0.0
-		if check.OK {
+		if check.Up() {
 			up = 1
 		}
 		ch <- prometheus.MustNewConstMetric(tenantUp, prometheus.GaugeValue, up, check.Tenant)

@@ -1,0 +1,108 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sqlscim/sqlscim/internal/labtest"
+)
+
+// A missing stored procedure started fine and /readyz said ready with no
+// word of it: the first sign was Okta's failing imports. The start now
+// checks every local tenant as sqlscim check does: the log names the
+// tenant, the operation and the cause, /readyz lists the failed self-check,
+// sqlscim_tenant_up is 0, and --strict refuses to start.
+func TestSelfCheckAtStart(t *testing.T) {
+	my := labtest.Database(t, "mysql")
+	if _, err := my.DB.Exec("DROP PROCEDURE GET_USER_BY_ID"); err != nil {
+		t.Fatal(err)
+	}
+	tenants := writeLabTenants(t, "mysql-procedures.yaml", my, nil)
+
+	t.Run("strict", func(t *testing.T) {
+		out := &syncBuffer{}
+		err := Run(context.Background(), []string{"serve", "--data-dir", t.TempDir(), "--address", "127.0.0.1", "--port", "0",
+			"--admin-address", "off", "--demo", "false", "--tenants", tenants, "--strict"}, Options{Stdout: out, Stderr: out, Config: testConfig(t)})
+		if err == nil || !strings.Contains(err.Error(), "--strict") || !strings.Contains(err.Error(), "lab_mysql_procedures: get_user_by_id") {
+			t.Fatalf("serve --strict with a missing procedure: %v", err)
+		}
+		if strings.Contains(out.String(), "sqlscim listening") {
+			t.Errorf("--strict logged listening before refusing:\n%s", out)
+		}
+	})
+
+	t.Run("default", func(t *testing.T) {
+		admin := make(chan net.Addr, 1)
+		in := startWith(t, testConfig(t), func(o *Options) { o.AdminReady = func(a net.Addr) { admin <- a } },
+			"--data-dir", t.TempDir(), "--demo", "false", "--tenants", tenants)
+		adminURL := "http://" + (<-admin).String()
+		waitFor(t, in, "self-check failed; run sqlscim check for the whole report", 1)
+		line := logLines(in.out.String(), "self-check failed; run sqlscim check for the whole report")[0]
+		if line["tenant"] != "lab_mysql_procedures" || line["subject"] != "get_user_by_id" || line["level"] != "error" {
+			t.Errorf("the self-check's log line: %v", line)
+		}
+
+		var ready struct {
+			Ready   bool
+			Tenants []struct {
+				Tenant    string
+				OK        bool
+				SelfCheck *struct {
+					OK       bool
+					Failures []string
+				} `json:"self_check"`
+			}
+		}
+		deadline := time.Now().Add(15 * time.Second)
+		for {
+			resp, err := http.Get(adminURL + "/readyz")
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = json.NewDecoder(resp.Body).Decode(&ready)
+			resp.Body.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(ready.Tenants) == 1 && ready.Tenants[0].SelfCheck != nil {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("/readyz never listed the self-check: %+v", ready)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		tn := ready.Tenants[0]
+		// The database answers, so the server stays ready for the other
+		// tenants; the self-check says what is wrong with this one.
+		if !ready.Ready || !tn.OK || tn.SelfCheck.OK || len(tn.SelfCheck.Failures) == 0 || !strings.Contains(tn.SelfCheck.Failures[0], "get_user_by_id") {
+			t.Errorf("/readyz: %+v (self-check %+v)", ready, tn.SelfCheck)
+		}
+		resp, err := http.Get(adminURL + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(body), `sqlscim_tenant_up{tenant="lab_mysql_procedures"} 0`) {
+			t.Errorf("sqlscim_tenant_up is not 0 for the failing tenant:\n%s", grepLines(string(body), "sqlscim_tenant_up"))
+		}
+	})
+}
+
+func grepLines(s, substr string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, substr) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
