@@ -522,8 +522,11 @@ func runCheck(ctx context.Context, w io.Writer, tenants []*provision.Tenant, onl
 		tenantFailed := false
 		for _, r := range t.Check(ctx) {
 			result := "ok"
-			if !r.OK {
+			switch {
+			case !r.OK:
 				result, tenantFailed = "FAIL", true
+			case r.Warning:
+				result = "WARN"
 			}
 			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", r.Subject, r.Check, result, r.Detail)
 		}

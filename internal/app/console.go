@@ -195,6 +195,9 @@ func (c *consoleTenants) selfCheck(ctx context.Context, log *zap.Logger, tenants
 			defer func() { <-slots }()
 			res := &telemetry.SelfCheck{OK: true}
 			for _, r := range t.Check(ctx) {
+				if r.OK && r.Warning {
+					log.Warn("self-check: "+r.Detail, zap.String("tenant", t.Name()), zap.String("operation", r.Subject))
+				}
 				if !r.OK {
 					res.OK = false
 					res.Failures = append(res.Failures, r.Subject+": "+r.Check+": "+r.Detail)

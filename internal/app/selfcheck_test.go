@@ -1,11 +1,13 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
 	"net"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -106,3 +108,36 @@ func grepLines(s, substr string) string {
 	return strings.Join(out, "\n")
 }
 
+// A tenant without remove_entitlement_from_user passed sqlscim check and
+// failed at request time with 501; check did not show how columns map to
+// SCIM. It now warns of each operation Okta calls that is missing, naming
+// what Okta cannot do, and prints the mapping it resolved.
+func TestCheckWarnsOfMissingOperationsAndPrintsTheMapping(t *testing.T) {
+	my := labtest.Database(t, "mysql")
+	tenants := writeLabTenants(t, "mysql-sql.yaml", my, func(tn map[string]any) {
+		delete(tn["operations"].(map[string]any), "remove_entitlement_from_user")
+	})
+	var buf bytes.Buffer
+	dataDir := t.TempDir()
+	if err := Run(context.Background(), []string{"init", "--data-dir", dataDir}, Options{Stdout: &buf, Stderr: &buf, Config: testConfig(t)}); err != nil {
+		t.Fatal(err)
+	}
+	buf.Reset()
+	if err := Run(context.Background(), []string{"check", "--data-dir", dataDir, "--demo", "false", "--tenants", tenants}, Options{Stdout: &buf, Stderr: &buf, Config: testConfig(t)}); err != nil {
+		t.Fatalf("check: %v\n%s", err, &buf)
+	}
+	out := buf.String()
+	for _, want := range []*regexp.Regexp{
+		regexp.MustCompile(`remove_entitlement_from_user +configured +WARN +not enabled: Okta's requests to unassign entitlements get 501`),
+		regexp.MustCompile(`mapping +USER_ID +ok +id\n`),
+		regexp.MustCompile(`mapping +FIRSTNAME +ok +name\.givenName\n`),
+		regexp.MustCompile(`mapping +EMAIL +ok +emails\[type eq "work"\]\.value\n`),
+	} {
+		if !want.MatchString(out) {
+			t.Errorf("the check lacks %s:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "add_entitlement_to_user       configured") {
+		t.Errorf("a configured operation is reported missing:\n%s", out)
+	}
+}

@@ -21,8 +21,26 @@ type CheckResult struct {
 	// Check says what was checked.
 	Check string
 	OK    bool
+	// Warning marks a passed check that still limits the tenant, such as
+	// an operation Okta calls that is not configured.
+	Warning bool
 	// Detail explains a failure, or adds what was found.
 	Detail string
+}
+
+// oktaUses says, for each of the ten operations of Okta's connector, what
+// Okta does with it: without the operation, that fails with 501.
+var oktaUses = map[OpName]string{
+	GetUsers:                  "import users",
+	GetUserByID:               "read a user (before every update)",
+	GetAllEntitlements:        "import entitlements",
+	GetUserEntitlements:       "read a user's entitlements",
+	CreateUser:                "create users",
+	UpdateUser:                "update users' attributes",
+	ActivateUser:              "activate users",
+	DeactivateUser:            "deactivate users",
+	AddEntitlementToUser:      "assign entitlements",
+	RemoveEntitlementFromUser: "unassign entitlements",
 }
 
 // Check tests a tenant against its database without changing anything:
@@ -71,6 +89,10 @@ func (t *Tenant) check(ctx context.Context) []CheckResult {
 	for _, name := range AllOps {
 		op, ok := t.cfg.Op(name)
 		if !ok {
+			if use, okta := oktaUses[name]; okta {
+				out = append(out, CheckResult{Subject: string(name), Check: "configured", OK: true, Warning: true,
+					Detail: "not enabled: Okta's requests to " + use + " get 501 Not Implemented"})
+			}
 			continue
 		}
 		st := t.stmts[name]
@@ -85,6 +107,17 @@ func (t *Tenant) check(ctx context.Context) []CheckResult {
 	cols, err := t.sampleUsers(ctx)
 	if add("get_users", "run it (first row)", err, "") {
 		add("columns", "user columns", nil, strings.Join(cols, ", "))
+		m, err := t.discover(ctx)
+		if err == nil {
+			add("mapping", "columns → SCIM attributes", nil, "every returned column is also in "+m.extURN)
+		} else {
+			add("mapping", "columns → SCIM attributes", err, "")
+		}
+		if err == nil {
+			for _, line := range m.describe() {
+				out = append(out, CheckResult{Subject: "mapping", Check: line[0], OK: true, Detail: line[1]})
+			}
+		}
 	}
 	if _, ok := t.cfg.Op(GetAllEntitlements); ok {
 		list, err := t.Entitlements(ctx)

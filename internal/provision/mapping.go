@@ -355,6 +355,37 @@ func newMapping(cfg *Config, cols []column) (*mapping, error) {
 	return m, nil
 }
 
+// describe says, for each column in result order, where SCIM finds it:
+// {column, "id"}, {column, "name.givenName"}, {column, "never returned
+// (secret)"}, {column, "only in the extension"} …; every returned column is
+// also in the tenant's extension (m.extURN).
+func (m *mapping) describe() [][2]string {
+	out := make([][2]string, 0, len(m.columns))
+	for _, c := range m.columns {
+		var where []string
+		switch {
+		case m.secret[c.key]:
+			where = append(where, "never returned (secret)")
+		case c.key == m.idKey:
+			where = append(where, "id")
+		}
+		if t, ok := m.targets[c.key]; ok && !m.secret[c.key] {
+			where = append(where, t.String())
+		}
+		if c.key == m.createdKey {
+			where = append(where, "meta.created")
+		}
+		if c.key == m.modifiedKey {
+			where = append(where, "meta.lastModified")
+		}
+		if len(where) == 0 {
+			where = append(where, "only in the extension")
+		}
+		out = append(out, [2]string{c.name, strings.Join(where, ", ")})
+	}
+	return out
+}
+
 func (m *mapping) columnList() string {
 	names := make([]string, len(m.columns))
 	for i, c := range m.columns {
