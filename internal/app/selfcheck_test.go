@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -139,5 +140,41 @@ func TestCheckWarnsOfMissingOperationsAndPrintsTheMapping(t *testing.T) {
 	}
 	if strings.Contains(out, "add_entitlement_to_user       configured") {
 		t.Errorf("a configured operation is reported missing:\n%s", out)
+	}
+}
+
+// A misspelt mapping key (FRISTNAME) was silently ignored, and other
+// mapping mistakes reached the client as 400 invalidValue. check fails on
+// it, and a request gets 500 naming the tenant, with the mistake in the log.
+func TestMisspeltMappingKeyIsTheAdminsError(t *testing.T) {
+	my := labtest.Database(t, "mysql")
+	tenants := writeLabTenants(t, "mysql-sql.yaml", my, func(tn map[string]any) {
+		tn["mapping"] = map[string]any{"FRISTNAME": "name.givenName"}
+	})
+	var buf bytes.Buffer
+	dataDir := t.TempDir()
+	if err := Run(context.Background(), []string{"init", "--data-dir", dataDir}, Options{Stdout: &buf, Stderr: &buf, Config: testConfig(t)}); err != nil {
+		t.Fatal(err)
+	}
+	buf.Reset()
+	err := Run(context.Background(), []string{"check", "--data-dir", dataDir, "--demo", "false", "--tenants", tenants}, Options{Stdout: &buf, Stderr: &buf, Config: testConfig(t)})
+	if err == nil || !regexp.MustCompile(`mapping +columns → SCIM attributes +FAIL .*FRISTNAME is not a column`).MatchString(buf.String()) {
+		t.Errorf("check with a misspelt mapping key: %v\n%s", err, &buf)
+	}
+
+	in := start(t, testConfig(t), "--data-dir", dataDir, "--demo", "false", "--tenants", tenants)
+	a := &agent{t: t, c: client(readCert(t, filepath.Join(dataDir, "certs", "OktaOnPremScimServer-local.crt")), 0, 0),
+		base: "https://" + in.addr + "/ws/rest/lab_mysql_sql/scim/v2", token: tokenOf(t, filepath.Join(dataDir, "conf", "config-local.properties"))}
+	status, doc := a.do("GET", "/Users/luke.skywalker@galaxy.local", nil)
+	if detail, _ := doc["detail"].(string); status != 500 || doc["scimType"] != nil || !strings.Contains(detail, "configuration of tenant lab_mysql_sql") {
+		t.Errorf("GET with a misspelt mapping key: %d %v", status, doc)
+	}
+	found := false
+	for _, l := range logLines(in.out.String(), "request failed") {
+		e, _ := l["error"].(string)
+		found = found || (l["level"] == "error" && strings.Contains(e, "FRISTNAME is not a column"))
+	}
+	if !found {
+		t.Errorf("no ERROR line naming FRISTNAME:\n%s", in.out)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"strings"
 	"syscall"
 	"time"
@@ -146,6 +147,11 @@ func (t *Tenant) explain(err error) string {
 	var se *scim.Error
 	if errors.As(err, &se) {
 		msg = se.Detail
+		// A configuration error's detail tells a client to ask an admin;
+		// check is for the admin, who needs the mistake itself.
+		if se.Status == http.StatusInternalServerError && se.Cause != nil && !errors.As(se.Cause, new(*db.Error)) {
+			msg = se.Cause.Error()
+		}
 	}
 	var de *db.Error
 	if errors.As(err, &de) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -290,8 +291,22 @@ func newMapping(cfg *Config, cols []column) (*mapping, error) {
 		}
 	}
 	explicit := map[string]string{}
+	var unknown []string
 	for k, v := range cfg.Mapping {
 		explicit[strings.ToUpper(k)] = v
+		if _, ok := m.byKey[strings.ToUpper(k)]; !ok {
+			unknown = append(unknown, k)
+		}
+	}
+	if len(unknown) > 0 {
+		// A misspelt key mapped nothing and removed no default, silently.
+		sort.Strings(unknown)
+		what := "is not a column"
+		if len(unknown) > 1 {
+			what = "are not columns"
+		}
+		return nil, fmt.Errorf("mapping: %s %s of the Get Users result (columns: %s); correct the spelling, or select the column in get_users and get_user_by_id",
+			strings.Join(unknown, ", "), what, m.columnList())
 	}
 	used := map[string]string{}
 	assign := func(c column, spec string, isExplicit bool) error {

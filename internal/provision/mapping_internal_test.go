@@ -359,6 +359,11 @@ func TestNewMappingErrors(t *testing.T) {
 			want: `mapping of TITLE: "job" is not an attribute of the User or enterprise User schema`},
 		{name: "two explicit targets", idCol: "USER_ID", mapping: map[string]string{"A": "title", "B": "title"}, columns: testCols("USER_ID", "A", "B"),
 			want: `mapping: columns A and B both map to title`},
+		// A misspelt key once mapped nothing and removed no default.
+		{name: "key naming no column", idCol: "USER_ID", mapping: map[string]string{"FRISTNAME": "name.givenName"}, columns: testCols("USER_ID", "FIRSTNAME"),
+			want: `mapping: FRISTNAME is not a column of the Get Users result (columns: USER_ID, FIRSTNAME); correct the spelling, or select the column in get_users and get_user_by_id`},
+		{name: "keys naming no column", idCol: "USER_ID", mapping: map[string]string{"givn": "name.givenName", "EMAL": ""}, columns: testCols("USER_ID", "FIRSTNAME"),
+			want: `mapping: EMAL, givn are not columns of the Get Users result (columns: USER_ID, FIRSTNAME); correct the spelling, or select the column in get_users and get_user_by_id`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

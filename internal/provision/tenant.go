@@ -121,7 +121,9 @@ func (t *Tenant) discover(ctx context.Context) (*mapping, error) {
 	}
 	m, err = newMapping(t.cfg, cols)
 	if err != nil {
-		return nil, &scim.Error{Status: http.StatusBadRequest, Type: scim.InvalidValue, Detail: "tenant " + t.cfg.Name + ": " + err.Error(), Cause: err}
+		// The admin's mistake, not the client's: 500, and the log says what.
+		return nil, &scim.Error{Status: http.StatusInternalServerError, Cause: fmt.Errorf("tenant %s: %w", t.cfg.Name, err),
+			Detail: fmt.Sprintf("The configuration of tenant %s does not fit the columns its Get Users statement returns. An administrator must correct it (sqlscim check names the problem; the sqlscim log has it too).", t.cfg.Name)}
 	}
 	t.mu.Lock()
 	t.mapping = m
