@@ -482,7 +482,7 @@ func displayHost(addr net.Addr) string {
 }
 
 func checkCommand(ctx context.Context, opts *Options) *cobra.Command {
-	var only string
+	var only, header string
 	cmd := &cobra.Command{
 		Use:   "check",
 		Short: "Test every tenant's connection, procedures, statements and columns, changing nothing",
@@ -495,6 +495,17 @@ func checkCommand(ctx context.Context, opts *Options) *cobra.Command {
 			// A driver's own log lines (go-sql-driver's "packets.go:58 …")
 			// would interleave with the table; each failure prints its cause.
 			db.SetDriverLogs(func(string, string) {})
+			if header != "" {
+				app := only
+				if app == "" {
+					app = "jdbc_on_prem"
+				}
+				configs, err := readAgentConfigs(header, app)
+				if err != nil {
+					return err
+				}
+				return checkAgentConfigs(ctx, opts.Stdout, cfg, configs, header)
+			}
 			pools := db.NewPools(cfg.Pool)
 			defer pools.Close()
 			registry, err := buildRegistry(ctx, cfg, pools, nil)
@@ -505,7 +516,8 @@ func checkCommand(ctx context.Context, opts *Options) *cobra.Command {
 		},
 	}
 	config.RegisterFlags(cmd.Flags(), config.InstallFlags, config.TenantFlags)
-	cmd.Flags().StringVar(&only, "tenant", "", "check only this tenant")
+	cmd.Flags().StringVar(&only, "tenant", "", "check only this tenant (with --header: the app of a header document, default jdbc_on_prem)")
+	cmd.Flags().StringVar(&header, "header", "", "check the agent's configurations instead: a header's decoded JSON document, or captured-headers.jsonl (header.capture)")
 	return cmd
 }
 
