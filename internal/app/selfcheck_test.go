@@ -178,3 +178,28 @@ func TestMisspeltMappingKeyIsTheAdminsError(t *testing.T) {
 		t.Errorf("no ERROR line naming FRISTNAME:\n%s", in.out)
 	}
 }
+
+// A parameter naming a column Get Users does not return passed check; at
+// request time the client was told to send a field it cannot send.
+func TestCheckReportsParametersNamingNoColumn(t *testing.T) {
+	my := labtest.Database(t, "mysql")
+	tenants := writeLabTenants(t, "mysql-sql.yaml", my, func(tn map[string]any) {
+		op := tn["operations"].(map[string]any)["update_user"].(map[string]any)
+		params := op["parameters"].([]any)
+		for i, p := range params {
+			if p == "FIRSTNAME" {
+				params[i] = "FRSTNAME"
+			}
+		}
+	})
+	var buf bytes.Buffer
+	dataDir := t.TempDir()
+	if err := Run(context.Background(), []string{"init", "--data-dir", dataDir}, Options{Stdout: &buf, Stderr: &buf, Config: testConfig(t)}); err != nil {
+		t.Fatal(err)
+	}
+	buf.Reset()
+	err := Run(context.Background(), []string{"check", "--data-dir", dataDir, "--demo", "false", "--tenants", tenants}, Options{Stdout: &buf, Stderr: &buf, Config: testConfig(t)})
+	if err == nil || !regexp.MustCompile(`update_user +parameters name columns of get_users +FAIL +parameter 2 names FRSTNAME, which is not a column of get_users`).MatchString(buf.String()) {
+		t.Errorf("check with a parameter naming no column: %v\n%s", err, &buf)
+	}
+}

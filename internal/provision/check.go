@@ -115,6 +115,7 @@ func (t *Tenant) check(ctx context.Context) []CheckResult {
 			add("mapping", "columns → SCIM attributes", err, "")
 		}
 		if err == nil {
+			out = append(out, t.checkParameterFields(m)...)
 			for _, line := range m.describe() {
 				out = append(out, CheckResult{Subject: "mapping", Check: line[0], OK: true, Detail: line[1]})
 			}
@@ -296,4 +297,33 @@ func (t *Tenant) sampleUsers(ctx context.Context) ([]string, error) {
 		return names, fmt.Errorf("user_id_column %s is not among the columns of Get Users (%s)", t.cfg.Operations[GetUsers].UserIDColumn, strings.Join(names, ", "))
 	}
 	return names, nil
+}
+
+// userFieldOps bind every DATABASE_FIELD parameter from the user's row, so
+// each field must be a column of Get Users. (The entitlement operations
+// also bind the entitlement's id, under any other name.)
+var userFieldOps = []OpName{GetUserByID, GetUserEntitlements, CreateUser, UpdateUser, ActivateUser, DeactivateUser, DeleteUser}
+
+// checkParameterFields reports parameters that name no column of Get
+// Users: at request time they had no value to bind, and the client was told
+// to send a field it cannot send.
+func (t *Tenant) checkParameterFields(m *mapping) []CheckResult {
+	var out []CheckResult
+	for _, name := range userFieldOps {
+		op, ok := t.cfg.Op(name)
+		if !ok {
+			continue
+		}
+		var unknown []string
+		for i, p := range op.Parameters {
+			if _, ok := m.column(p.Field); p.Type == DatabaseField && !ok {
+				unknown = append(unknown, fmt.Sprintf("parameter %d names %s", i+1, p.Field))
+			}
+		}
+		if len(unknown) > 0 {
+			out = append(out, CheckResult{Subject: string(name), Check: "parameters name columns of get_users",
+				Detail: strings.Join(unknown, ", ") + ", which is not a column of get_users (columns: " + m.columnList() + ")"})
+		}
+	}
+	return out
 }
