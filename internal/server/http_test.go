@@ -595,3 +595,66 @@ func TestClip(t *testing.T) {
 		}
 	}
 }
+
+// An X-Request-Id from the client or a proxy is kept when it is plain and
+// short, so one id follows the request through every log; anything else is
+// replaced, so a client cannot put arbitrary text in sqlscim's log.
+func TestRequestIDIsKeptWhenPlain(t *testing.T) {
+	ts := newTestServer(t)
+	for _, tc := range []struct {
+		sent string
+		kept bool
+	}{
+		{"lb-7f3a9c:0001", true},
+		{"4bf92f3577b34da6a3ce929d0e0e4736", true},
+		{strings.Repeat("a", 64), true},
+		{strings.Repeat("a", 65), false},
+		{"has space", false},
+		{`"quoted"`, false},
+		{"", false},
+	} {
+		_, hdr, _ := ts.doWith(t, "GET", "/ServiceProviderConfig", "", func(r *http.Request) {
+			if tc.sent != "" {
+				r.Header.Set(RequestIDHeader, tc.sent)
+			}
+		})
+		<-ts.obs.requests
+		got := hdr.Get(RequestIDHeader)
+		if (got == tc.sent) != tc.kept || got == "" || !validRequestID(got) {
+			t.Errorf("sent %q, answered %q (kept: want %v)", tc.sent, got, tc.kept)
+		}
+		lines := ts.logs.FilterMessage("request").All()
+		if last := lines[len(lines)-1].ContextMap(); last["request_id"] != got {
+			t.Errorf("the log line's request_id %v, the response's %q", last["request_id"], got)
+		}
+	}
+}
+
+// The access log said only method, path and status: an operator could not
+// tell which user a PATCH changed, or what a listing asked for. Writes name
+// the user's id and userName; listings their paging and filter, with the
+// filter's values hidden.
+func TestAccessLogNamesTheUserAndTheListing(t *testing.T) {
+	ts := newTestServer(t)
+	last := func() map[string]any {
+		<-ts.obs.requests
+		lines := ts.logs.FilterMessage("request").All()
+		return lines[len(lines)-1].ContextMap()
+	}
+	status, _, doc := ts.do(t, "POST", "/Users", `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"bjensen"}`)
+	id, _ := doc["id"].(string)
+	if status != 201 || id == "" {
+		t.Fatalf("POST: %d %v", status, doc)
+	}
+	if l := last(); l["user_name"] != "bjensen" || l["user_id"] != id {
+		t.Errorf("POST's line: %v", l)
+	}
+	ts.do(t, "PATCH", "/Users/"+id, `{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","value":{"title":"Boss"}}]}`)
+	if l := last(); l["user_id"] != id || l["user_name"] != "bjensen" {
+		t.Errorf("PATCH's line: %v", l)
+	}
+	ts.do(t, "GET", `/Users?startIndex=1&count=5&filter=`+url.QueryEscape(`userName eq "bjensen" and title sw "B\"oss"`), "")
+	if l := last(); l["start_index"] != "1" || l["count"] != "5" || l["filter"] != `userName eq "***" and title sw "***"` {
+		t.Errorf("GET /Users's line: %v", l)
+	}
+}

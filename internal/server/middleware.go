@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -29,6 +30,10 @@ type requestInfo struct {
 	// authFailure says why a request was not authenticated ("" when it
 	// was, or never got that far), for the access log.
 	authFailure string
+	// userID and userName name the user a write changed, for the access
+	// log; list holds a listing's parameters.
+	userID, userName string
+	list             *listParams
 }
 
 type requestInfoKey struct{}
@@ -37,6 +42,23 @@ type requestInfoKey struct{}
 func setAuthFailure(r *http.Request, reason string) {
 	if info, ok := r.Context().Value(requestInfoKey{}).(*requestInfo); ok {
 		info.authFailure = reason
+	}
+}
+
+// setUser records the user a write is about.
+func setUser(r *http.Request, id string, res scim.Resource) {
+	if info, ok := r.Context().Value(requestInfoKey{}).(*requestInfo); ok {
+		info.userID = id
+		if name, ok := res["userName"].(string); ok {
+			info.userName = name
+		}
+	}
+}
+
+// setList records a listing's parameters.
+func setList(r *http.Request, p listParams) {
+	if info, ok := r.Context().Value(requestInfoKey{}).(*requestInfo); ok {
+		info.list = &p
 	}
 }
 
@@ -116,10 +138,31 @@ func (r *statusRecorder) Flush() {
 // Unwrap lets http.ResponseController reach the connection.
 func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
-func newRequestID() string {
+// requestID keeps the id a client or proxy sent in X-Request-Id, so that
+// one id follows a request through the load balancer, sqlscim's log and the
+// audit trail, when it is short and plain (1 to 64 letters, digits, '.',
+// '_', ':' and '-'); otherwise it makes a new one.
+func requestID(r *http.Request) string {
+	if id := r.Header.Get(RequestIDHeader); validRequestID(id) {
+		return id
+	}
 	var b [8]byte
 	_, _ = rand.Read(b[:])
 	return hex.EncodeToString(b[:])
+}
+
+func validRequestID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		switch c := id[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '.', c == '_', c == ':', c == '-':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // observe gives every request an id and a logger, logs one access line when
@@ -133,7 +176,7 @@ func newRequestID() string {
 func (s *Server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		id := newRequestID()
+		id := requestID(r)
 		w.Header().Set(RequestIDHeader, id)
 		log := s.log.With(zap.String("request_id", id))
 		info := &requestInfo{}
@@ -187,6 +230,16 @@ func (s *Server) record(r *http.Request, rec *statusRecorder, info *requestInfo,
 		zap.Duration("duration", elapsed),
 		zap.String("remote", r.RemoteAddr),
 	}
+	if info.userID != "" {
+		fields = append(fields, zap.String("user_id", clip(info.userID, maxLoggedPath)))
+	}
+	if info.userName != "" {
+		fields = append(fields, zap.String("user_name", clip(info.userName, maxLoggedPath)))
+	}
+	if p := info.list; p != nil {
+		fields = append(fields, zap.String("start_index", clip(p.startIndex, 32)), zap.String("count", clip(p.count, 32)),
+			zap.String("filter", clip(redactFilter(p.filter), maxLoggedPath)))
+	}
 	if info.authFailure != "" {
 		// The route, not only the path, so that a 401 on /Users reads as
 		// one on the Users route however the path was spelled.
@@ -207,6 +260,16 @@ func (s *Server) record(r *http.Request, rec *statusRecorder, info *requestInfo,
 		}
 	}
 	logging.From(r.Context()).Info("request", fields...)
+}
+
+// filterStrings matches the quoted values of a SCIM filter.
+var filterStrings = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
+
+// redactFilter keeps a filter's attributes and operators for the log and
+// hides its string values ("***"): a filter may compare a secret, and the
+// userNames Okta asks for are the audit trail's business, not the log's.
+func redactFilter(f string) string {
+	return filterStrings.ReplaceAllLiteralString(f, `"***"`)
 }
 
 // refusedUnread reports the answers given before a request was

@@ -169,6 +169,7 @@ func (s *Server) searchUsers(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) listUsers(w http.ResponseWriter, r *http.Request, p listParams) {
+	setList(r, p)
 	t, err := s.tenant(r)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -389,12 +390,14 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	noteBody(r, in)
+	setUser(r, "", in)
 	res, err := ur.t.CreateUser(r.Context(), in)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	id, _ := res["id"].(string)
+	setUser(r, id, res)
 	location := s.userLocation(r, id)
 	w.Header().Set("Location", location)
 	s.writeUser(w, r, ur, http.StatusCreated, location, res)
@@ -413,6 +416,7 @@ func (s *Server) replaceUser(w http.ResponseWriter, r *http.Request) {
 	}
 	noteBody(r, in)
 	id := pathParam(r, "id")
+	setUser(r, id, in)
 	res, err := ur.t.ReplaceUser(r.Context(), id, in)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -439,11 +443,13 @@ func (s *Server) patchUser(w http.ResponseWriter, r *http.Request) {
 	}
 	notePatch(r, ops)
 	id := pathParam(r, "id")
+	setUser(r, id, nil)
 	res, err := ur.t.PatchUser(r.Context(), id, ops)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
+	setUser(r, id, res)
 	s.writeUser(w, r, ur, http.StatusOK, s.userLocation(r, id), res)
 }
 
@@ -453,6 +459,7 @@ func (s *Server) deleteUser(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	setUser(r, pathParam(r, "id"), nil)
 	if err := t.DeleteUser(r.Context(), pathParam(r, "id")); err != nil {
 		s.writeError(w, r, err)
 		return
