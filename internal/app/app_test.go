@@ -545,6 +545,13 @@ func TestBadConfigurationStopsWithOneLine(t *testing.T) {
 		{"invalid YAML", func(t *testing.T, _ string) []string {
 			return []string{"--config", writeYAML(t, "server: [1\n")}
 		}, []string{"sqlscim.yaml", "not valid YAML"}},
+		// The parser named line 1, where the enclosing block began.
+		{"invalid YAML on line 3", func(t *testing.T, _ string) []string {
+			return []string{"--config", writeYAML(t, "log:\n  level: info\n  - x\n")}
+		}, []string{"sqlscim.yaml: not valid YAML: line 3: did not find expected key"}},
+		{"invalid tenants YAML on line 3", func(t *testing.T, _ string) []string {
+			return []string{"--tenants", writeYAML(t, "tenants:\n  - name: a\n\tdatabase: x\n")}
+		}, []string{"sqlscim.yaml: not valid YAML: line 3: found a tab character"}},
 		{"unknown environment variable", func(t *testing.T, _ string) []string {
 			t.Setenv("SQLSCIM_SERVER_PROT", "1")
 			return nil

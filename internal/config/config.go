@@ -35,6 +35,7 @@ import (
 	"github.com/sqlscim/sqlscim/internal/secret"
 	"github.com/sqlscim/sqlscim/internal/server"
 	"github.com/sqlscim/sqlscim/internal/tenant"
+	"github.com/sqlscim/sqlscim/internal/yamlerr"
 )
 
 // EnvPrefix prefixes every environment variable sqlscim reads.
@@ -370,7 +371,8 @@ func (l *loader) readYAML() error {
 		if errors.As(err, &pathErr) {
 			return fmt.Errorf("%s: cannot read the configuration file: %v", path, pathErr.Err)
 		}
-		return fmt.Errorf("%s: not valid YAML: %v", path, err)
+		data, _ := os.ReadFile(path)
+		return fmt.Errorf("%s: not valid YAML: %v", path, yamlerr.Locate(data, err))
 	}
 	keys := fv.AllKeys()
 	sort.Strings(keys)

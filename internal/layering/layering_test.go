@@ -47,6 +47,7 @@ func rules() []rule {
 			stdlibAnd: []string{"github.com/scim2/filter-parser/v2", "github.com/q-uint/parser"}, forbid: []string{"database/sql"}},
 		{pkg: "internal/secret", says: "holds values that must never reach a log line (standard library only)", stdlibAnd: []string{}},
 		{pkg: "internal/audit", says: "It imports only the standard library", stdlibAnd: []string{}},
+		{pkg: "internal/yamlerr", says: "It imports only the standard library and the YAML parser.", stdlibAnd: []string{"gopkg.in/yaml.v3"}},
 		{pkg: "internal/buildinfo", says: "It imports only the standard library", stdlibAnd: []string{}},
 		{pkg: "internal/certs", says: "It imports only the standard library and the PKCS#12 decoder.",
 			stdlibAnd: []string{"software.sslmate.com/src/go-pkcs12", "golang.org/x/crypto"}},

@@ -724,7 +724,7 @@ func TestParseErrors(t *testing.T) {
 	}{
 		{"empty", "", "f.yaml: empty; write a `tenants:` list"},
 		{"only a comment", "# nothing\n", "f.yaml: empty; write a `tenants:` list"},
-		{"not YAML", "tenants: [", "f.yaml: not valid YAML: yaml: line 1: did not find expected node content"},
+		{"not YAML", "tenants: [", "f.yaml: not valid YAML: line 1: did not find expected node content"},
 		{"not a mapping", "- a\n", "f.yaml: not valid YAML: yaml: unmarshal errors:\n  line 1: cannot unmarshal !!seq into map[string]interface {}"},
 		{"no tenants", "server: {}\n", "f.yaml: server: unknown key; the file has one key, tenants; tenants: missing or not a list; write `tenants:` followed by `- name: ...` entries"},
 		{"tenants not a list", "tenants: {name: a}\n", "f.yaml: tenants: missing or not a list; write `tenants:` followed by `- name: ...` entries"},

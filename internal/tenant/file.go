@@ -12,6 +12,7 @@ import (
 	"github.com/sqlscim/sqlscim/internal/db"
 	"github.com/sqlscim/sqlscim/internal/provision"
 	"github.com/sqlscim/sqlscim/internal/secret"
+	"github.com/sqlscim/sqlscim/internal/yamlerr"
 )
 
 // LoadFile reads the local tenants file: a YAML document with a `tenants:`
@@ -70,7 +71,7 @@ func Parse(name string, data []byte) ([]*provision.Config, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, fmt.Errorf("%s: empty; write a `tenants:` list", name)
 		}
-		return nil, fmt.Errorf("%s: not valid YAML: %v", name, err)
+		return nil, fmt.Errorf("%s: not valid YAML: %v", name, yamlerr.Locate(data, err))
 	}
 	var problems provision.Problems
 	var out []*provision.Config
