@@ -155,14 +155,7 @@ func TestCheckNamesTheDriversCause(t *testing.T) {
 		{"access denied", func(dbm map[string]any) { dbm["password"] = password }, "Access denied for user"},
 	} {
 		tenants := writeLabTenants(t, "mysql-procedures.yaml", my, func(tn map[string]any) { c.edit(tn["database"].(map[string]any)) })
-		var buf bytes.Buffer
-		dataDir := t.TempDir()
-		if err := Run(context.Background(), []string{"init", "--data-dir", dataDir}, Options{Stdout: &buf, Stderr: &buf, Config: testConfig(t)}); err != nil {
-			t.Fatal(err)
-		}
-		buf.Reset()
-		err := Run(context.Background(), []string{"check", "--data-dir", dataDir, "--demo", "false", "--tenants", tenants}, Options{Stdout: &buf, Stderr: &buf, Config: testConfig(t)})
-		out := buf.String()
+		out, err := checkTenants(t, initDataDir(t), tenants)
 		if err == nil || !strings.Contains(out, c.want) {
 			t.Errorf("%s: want %q in the check (%v):\n%s", c.name, c.want, err, out)
 		}

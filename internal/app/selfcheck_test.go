@@ -118,16 +118,11 @@ func TestCheckWarnsOfMissingOperationsAndPrintsTheMapping(t *testing.T) {
 	tenants := writeLabTenants(t, "mysql-sql.yaml", my, func(tn map[string]any) {
 		delete(tn["operations"].(map[string]any), "remove_entitlement_from_user")
 	})
-	var buf bytes.Buffer
-	dataDir := t.TempDir()
-	if err := Run(context.Background(), []string{"init", "--data-dir", dataDir}, Options{Stdout: &buf, Stderr: &buf, Config: testConfig(t)}); err != nil {
-		t.Fatal(err)
+	dataDir := initDataDir(t)
+	out, err := checkTenants(t, dataDir, tenants)
+	if err != nil {
+		t.Fatalf("check: %v\n%s", err, out)
 	}
-	buf.Reset()
-	if err := Run(context.Background(), []string{"check", "--data-dir", dataDir, "--demo", "false", "--tenants", tenants}, Options{Stdout: &buf, Stderr: &buf, Config: testConfig(t)}); err != nil {
-		t.Fatalf("check: %v\n%s", err, &buf)
-	}
-	out := buf.String()
 	for _, want := range []*regexp.Regexp{
 		regexp.MustCompile(`remove_entitlement_from_user +configured +WARN +not enabled: Okta's requests to unassign entitlements get 501`),
 		regexp.MustCompile(`mapping +USER_ID +ok +id\n`),
@@ -151,15 +146,10 @@ func TestMisspeltMappingKeyIsTheAdminsError(t *testing.T) {
 	tenants := writeLabTenants(t, "mysql-sql.yaml", my, func(tn map[string]any) {
 		tn["mapping"] = map[string]any{"FRISTNAME": "name.givenName"}
 	})
-	var buf bytes.Buffer
-	dataDir := t.TempDir()
-	if err := Run(context.Background(), []string{"init", "--data-dir", dataDir}, Options{Stdout: &buf, Stderr: &buf, Config: testConfig(t)}); err != nil {
-		t.Fatal(err)
-	}
-	buf.Reset()
-	err := Run(context.Background(), []string{"check", "--data-dir", dataDir, "--demo", "false", "--tenants", tenants}, Options{Stdout: &buf, Stderr: &buf, Config: testConfig(t)})
-	if err == nil || !regexp.MustCompile(`mapping +columns → SCIM attributes +FAIL .*FRISTNAME is not a column`).MatchString(buf.String()) {
-		t.Errorf("check with a misspelt mapping key: %v\n%s", err, &buf)
+	dataDir := initDataDir(t)
+	out, err := checkTenants(t, dataDir, tenants)
+	if err == nil || !regexp.MustCompile(`mapping +columns → SCIM attributes +FAIL .*FRISTNAME is not a column`).MatchString(out) {
+		t.Errorf("check with a misspelt mapping key: %v\n%s", err, out)
 	}
 
 	in := start(t, testConfig(t), "--data-dir", dataDir, "--demo", "false", "--tenants", tenants)
@@ -192,14 +182,29 @@ func TestCheckReportsParametersNamingNoColumn(t *testing.T) {
 			}
 		}
 	})
+	out, err := checkTenants(t, initDataDir(t), tenants)
+	if err == nil || !regexp.MustCompile(`update_user +parameters name columns of get_users +FAIL +parameter 2 names FRSTNAME, which is not a column of get_users`).MatchString(out) {
+		t.Errorf("check with a parameter naming no column: %v\n%s", err, out)
+	}
+}
+
+// initDataDir is a data directory with credentials, as sqlscim init makes it.
+func initDataDir(t *testing.T) string {
+	t.Helper()
 	var buf bytes.Buffer
 	dataDir := t.TempDir()
 	if err := Run(context.Background(), []string{"init", "--data-dir", dataDir}, Options{Stdout: &buf, Stderr: &buf, Config: testConfig(t)}); err != nil {
-		t.Fatal(err)
+		t.Fatalf("init: %v\n%s", err, &buf)
 	}
-	buf.Reset()
-	err := Run(context.Background(), []string{"check", "--data-dir", dataDir, "--demo", "false", "--tenants", tenants}, Options{Stdout: &buf, Stderr: &buf, Config: testConfig(t)})
-	if err == nil || !regexp.MustCompile(`update_user +parameters name columns of get_users +FAIL +parameter 2 names FRSTNAME, which is not a column of get_users`).MatchString(buf.String()) {
-		t.Errorf("check with a parameter naming no column: %v\n%s", err, &buf)
-	}
+	return dataDir
+}
+
+// checkTenants runs sqlscim check on a tenants file (without the demo) and
+// returns what it printed.
+func checkTenants(t *testing.T, dataDir, tenants string, args ...string) (string, error) {
+	t.Helper()
+	var buf bytes.Buffer
+	err := Run(context.Background(), append([]string{"check", "--data-dir", dataDir, "--demo", "false", "--tenants", tenants}, args...),
+		Options{Stdout: &buf, Stderr: &buf, Config: testConfig(t)})
+	return buf.String(), err
 }

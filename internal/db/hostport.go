@@ -70,3 +70,24 @@ func SortedKeys(props map[string]string) []string {
 	sort.Strings(keys)
 	return keys
 }
+
+// ServerOf is the host and port a dialect's DSN writes for c: the host must
+// be set and hold none of the characters in forbidden (those the driver's
+// DSN syntax gives a meaning), and the port defaults to defaultPort. product
+// names the database in the errors ("MySQL", "Oracle").
+func ServerOf(c Conn, product, forbidden string, defaultPort int) (string, int, error) {
+	if c.Host == "" {
+		return "", 0, fmt.Errorf("%s connection has no host", product)
+	}
+	if strings.ContainsAny(c.Host, forbidden) {
+		return "", 0, fmt.Errorf("%s host %q is not a host name or address", product, c.Host)
+	}
+	port := c.Port
+	if port == 0 {
+		port = defaultPort
+	}
+	if port < 1 || port > 65535 {
+		return "", 0, fmt.Errorf("port %d is out of range (1-65535)", port)
+	}
+	return c.Host, port, nil
+}

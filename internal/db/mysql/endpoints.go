@@ -1,10 +1,6 @@
 package mysql
 
 import (
-	"errors"
-	"fmt"
-	"strings"
-
 	"github.com/sqlscim/sqlscim/internal/db"
 )
 
@@ -25,18 +21,5 @@ func (Dialect) LocalFiles(db.Conn) []string { return nil }
 
 // server is the host and port DSN writes.
 func (d Dialect) server(c db.Conn) (string, int, error) {
-	if c.Host == "" {
-		return "", 0, errors.New("MySQL connection has no host")
-	}
-	if strings.ContainsAny(c.Host, "/()@?&[], ") {
-		return "", 0, fmt.Errorf("MySQL host %q is not a host name or address", c.Host)
-	}
-	port := c.Port
-	if port == 0 {
-		port = info.DefaultPort
-	}
-	if port < 1 || port > 65535 {
-		return "", 0, fmt.Errorf("port %d is out of range (1-65535)", port)
-	}
-	return c.Host, port, nil
+	return db.ServerOf(c, "MySQL", "/()@?&[], ", info.DefaultPort)
 }

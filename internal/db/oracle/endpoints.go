@@ -43,20 +43,7 @@ func (d Dialect) Endpoints(c db.Conn) ([]db.Endpoint, error) {
 // server is the host and port DSN writes for a connection without a
 // descriptor.
 func (d Dialect) server(c db.Conn) (string, int, error) {
-	if c.Host == "" {
-		return "", 0, fmt.Errorf("Oracle connection has no host")
-	}
-	if strings.ContainsAny(c.Host, "/?#@,() ") {
-		return "", 0, fmt.Errorf("Oracle host %q is not a host name or address", c.Host)
-	}
-	port := c.Port
-	if port == 0 {
-		port = info.DefaultPort
-	}
-	if port < 1 || port > 65535 {
-		return "", 0, fmt.Errorf("port %d is out of range (1-65535)", port)
-	}
-	return c.Host, port, nil
+	return db.ServerOf(c, "Oracle", "/?#@,() ", info.DefaultPort)
 }
 
 // LocalFiles names the wallet properties: go-ora reads the wallet
