@@ -64,6 +64,9 @@ func (r *reloader) reload(ctx context.Context) {
 	if rereadErr == nil && next.Log.Level != r.cfg.Log.Level {
 		// reread validated the level.
 		_ = r.logs.SetLevel(next.Log.Level)
+		applied := *r.cfg
+		applied.Log.Level = next.Log.Level
+		r.cfg = &applied
 	}
 	if err := r.logs.Reopen(); err != nil {
 		log.Error("SIGHUP: the log file was not reopened; lines still go to the old file", zap.String("file", r.cfg.Log.File), zap.Error(err))
@@ -97,7 +100,7 @@ func (r *reloader) reload(ctx context.Context) {
 	}
 	// The running configuration is the old one but for what was applied.
 	applied := *r.cfg
-	applied.Log.Level, applied.TenantsFile, applied.Demo = next.Log.Level, next.TenantsFile, next.Demo
+	applied.TenantsFile, applied.Demo = next.TenantsFile, next.Demo
 	r.cfg = &applied
 	log.Info("SIGHUP: reloaded", zap.String("log_level", r.logs.Level()), zap.String("tenants", tenantsSource(next)),
 		zap.Strings("added", changes.Added), zap.Strings("removed", changes.Removed), zap.Strings("changed", changes.Changed))
