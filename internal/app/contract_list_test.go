@@ -148,3 +148,39 @@ func TestPostgreSQLEscapeStringInAStatement(t *testing.T) {
 		t.Errorf("get_users with an E'…' string: totalResults %d, %d users; want 13, 2", total, len(ids))
 	}
 }
+
+// Renames kept no uniqueness: PUT or PATCH could give a user another
+// user's userName in other case (and, on a case-sensitive column, 200).
+// A rename to a name another user holds, compared without case, is 409
+// uniqueness; a user may change the case of its own name.
+func TestRenamesKeepUserNamesUnique(t *testing.T) {
+	for _, lab := range []struct{ dialect, file string }{
+		{"postgresql", "postgresql-sql.yaml"},
+		{"mysql", "mysql-sql.yaml"},
+	} {
+		t.Run(lab.dialect, func(t *testing.T) {
+			l := newContractLab(t, lab.dialect, lab.file)
+			l.use(nil)
+			for _, u := range []string{"rename.a@example.com", "rename.b@example.com"} {
+				if status, body := l.a.do("POST", "/Users", labUser(u, nil)); status != 201 {
+					t.Fatalf("POST %s: %d %v", u, status, body)
+				}
+			}
+			status, body := l.a.do("PUT", "/Users/rename.b@example.com", labUser("RENAME.A@example.com", nil))
+			if status != 409 || body["scimType"] != "uniqueness" || !strings.Contains(fmt.Sprint(body["detail"]), "rename.a@example.com") {
+				t.Errorf("PUT b with a's name in capitals: %d %v, want 409 uniqueness naming rename.a", status, body)
+			}
+			status, body = l.a.do("PATCH", "/Users/rename.b@example.com", patchOps(map[string]any{"op": "replace", "path": "userName", "value": "Rename.A@Example.com"}))
+			if status != 409 || body["scimType"] != "uniqueness" {
+				t.Errorf("PATCH b to a's name in mixed case: %d %v, want 409 uniqueness", status, body)
+			}
+			status, body = l.a.do("PATCH", "/Users/rename.b@example.com", patchOps(map[string]any{"op": "replace", "path": "userName", "value": "RENAME.B@example.com"}))
+			if status != 200 || body["userName"] != "RENAME.B@example.com" {
+				t.Errorf("PATCH b to its own name in capitals: %d %v, want 200", status, body)
+			}
+			if status, body := l.a.do("PUT", "/Users/rename.b@example.com", labUser("rename.c@example.com", nil)); status != 200 {
+				t.Errorf("PUT b to a free name: %d %v", status, body)
+			}
+		})
+	}
+}

@@ -275,7 +275,7 @@ func (t *Tenant) CreateUser(ctx context.Context, res scim.Resource) (_ scim.Reso
 	}
 	id := text(cols[m.idKey])
 	m.noteWrite(ctx, res, cols, t.writeFields(CreateUser), true)
-	if other, err := t.userNameHolder(ctx, wd, m, schema, res); err != nil || other != "" {
+	if other, err := t.userNameHolder(ctx, wd, m, schema, res, ""); err != nil || other != "" {
 		if err == nil {
 			detail := fmt.Sprintf("User %s already exists.", id)
 			if other != id {
@@ -369,7 +369,7 @@ func (t *Tenant) PatchUser(ctx context.Context, id string, ops []scim.PatchOp) (
 // update reads the user and its entitlements, computes the new user with
 // change, and writes the difference, all in one transaction.
 func (t *Tenant) update(ctx context.Context, id string, change func(cur scim.Resource) (scim.Resource, bool, error)) (_ scim.Resource, err error) {
-	ctx, _, stop := t.guard(ctx)
+	ctx, wd, stop := t.guard(ctx)
 	defer stop()
 	defer func() { err = t.settle(ctx, err) }()
 	m, err := t.discover(ctx)
@@ -395,6 +395,9 @@ func (t *Tenant) update(ctx context.Context, id string, change func(cur scim.Res
 	}
 	next, isPatch, err := change(curRes)
 	if err != nil {
+		return nil, err
+	}
+	if err := t.checkRename(ctx, wd, m, id, curRes, next); err != nil {
 		return nil, err
 	}
 	pw, hasPW, err := t.admitWrite(ctx, m, next)
@@ -576,12 +579,35 @@ func (t *Tenant) entitlementValues(ctx context.Context, s *session, user row, va
 	}, nil
 }
 
-// userNameHolder returns the id of a user Get Users lists whose userName
-// equals res's without regard to case, or "". RFC 7643 §4.1.1 makes
+// checkRename refuses an update that gives the user a userName another
+// user holds, compared without regard to case as for a create. Only a
+// changed userName is looked up (one filtered read of Get Users, on a
+// connection of its own, before anything is written); a user may change
+// the case of its own name.
+func (t *Tenant) checkRename(ctx context.Context, wd *watchdog, m *mapping, id string, cur, next scim.Resource) error {
+	was, _ := cur.Get("userName")
+	now, ok := next.Get("userName")
+	if !ok || now == nil || text(now) == text(was) {
+		return nil
+	}
+	schema, err := t.UserSchema(ctx)
+	if err != nil {
+		return err
+	}
+	other, err := t.userNameHolder(ctx, wd, m, schema, next, id)
+	if err != nil || other == "" {
+		return err
+	}
+	return &scim.Error{Status: http.StatusConflict, Type: scim.Uniqueness,
+		Detail: fmt.Sprintf("User %s already has this userName, compared without regard to case (userName is caseExact false).", other)}
+}
+
+// userNameHolder returns the id of a user other than except that Get Users
+// lists and whose userName equals res's without regard to case, or "". RFC 7643 §4.1.1 makes
 // userName caseExact false and unique, whatever the collation of the
 // column: the filter compares as the schema says. A deactivated user that
 // Get Users leaves out is found only by Get User by ID, by its exact id.
-func (t *Tenant) userNameHolder(ctx context.Context, wd *watchdog, m *mapping, schema *scim.ResourceSchema, res scim.Resource) (string, error) {
+func (t *Tenant) userNameHolder(ctx context.Context, wd *watchdog, m *mapping, schema *scim.ResourceSchema, res scim.Resource, except string) (string, error) {
 	name, _ := res.Get("userName")
 	quoted, err := json.Marshal(text(name))
 	if err != nil {
@@ -595,8 +621,8 @@ func (t *Tenant) userNameHolder(ctx context.Context, wd *watchdog, m *mapping, s
 	l := &lister{t: t, m: m, schema: schema, wd: wd, source: GetUsers,
 		q: scim.Query{Filter: f, StartIndex: 1, Count: -1, SkipEntitlements: true},
 		emit: func(r scim.Resource) error {
-			if holder == "" {
-				holder, _ = r["id"].(string)
+			if id, _ := r["id"].(string); holder == "" && id != except {
+				holder = id
 			}
 			return nil
 		}}
