@@ -171,6 +171,13 @@ func (p *Proxy) Accept() error {
 	return nil
 }
 
+// Conns is the number of connections the proxy holds open now.
+func (p *Proxy) Conns() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.conns)
+}
+
 // CutAll closes every established connection, both sides.
 func (p *Proxy) CutAll() {
 	p.mu.Lock()

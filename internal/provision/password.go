@@ -163,7 +163,11 @@ func (t *Tenant) storedPassword(pw string) (string, error) {
 	if !hashing {
 		return pw, nil
 	}
-	h, err := pol.Hash(pw)
+	hash := pol.Hash
+	if t.hash != nil {
+		hash = t.hash
+	}
+	h, err := hash(pw)
 	if errors.Is(err, password.ErrTooLong) {
 		return "", scim.BadRequest(scim.InvalidValue, "password: %v", err)
 	}
@@ -187,4 +191,67 @@ func (t *Tenant) setPassword(ctx context.Context, s *session, user row, stored s
 	}
 	audit.From(ctx).Change("password", "", stored, true)
 	return nil
+}
+
+// prehashed is a password hashed before the transaction of an update: a
+// hash takes up to half a second (bcrypt, cost 12), and the user's row must
+// not stay locked meanwhile.
+type prehashed struct {
+	plain, stored string
+}
+
+// prehash hashes the password an update will write, when it can be known
+// before the user is read: PUT's password, or the last one a PATCH's
+// operations set. A password it cannot find, or whose hash fails, is left to
+// the update (which hashes it then, or answers the error).
+func (t *Tenant) prehash(plain string) *prehashed {
+	if plain == "" {
+		return nil
+	}
+	if _, hashing := t.cfg.PasswordSync.policy(); !hashing {
+		return nil
+	}
+	stored, err := t.storedPassword(plain)
+	if err != nil {
+		return nil
+	}
+	return &prehashed{plain: plain, stored: stored}
+}
+
+// storedFor is the stored form of pw: the one hashed beforehand when it is
+// for the same password.
+func (p *prehashed) storedFor(t *Tenant, pw string) (string, error) {
+	if p != nil && p.plain == pw {
+		return p.stored, nil
+	}
+	return t.storedPassword(pw)
+}
+
+// patchedPassword is the password a PATCH's operations set last: a
+// "password" path, or a "password" member of a value without a path.
+func patchedPassword(ops []scim.PatchOp) string {
+	var pw string
+	isPassword := func(name string) bool {
+		name = strings.TrimPrefix(strings.ToLower(name), strings.ToLower(scim.UserSchemaURN)+":")
+		return name == "password"
+	}
+	for _, op := range ops {
+		if op.Op == "remove" {
+			continue
+		}
+		if op.Path != "" {
+			if s, ok := op.Value.(string); ok && isPassword(op.Path) {
+				pw = s
+			}
+			continue
+		}
+		if obj, ok := op.Value.(map[string]any); ok {
+			for k, v := range obj {
+				if s, ok := v.(string); ok && isPassword(k) {
+					pw = s
+				}
+			}
+		}
+	}
+	return pw
 }

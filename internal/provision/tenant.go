@@ -29,6 +29,9 @@ type Tenant struct {
 	observer Observer
 	// columnCache holds each operation's result columns ([]column by OpName).
 	columnCache sync.Map
+	// hash, when set, replaces the password policy's hash (tests watch
+	// when it runs).
+	hash func(plain string) (string, error)
 }
 
 // Compile validates cfg and prepares it for serving. Every problem is

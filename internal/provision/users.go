@@ -342,7 +342,9 @@ func (t *Tenant) ReplaceUser(ctx context.Context, id string, res scim.Resource) 
 	if err := schema.CheckTypes(res); err != nil {
 		return nil, err
 	}
-	return t.update(ctx, id, func(cur scim.Resource) (scim.Resource, bool, error) { return res, false, nil })
+	pw, _ := res.Get("password")
+	plain, _ := pw.(string)
+	return t.update(ctx, id, plain, func(cur scim.Resource) (scim.Resource, bool, error) { return res, false, nil })
 }
 
 // PatchUser applies RFC 7644 PATCH operations to the current user and
@@ -355,7 +357,7 @@ func (t *Tenant) PatchUser(ctx context.Context, id string, ops []scim.PatchOp) (
 	if err != nil {
 		return nil, err
 	}
-	return t.update(ctx, id, func(cur scim.Resource) (scim.Resource, bool, error) {
+	return t.update(ctx, id, patchedPassword(ops), func(cur scim.Resource) (scim.Resource, bool, error) {
 		next := cur.Clone()
 		// Every attribute resolves, so that one no column holds is refused
 		// with the mapping that would hold it rather than as an unknown path.
@@ -367,8 +369,10 @@ func (t *Tenant) PatchUser(ctx context.Context, id string, ops []scim.PatchOp) (
 }
 
 // update reads the user and its entitlements, computes the new user with
-// change, and writes the difference, all in one transaction.
-func (t *Tenant) update(ctx context.Context, id string, change func(cur scim.Resource) (scim.Resource, bool, error)) (_ scim.Resource, err error) {
+// change, and writes the difference, all in one transaction. password is
+// the password the change will set, when the request shows it: it is
+// hashed before the transaction begins.
+func (t *Tenant) update(ctx context.Context, id, password string, change func(cur scim.Resource) (scim.Resource, bool, error)) (_ scim.Resource, err error) {
 	ctx, wd, stop := t.guard(ctx)
 	defer stop()
 	defer func() { err = t.settle(ctx, err) }()
@@ -376,6 +380,7 @@ func (t *Tenant) update(ctx context.Context, id string, change func(cur scim.Res
 	if err != nil {
 		return nil, err
 	}
+	pre := t.prehash(password)
 	s, err := t.open(ctx, true)
 	if err != nil {
 		return nil, err
@@ -410,7 +415,7 @@ func (t *Tenant) update(ctx context.Context, id string, change func(cur scim.Res
 	}
 	var storedPW string
 	if hasPW {
-		if storedPW, err = t.storedPassword(pw); err != nil {
+		if storedPW, err = pre.storedFor(t, pw); err != nil {
 			return nil, err
 		}
 		if m.passwordKey != "" {
