@@ -208,3 +208,36 @@ func checkTenants(t *testing.T, dataDir, tenants string, args ...string) (string
 		Options{Stdout: &buf, Stderr: &buf, Config: testConfig(t)})
 	return buf.String(), err
 }
+
+// With no mapping for a NOT NULL column, the first POST told the client to
+// send the tenant extension's attribute; the admin learnt nothing. check
+// reads the table's catalog and warns of each required column create_user
+// binds that no core or enterprise attribute feeds.
+func TestCheckWarnsOfRequiredColumnsNoAttributeFeeds(t *testing.T) {
+	for _, lab := range []struct{ dialect, file, alter string }{
+		{"mysql", "mysql-sql.yaml", "ALTER TABLE USERS MODIFY HIREDATE DATE NOT NULL"},
+		{"postgresql", "postgresql-sql.yaml", "ALTER TABLE USERS ALTER COLUMN HIREDATE SET NOT NULL"},
+	} {
+		t.Run(lab.dialect, func(t *testing.T) {
+			d := labtest.Database(t, lab.dialect)
+			tenants := writeLabTenants(t, lab.file, d, nil)
+			dataDir := initDataDir(t)
+			out, err := checkTenants(t, dataDir, tenants)
+			if err != nil || !regexp.MustCompile(`create_user +required columns are fed by SCIM attributes +ok +every NOT NULL column`).MatchString(out) {
+				t.Fatalf("the lab as it is: %v\n%s", err, out)
+			}
+			if _, err := d.DB.Exec("UPDATE USERS SET HIREDATE = DATE '2020-01-01' WHERE HIREDATE IS NULL"); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := d.DB.Exec(lab.alter); err != nil {
+				t.Fatal(err)
+			}
+			out, err = checkTenants(t, dataDir, tenants)
+			// PostgreSQL folds the unquoted names to lower case.
+			want := regexp.MustCompile(`(?i)create_user +required columns are fed by SCIM attributes +WARN +HIREDATE: NOT NULL without a default, and no core or enterprise attribute feeds it: a create that does not send urn:sqlscim:schemas:extension:database:2.0:User:HIREDATE is refused; map it`)
+			if err != nil || !want.MatchString(out) {
+				t.Errorf("HIREDATE NOT NULL: %v\n%s", err, out)
+			}
+		})
+	}
+}

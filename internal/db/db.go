@@ -184,6 +184,12 @@ type Dialect interface {
 	// PostgreSQL reads, function) named call.Name takes. No rows means no
 	// such procedure.
 	ArityQuery(call ProcCall) (query string, args []any, err error)
+	// RequiredColumnsQuery is a catalog query for `sqlscim check`: each row
+	// holds the name of one column of table (as a statement writes it,
+	// maybe schema-qualified and quoted) that an INSERT must give a value:
+	// NOT NULL, without a default, not an identity or computed column. In
+	// the table's column order; no rows for a table without such columns.
+	RequiredColumnsQuery(table string) (query string, args []any, err error)
 	// Classify sorts a driver error into a Class.
 	Classify(err error) *Error
 	// Endpoints lists every server the driver may dial for c, as DSN

@@ -25,10 +25,11 @@ func (fakeDialect) CallSQL(ProcCall) (string, error) {
 func (fakeDialect) CallProcedure(context.Context, Querier, ProcCall) (*sql.Rows, error) {
 	return nil, nil
 }
-func (fakeDialect) ArityQuery(ProcCall) (string, []any, error) { return "", nil, nil }
-func (fakeDialect) Classify(error) *Error                      { return nil }
-func (fakeDialect) Endpoints(Conn) ([]Endpoint, error)         { return nil, nil }
-func (fakeDialect) LocalFiles(Conn) []string                   { return nil }
+func (fakeDialect) ArityQuery(ProcCall) (string, []any, error)         { return "", nil, nil }
+func (fakeDialect) RequiredColumnsQuery(string) (string, []any, error) { return "", nil, nil }
+func (fakeDialect) Classify(error) *Error                              { return nil }
+func (fakeDialect) Endpoints(Conn) ([]Endpoint, error)                 { return nil, nil }
+func (fakeDialect) LocalFiles(Conn) []string                           { return nil }
 
 // loggingDialect is a fakeDialect whose driver writes log lines.
 type loggingDialect struct{ fakeDialect }

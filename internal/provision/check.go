@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"regexp"
 	"strings"
 	"syscall"
 	"time"
@@ -116,6 +117,7 @@ func (t *Tenant) check(ctx context.Context) []CheckResult {
 		}
 		if err == nil {
 			out = append(out, t.checkParameterFields(m)...)
+			out = append(out, t.checkRequiredColumns(ctx, lease, m)...)
 			for _, line := range m.describe() {
 				out = append(out, CheckResult{Subject: "mapping", Check: line[0], OK: true, Detail: line[1]})
 			}
@@ -326,4 +328,67 @@ func (t *Tenant) checkParameterFields(m *mapping) []CheckResult {
 		}
 	}
 	return out
+}
+
+// insertInto reads the table an INSERT statement writes.
+var insertInto = regexp.MustCompile(`(?is)^\s*INSERT\s+INTO\s+([^\s(]+)`)
+
+// checkRequiredColumns reports the columns create_user binds that the
+// database requires (NOT NULL, no default) but that no core or enterprise
+// attribute feeds: a create then needs the client to send the tenant
+// extension's attribute, which Okta sends only when its profile maps it,
+// and the first POST without it is refused. The admin's fix is a mapping or
+// a default; check says so before a client meets it. Only a create_user
+// statement names its table; a procedure's is not known.
+func (t *Tenant) checkRequiredColumns(ctx context.Context, lease *db.Lease, m *mapping) []CheckResult {
+	const what = "required columns are fed by SCIM attributes"
+	st, ok := t.stmts[CreateUser]
+	if !ok {
+		return nil
+	}
+	match := insertInto.FindStringSubmatch(st.sql)
+	if st.proc != "" || match == nil {
+		return []CheckResult{{Subject: string(CreateUser), Check: what, OK: true, Detail: "not checked: only an INSERT statement names its table"}}
+	}
+	query, args, err := t.dialect.RequiredColumnsQuery(match[1])
+	if err != nil {
+		return []CheckResult{{Subject: string(CreateUser), Check: what, OK: true, Detail: "not checked: " + err.Error()}}
+	}
+	rows, err := lease.DB.QueryContext(ctx, query, args...)
+	if err != nil {
+		return []CheckResult{{Subject: string(CreateUser), Check: what, Detail: t.explain(t.wrap("", err))}}
+	}
+	defer rows.Close()
+	bound := map[string]bool{}
+	for _, f := range t.writeFields(CreateUser) {
+		bound[strings.ToUpper(f)] = true
+	}
+	var unfed []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return []CheckResult{{Subject: string(CreateUser), Check: what, Detail: t.explain(t.wrap("", err))}}
+		}
+		key := strings.ToUpper(name)
+		_, mapped := m.targets[key]
+		if bound[key] && !mapped && key != m.idKey && key != m.passwordKey {
+			unfed = append(unfed, name)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return []CheckResult{{Subject: string(CreateUser), Check: what, Detail: t.explain(t.wrap("", err))}}
+	}
+	if len(unfed) == 0 {
+		return []CheckResult{{Subject: string(CreateUser), Check: what, OK: true, Detail: "every NOT NULL column without a default it binds is mapped"}}
+	}
+	return []CheckResult{{Subject: string(CreateUser), Check: what, OK: true, Warning: true,
+		Detail: fmt.Sprintf("%s: NOT NULL without a default, and no core or enterprise attribute feeds %s: a create that does not send %s:%s is refused; map %s (mapping: {%s: <attribute>}) or give %s a default",
+			strings.Join(unfed, ", "), pronoun(len(unfed)), m.extURN, unfed[0], pronoun(len(unfed)), unfed[0], pronoun(len(unfed)))}}
+}
+
+func pronoun(n int) string {
+	if n == 1 {
+		return "it"
+	}
+	return "them"
 }

@@ -14,7 +14,7 @@ import (
 // A password hash (bcrypt at cost 12: about 0.4 s) ran inside the update's
 // transaction, holding the user's row – and a pooled connection – while it
 // ran. PUT and PATCH hash before the transaction begins: while the hash
-// runs, the tenant's pool lends no connection.
+// runs, the tenant's pool has no connection leased.
 func TestPasswordIsHashedBeforeTheTransaction(t *testing.T) {
 	d := labtest.Database(t, "mysql")
 	pools := db.NewPools(db.DefaultPoolConfig)
@@ -28,9 +28,11 @@ func TestPasswordIsHashedBeforeTheTransaction(t *testing.T) {
 	var mu sync.Mutex
 	var inUse []int
 	provision.SetHash(tn, func(plain string) (string, error) {
+		// Leases, not database/sql's InUse: InUse also counts a connection
+		// the pool is opening in the background.
 		busy := 0
 		for _, s := range pools.Stats() {
-			busy += s.InUse
+			busy += s.Leases
 		}
 		mu.Lock()
 		inUse = append(inUse, busy)
@@ -70,7 +72,7 @@ func TestPasswordIsHashedBeforeTheTransaction(t *testing.T) {
 	}
 	for i, n := range inUse {
 		if n != 0 {
-			t.Errorf("write %d hashed with %d connection(s) of the pool in use: inside the transaction", i+1, n)
+			t.Errorf("write %d hashed with %d lease(s) of the pool held: inside the transaction", i+1, n)
 		}
 	}
 	var stored string

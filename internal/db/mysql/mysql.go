@@ -90,6 +90,24 @@ func (d Dialect) CallProcedure(ctx context.Context, q db.Querier, call db.ProcCa
 	return q.QueryContext(ctx, stmt, args...)
 }
 
+// RequiredColumnsQuery lists the NOT NULL columns of table, in the current
+// (or the named) database, that have no default and are neither
+// AUTO_INCREMENT nor generated.
+func (Dialect) RequiredColumnsQuery(table string) (string, []any, error) {
+	parts, err := db.ParseProcName(table, identQuotes)
+	if err != nil {
+		return "", nil, err
+	}
+	var schema any
+	if len(parts) > 1 {
+		schema = parts[len(parts)-2].Text
+	}
+	return `SELECT COLUMN_NAME FROM information_schema.COLUMNS
+WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ? AND IS_NULLABLE = 'NO' AND COLUMN_DEFAULT IS NULL
+  AND EXTRA NOT LIKE '%auto_increment%' AND EXTRA NOT LIKE '%GENERATED%'
+ORDER BY ORDINAL_POSITION`, []any{schema, parts[len(parts)-1].Text}, nil
+}
+
 // ArityQuery counts the parameters of each procedure named like call in
 // the current (or the named) database.
 func (Dialect) ArityQuery(call db.ProcCall) (string, []any, error) {

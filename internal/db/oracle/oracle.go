@@ -129,6 +129,30 @@ func wrapCursor(ctx context.Context, q db.Querier, cursor *go_ora.RefCursor, nam
 	return rows, err
 }
 
+// RequiredColumnsQuery lists the NOT NULL columns of table, in the named
+// schema or the user's own, that have no default and are neither identity
+// nor virtual columns. Unquoted names fold to upper case.
+func (Dialect) RequiredColumnsQuery(table string) (string, []any, error) {
+	parts, err := db.ParseProcName(table, identQuotes)
+	if err != nil {
+		return "", nil, err
+	}
+	fold := func(p db.NamePart) string {
+		if p.Quoted {
+			return p.Text
+		}
+		return strings.ToUpper(p.Text)
+	}
+	var schema any
+	if len(parts) > 1 {
+		schema = fold(parts[len(parts)-2])
+	}
+	return `SELECT COLUMN_NAME FROM ALL_TAB_COLUMNS
+WHERE OWNER = COALESCE(:1, USER) AND TABLE_NAME = :2 AND NULLABLE = 'N' AND DEFAULT_LENGTH IS NULL
+  AND IDENTITY_COLUMN = 'NO' AND VIRTUAL_COLUMN = 'NO'
+ORDER BY COLUMN_ID`, []any{schema, fold(parts[len(parts)-1])}, nil
+}
+
 // ArityQuery counts the arguments of each stand-alone procedure named like
 // call, in the named schema or the user's own. Unquoted names fold to upper
 // case.

@@ -184,6 +184,30 @@ func cursorName(rows *sql.Rows) (string, error) {
 	return name.String, nil
 }
 
+// RequiredColumnsQuery lists the NOT NULL columns of table, in the named
+// schema or the current one, that have no default and are neither identity
+// nor generated columns. Unquoted names fold to lower case.
+func (Dialect) RequiredColumnsQuery(table string) (string, []any, error) {
+	parts, err := db.ParseProcName(table, identQuotes)
+	if err != nil {
+		return "", nil, err
+	}
+	fold := func(p db.NamePart) string {
+		if p.Quoted {
+			return p.Text
+		}
+		return strings.ToLower(p.Text)
+	}
+	var schema any
+	if len(parts) > 1 {
+		schema = fold(parts[len(parts)-2])
+	}
+	return `SELECT column_name FROM information_schema.columns
+WHERE table_schema = COALESCE($1::text, current_schema()) AND table_name = $2 AND is_nullable = 'NO'
+  AND column_default IS NULL AND is_identity = 'NO' AND is_generated = 'NEVER'
+ORDER BY ordinal_position`, []any{schema, fold(parts[len(parts)-1])}, nil
+}
+
 // ArityQuery counts the arguments of each routine named like call that
 // CallProcedure would call: a set-returning function for a read without a
 // cursor (its IN arguments), a procedure otherwise (all its arguments, as

@@ -56,6 +56,19 @@ func (Dialect) CallProcedure(context.Context, db.Querier, db.ProcCall) (*sql.Row
 	return nil, errNoProcedures
 }
 
+// RequiredColumnsQuery lists the NOT NULL columns of table that have no
+// default, leaving out an INTEGER PRIMARY KEY (the rowid, which SQLite
+// fills).
+func (Dialect) RequiredColumnsQuery(table string) (string, []any, error) {
+	parts, err := db.ParseProcName(table, identQuotes)
+	if err != nil {
+		return "", nil, err
+	}
+	return `SELECT name FROM pragma_table_info(?)
+WHERE "notnull" = 1 AND dflt_value IS NULL AND NOT (pk = 1 AND upper(type) = 'INTEGER')
+ORDER BY cid`, []any{parts[len(parts)-1].Text}, nil
+}
+
 // ArityQuery fails: SQLite has no stored procedures.
 func (Dialect) ArityQuery(db.ProcCall) (string, []any, error) {
 	return "", nil, errors.New("SQLite has no stored procedures; set the operation type to sql")

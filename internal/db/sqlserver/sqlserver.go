@@ -84,6 +84,19 @@ func (d Dialect) CallProcedure(ctx context.Context, q db.Querier, call db.ProcCa
 	return q.QueryContext(ctx, stmt, args...)
 }
 
+// RequiredColumnsQuery lists the NOT NULL columns of the table OBJECT_ID
+// resolves the name to that have no default and are neither identity nor
+// computed columns.
+func (Dialect) RequiredColumnsQuery(table string) (string, []any, error) {
+	name, err := checkProcName(table)
+	if err != nil {
+		return "", nil, err
+	}
+	return `SELECT c.name FROM sys.columns c
+WHERE c.object_id = OBJECT_ID(@p1) AND c.is_nullable = 0 AND c.default_object_id = 0 AND c.is_identity = 0 AND c.is_computed = 0
+ORDER BY c.column_id`, []any{name}, nil
+}
+
 // ArityQuery counts the parameters of the procedure OBJECT_ID resolves the
 // name to.
 func (Dialect) ArityQuery(call db.ProcCall) (string, []any, error) {
