@@ -200,3 +200,41 @@ func TestUnstorableAttributesAreRefusedOrIgnoredByChoice(t *testing.T) {
 		}
 	}
 }
+
+// Defect 4 of issue 12, its last part: name.givenName, name.familyName and
+// emails were not marked required although the lab's NOT NULL columns
+// need them. /Schemas reads create_user's table in the catalog: what it
+// requires is required, what it does not is not.
+func TestSchemasMarkWhatTheDatabaseRequires(t *testing.T) {
+	for _, lab := range []struct{ dialect, file string }{
+		{"postgresql", "postgresql-sql.yaml"},
+		{"mysql", "mysql-sql.yaml"},
+	} {
+		t.Run(lab.dialect, func(t *testing.T) {
+			l := newContractLab(t, lab.dialect, lab.file)
+			l.use(nil)
+			status, core := l.a.do("GET", "/Schemas/urn:ietf:params:scim:schemas:core:2.0:User", nil)
+			if status != 200 {
+				t.Fatalf("/Schemas: %d %v", status, core)
+			}
+			required := map[string]bool{}
+			for _, a := range core["attributes"].([]any) {
+				attr := a.(map[string]any)
+				name := attr["name"].(string)
+				required[name] = attr["required"] == true
+				for _, s := range asList(attr["subAttributes"]) {
+					sub := s.(map[string]any)
+					required[name+"."+sub["name"].(string)] = sub["required"] == true
+				}
+			}
+			for path, want := range map[string]bool{
+				"userName": true, "name": true, "name.givenName": true, "name.familyName": true, "name.middleName": false,
+				"emails": true, "emails.value": true, "displayName": false, "title": false,
+			} {
+				if got, ok := required[path]; !ok || got != want {
+					t.Errorf("%s: required %v (listed %v), want %v", path, got, ok, want)
+				}
+			}
+		})
+	}
+}

@@ -333,50 +333,74 @@ func (t *Tenant) checkParameterFields(m *mapping) []CheckResult {
 // insertInto reads the table an INSERT statement writes.
 var insertInto = regexp.MustCompile(`(?is)^\s*INSERT\s+INTO\s+([^\s(]+)`)
 
-// checkRequiredColumns reports the columns create_user binds that the
-// database requires (NOT NULL, no default) but that no core or enterprise
-// attribute feeds: a create then needs the client to send the tenant
-// extension's attribute, which Okta sends only when its profile maps it,
-// and the first POST without it is refused. The admin's fix is a mapping or
-// a default; check says so before a client meets it. Only a create_user
-// statement names its table; a procedure's is not known.
-func (t *Tenant) checkRequiredColumns(ctx context.Context, lease *db.Lease, m *mapping) []CheckResult {
-	const what = "required columns are fed by SCIM attributes"
+// requiredColumns lists the columns create_user binds that the database
+// requires (NOT NULL, no default), read from the catalog of the table its
+// INSERT names; known is false when create_user names no table (a
+// procedure, or no create_user).
+func (t *Tenant) requiredColumns(ctx context.Context, q db.Querier) (cols []string, known bool, err error) {
 	st, ok := t.stmts[CreateUser]
 	if !ok {
-		return nil
+		return nil, false, nil
 	}
 	match := insertInto.FindStringSubmatch(st.sql)
 	if st.proc != "" || match == nil {
-		return []CheckResult{{Subject: string(CreateUser), Check: what, OK: true, Detail: "not checked: only an INSERT statement names its table"}}
+		return nil, false, nil
 	}
 	query, args, err := t.dialect.RequiredColumnsQuery(match[1])
 	if err != nil {
-		return []CheckResult{{Subject: string(CreateUser), Check: what, OK: true, Detail: "not checked: " + err.Error()}}
+		return nil, false, err
 	}
-	rows, err := lease.DB.QueryContext(ctx, query, args...)
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
-		return []CheckResult{{Subject: string(CreateUser), Check: what, Detail: t.explain(t.wrap("", err))}}
+		return nil, true, t.wrap("", err)
 	}
 	defer rows.Close()
 	bound := map[string]bool{}
 	for _, f := range t.writeFields(CreateUser) {
 		bound[strings.ToUpper(f)] = true
 	}
-	var unfed []string
 	for rows.Next() {
 		var name string
 		if err := rows.Scan(&name); err != nil {
-			return []CheckResult{{Subject: string(CreateUser), Check: what, Detail: t.explain(t.wrap("", err))}}
+			return nil, true, t.wrap("", err)
 		}
-		key := strings.ToUpper(name)
-		_, mapped := m.targets[key]
-		if bound[key] && !mapped && key != m.idKey && key != m.passwordKey {
-			unfed = append(unfed, name)
+		if bound[strings.ToUpper(name)] {
+			cols = append(cols, name)
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return []CheckResult{{Subject: string(CreateUser), Check: what, Detail: t.explain(t.wrap("", err))}}
+		return nil, true, t.wrap("", err)
+	}
+	return cols, true, nil
+}
+
+// checkRequiredColumns reports the columns create_user binds that the
+// database requires but that no core or enterprise attribute feeds: a
+// create then needs the client to send the tenant extension's attribute,
+// which Okta sends only when its profile maps it, and the first POST
+// without it is refused. The admin's fix is a mapping or a default; check
+// says so before a client meets it. Only a create_user statement names its
+// table; a procedure's is not known.
+func (t *Tenant) checkRequiredColumns(ctx context.Context, lease *db.Lease, m *mapping) []CheckResult {
+	const what = "required columns are fed by SCIM attributes"
+	if _, ok := t.stmts[CreateUser]; !ok {
+		return nil
+	}
+	required, known, err := t.requiredColumns(ctx, lease.DB)
+	switch {
+	case err != nil && !known:
+		return []CheckResult{{Subject: string(CreateUser), Check: what, OK: true, Detail: "not checked: " + err.Error()}}
+	case err != nil:
+		return []CheckResult{{Subject: string(CreateUser), Check: what, Detail: t.explain(err)}}
+	case !known:
+		return []CheckResult{{Subject: string(CreateUser), Check: what, OK: true, Detail: "not checked: only an INSERT statement names its table"}}
+	}
+	var unfed []string
+	for _, name := range required {
+		key := strings.ToUpper(name)
+		if _, mapped := m.targets[key]; !mapped && key != m.idKey && key != m.passwordKey {
+			unfed = append(unfed, name)
+		}
 	}
 	if len(unfed) == 0 {
 		return []CheckResult{{Subject: string(CreateUser), Check: what, OK: true, Detail: "every NOT NULL column without a default it binds is mapped"}}

@@ -2,6 +2,7 @@ package provision
 
 import (
 	"context"
+	"strings"
 
 	"github.com/sqlscim/sqlscim/internal/scim"
 )
@@ -60,4 +61,59 @@ func scimType(k kind) scim.AttrType {
 		return scim.TypeDateTime
 	}
 	return scim.TypeString
+}
+
+// markRequired marks required in the published schemas the attributes that
+// feed the given columns (those create_user must fill): the core or
+// enterprise attribute a column is mapped to (and, for a sub-attribute, its
+// parent), else the column's own extension attribute. RFC 7643 §2.2: a
+// client then knows before its first create what the database needs.
+func (m *mapping) markRequired(columns []string) {
+	for _, name := range columns {
+		key := strings.ToUpper(name)
+		if key == m.idKey || key == m.passwordKey {
+			continue
+		}
+		tg, mapped := m.targets[key]
+		if !mapped {
+			for i := range m.schema.Extensions {
+				if m.schema.Extensions[i].ID == m.extURN {
+					setRequired(m.schema.Extensions[i].Attributes, name, "")
+				}
+			}
+			continue
+		}
+		if tg.urn == "" {
+			setRequired(m.schema.Core.Attributes, tg.attr, tg.sub)
+			continue
+		}
+		for i := range m.schema.Extensions {
+			if m.schema.Extensions[i].ID == tg.urn {
+				setRequired(m.schema.Extensions[i].Attributes, tg.attr, tg.sub)
+			}
+		}
+	}
+}
+
+// setRequired marks attribute attr (and its sub-attribute sub, if given)
+// required.
+func setRequired(attrs []scim.Attribute, attr, sub string) {
+	for i := range attrs {
+		if !strings.EqualFold(attrs[i].Name, attr) {
+			continue
+		}
+		attrs[i].Required = true
+		if sub == "" {
+			continue
+		}
+		// A copy: the sub-attributes may be shared with package scim's
+		// schema, which serves every tenant.
+		subs := append([]scim.Attribute(nil), attrs[i].SubAttributes...)
+		for j := range subs {
+			if strings.EqualFold(subs[j].Name, sub) {
+				subs[j].Required = true
+			}
+		}
+		attrs[i].SubAttributes = subs
+	}
 }

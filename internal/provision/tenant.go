@@ -128,10 +128,24 @@ func (t *Tenant) discover(ctx context.Context) (*mapping, error) {
 		return nil, &scim.Error{Status: http.StatusInternalServerError, Cause: fmt.Errorf("tenant %s: %w", t.cfg.Name, err),
 			Detail: fmt.Sprintf("The configuration of tenant %s does not fit the columns its Get Users statement returns. An administrator must correct it (sqlscim check names the problem; the sqlscim log has it too).", t.cfg.Name)}
 	}
+	t.markRequired(ctx, m)
 	t.mu.Lock()
 	t.mapping = m
 	t.mu.Unlock()
 	return m, nil
+}
+
+// markRequired marks in m's schemas what create_user's table requires. A
+// catalog the account cannot read marks nothing (sqlscim check says why).
+func (t *Tenant) markRequired(ctx context.Context, m *mapping) {
+	lease, err := t.pools.Acquire(ctx, t.target)
+	if err != nil {
+		return
+	}
+	defer lease.Release()
+	if cols, _, err := t.requiredColumns(ctx, lease.DB); err == nil {
+		m.markRequired(cols)
+	}
 }
 
 // Columns returns the names of the columns of a user row.
