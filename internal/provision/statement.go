@@ -161,7 +161,7 @@ func firstWord(stmt string, rules db.Syntax) string {
 	for {
 		s = strings.TrimLeftFunc(s, unicode.IsSpace)
 		switch {
-		case strings.HasPrefix(s, "--"), rules.HashComments && strings.HasPrefix(s, "#"):
+		case lineComment(s, rules):
 			if nl := strings.IndexByte(s, '\n'); nl >= 0 {
 				s = s[nl+1:]
 				continue
@@ -187,6 +187,17 @@ func firstWord(stmt string, rules db.Syntax) string {
 	}
 }
 
+// lineComment reports whether s starts with a comment that runs to the end
+// of the line, as the dialect's scanner reads one (db.Syntax): MySQL's "--"
+// needs white space after it ("--1" is minus minus one), and only MySQL
+// has "#".
+func lineComment(s string, rules db.Syntax) bool {
+	if strings.HasPrefix(s, "--") {
+		return !rules.DashNeedsSpace || len(s) == 2 || s[2] <= ' '
+	}
+	return rules.HashComments && strings.HasPrefix(s, "#")
+}
+
 // onlyComments reports whether s holds nothing but white space and comments.
 func onlyComments(s string, rules db.Syntax) bool {
 	for {
@@ -194,7 +205,7 @@ func onlyComments(s string, rules db.Syntax) bool {
 		switch {
 		case s == "":
 			return true
-		case strings.HasPrefix(s, "--"), rules.HashComments && strings.HasPrefix(s, "#"):
+		case lineComment(s, rules):
 			nl := strings.IndexByte(s, '\n')
 			if nl < 0 {
 				return true

@@ -704,3 +704,33 @@ func TestWithoutFinalOrderBy(t *testing.T) {
 		}
 	}
 }
+
+// firstWord and onlyComments read comments as the dialect's scanner does:
+// on MySQL "--" starts a comment only before white space, so "--x" is not
+// one there (it was, unlike db.Syntax, which the statement scanner reads).
+func TestLineCommentsFollowTheDialect(t *testing.T) {
+	mysql, pg := rulesFor("mysql"), rulesFor("postgresql")
+	for _, tc := range []struct {
+		stmt       string
+		rules      db.Syntax
+		first      string
+		onlyNotes  bool
+		dialectTag string
+	}{
+		{"-- note\nSELECT 1", mysql, "SELECT", false, "mysql"},
+		{"--note\nSELECT 1", pg, "SELECT", false, "postgresql"},
+		{"--note\nSELECT 1", mysql, "", false, "mysql"},
+		{"# note\nSELECT 1", mysql, "SELECT", false, "mysql"},
+		{"# note\nSELECT 1", pg, "", false, "postgresql"},
+		{"-- only a note", mysql, "", true, "mysql"},
+		{"--", mysql, "", true, "mysql"},
+		{"--1", mysql, "", false, "mysql"},
+	} {
+		if got := firstWord(tc.stmt, tc.rules); got != tc.first {
+			t.Errorf("%s: firstWord(%q) = %q, want %q", tc.dialectTag, tc.stmt, got, tc.first)
+		}
+		if got := onlyComments(tc.stmt, tc.rules); got != tc.onlyNotes {
+			t.Errorf("%s: onlyComments(%q) = %v, want %v", tc.dialectTag, tc.stmt, got, tc.onlyNotes)
+		}
+	}
+}
