@@ -1080,3 +1080,22 @@ func TestSecretColumnsPattern(t *testing.T) {
 		}
 	}
 }
+
+// A date-time with an offset is written as the instant in UTC, whatever
+// the driver does with a zone-less column; a date stays the date it names.
+func TestTimesAreWrittenAsUTCInstants(t *testing.T) {
+	ts := column{name: "LAST_LOGIN", key: "LAST_LOGIN", kind: kindTimestamp}
+	v, err := toDB("2024-01-02T03:04:05+02:00", ts, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := time.Date(2024, 1, 2, 1, 4, 5, 0, time.UTC)
+	if got, ok := v.(time.Time); !ok || !got.Equal(want) || got.Location() != time.UTC || got.Hour() != 1 {
+		t.Errorf("timestamp: %#v, want %v in UTC", v, want)
+	}
+	date := column{name: "HIREDATE", key: "HIREDATE", kind: kindDate}
+	v, err = toDB("2024-01-02", date, true)
+	if got, ok := v.(time.Time); err != nil || !ok || got.Format("2006-01-02") != "2024-01-02" {
+		t.Errorf("date: %#v %v", v, err)
+	}
+}

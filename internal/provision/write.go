@@ -215,6 +215,15 @@ func toDB(v any, c column, known bool) (any, error) {
 		if err != nil {
 			return nil, err
 		}
+		if c.kind == kindTimestamp {
+			// The instant, as UTC: drivers that write a zone-less column
+			// (PostgreSQL's pgx for timestamp, SQL Server's datetime2) keep
+			// the wall clock the value carries, so "03:04:05+02:00" was
+			// stored, and read back, as 03:04:05Z – two hours off – where
+			// MariaDB's driver stored 01:04:05. Reads treat such columns as
+			// UTC, as meta.lastModified filters do.
+			return t.UTC(), nil
+		}
 		return t, nil
 	}
 	return s, nil
