@@ -318,11 +318,7 @@ func buildRegistry(ctx context.Context, cfg *config.Config, pools *db.Pools, obs
 	if err != nil {
 		return nil, err
 	}
-	allowed, err := tenant.ParseAllowRules(cfg.AllowedDatabases)
-	if err != nil {
-		return nil, err
-	}
-	opts := tenant.Options{Local: local, IgnoreUnknown: cfg.IgnoreUnknownHeaderFields, Allowed: allowed, AllowAnyDatabase: cfg.AllowAnyDatabase, Observer: observer}
+	opts := tenant.Options{Local: local, IgnoreUnknown: cfg.IgnoreUnknownHeaderFields, Allowed: cfg.AllowRules, AllowAnyDatabase: cfg.AllowAnyDatabase, Observer: observer}
 	if opts.Pins, err = openPins(cfg); err != nil {
 		return nil, err
 	}

@@ -75,13 +75,9 @@ func readAgentConfigs(path, app string) ([]agentConfig, error) {
 // header.allowed_databases – and then as check does a local tenant. It
 // records nothing (no capture, no pins).
 func checkAgentConfigs(ctx context.Context, w io.Writer, cfg *config.Config, configs []agentConfig, path string) error {
-	allowed, err := tenant.ParseAllowRules(cfg.AllowedDatabases)
-	if err != nil {
-		return err
-	}
 	pools := db.NewPools(cfg.Pool)
 	defer pools.Close()
-	registry, err := tenant.NewRegistry(pools, tenant.Options{IgnoreUnknown: cfg.IgnoreUnknownHeaderFields, Allowed: allowed, AllowAnyDatabase: cfg.AllowAnyDatabase})
+	registry, err := tenant.NewRegistry(pools, tenant.Options{IgnoreUnknown: cfg.IgnoreUnknownHeaderFields, Allowed: cfg.AllowRules, AllowAnyDatabase: cfg.AllowAnyDatabase})
 	if err != nil {
 		return err
 	}

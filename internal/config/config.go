@@ -243,8 +243,10 @@ type Config struct {
 	IgnoreUnknownHeaderFields bool
 	// CaptureFile, when set, records each distinct agent configuration (redacted).
 	CaptureFile string
-	// AllowedDatabases limits the databases header configurations may reach.
+	// AllowedDatabases limits the databases header configurations may reach,
+	// as written; AllowRules are the same rules, parsed once here.
 	AllowedDatabases []string
+	AllowRules       []tenant.AllowRule
 	// AllowAnyDatabase lets header configurations reach any database but
 	// the local host's own; without it and AllowedDatabases, none.
 	AllowAnyDatabase bool
@@ -749,7 +751,7 @@ func (l *loader) decode(cfg *Config) error {
 			}
 		}
 	}
-	if _, err := tenant.ParseAllowRules(cfg.AllowedDatabases); err != nil {
+	if cfg.AllowRules, err = tenant.ParseAllowRules(cfg.AllowedDatabases); err != nil {
 		return l.errorf("header.allowed_databases", "%v; write host, host:port, *.domain, an IP or a CIDR block", err)
 	}
 	if cfg.AllowAnyDatabase, err = l.boolean("header.allow_any_database"); err != nil {
