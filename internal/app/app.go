@@ -182,7 +182,7 @@ func serveCommand(ctx context.Context, opts *Options) *cobra.Command {
 		},
 	}
 	config.RegisterFlags(cmd.Flags())
-	cmd.Flags().BoolVar(&strict, "strict", false, "refuse to start when a local tenant fails its self-check (the checks of sqlscim check)")
+	cmd.Flags().BoolVar(&strict, "strict", false, "refuse to start when a local tenant fails its self-check (the checks of sqlscim check), and answer 500 to an agent header configuration that fails its first-use check")
 	return cmd
 }
 
@@ -231,7 +231,7 @@ func run(ctx context.Context, cfg *config.Config, opts *Options, strict bool, re
 	pools := db.NewPools(cfg.Pool)
 	defer pools.Close()
 	metrics := telemetry.New(pools)
-	registry, err := buildRegistry(ctx, cfg, pools, metrics)
+	registry, err := buildRegistry(ctx, cfg, pools, metrics, headerVerifier(log, strict))
 	if err != nil {
 		ln.Close()
 		return err
@@ -312,13 +312,14 @@ func run(ctx context.Context, cfg *config.Config, opts *Options, strict bool, re
 }
 
 // buildRegistry loads the local tenants (the tenants file and the demo)
-// and compiles them.
-func buildRegistry(ctx context.Context, cfg *config.Config, pools *db.Pools, observer provision.Observer) (*tenant.Registry, error) {
+// and compiles them; verifier, if set, checks header configurations on
+// first use.
+func buildRegistry(ctx context.Context, cfg *config.Config, pools *db.Pools, observer provision.Observer, verifier tenant.Verifier) (*tenant.Registry, error) {
 	local, err := localConfigs(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
-	opts := tenant.Options{Local: local, IgnoreUnknown: cfg.IgnoreUnknownHeaderFields, Allowed: cfg.AllowRules, AllowAnyDatabase: cfg.AllowAnyDatabase, Observer: observer}
+	opts := tenant.Options{Local: local, IgnoreUnknown: cfg.IgnoreUnknownHeaderFields, Allowed: cfg.AllowRules, AllowAnyDatabase: cfg.AllowAnyDatabase, Observer: observer, Verifier: verifier}
 	if opts.Pins, err = openPins(cfg); err != nil {
 		return nil, err
 	}
@@ -504,7 +505,7 @@ func checkCommand(ctx context.Context, opts *Options) *cobra.Command {
 			}
 			pools := db.NewPools(cfg.Pool)
 			defer pools.Close()
-			registry, err := buildRegistry(ctx, cfg, pools, nil)
+			registry, err := buildRegistry(ctx, cfg, pools, nil, nil)
 			if err != nil {
 				return err
 			}

@@ -81,7 +81,7 @@ func demoHandler(b *testing.B) (http.Handler, string) {
 	pools := db.NewPools(cfg.Pool)
 	b.Cleanup(func() { _ = pools.Close() })
 	metrics := telemetry.New(pools)
-	registry, err := buildRegistry(ctx, cfg, pools, metrics)
+	registry, err := buildRegistry(ctx, cfg, pools, metrics, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -2,9 +2,11 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -18,6 +20,7 @@ import (
 	"github.com/sqlscim/sqlscim/internal/db"
 	"github.com/sqlscim/sqlscim/internal/demo"
 	"github.com/sqlscim/sqlscim/internal/provision"
+	"github.com/sqlscim/sqlscim/internal/scim"
 	"github.com/sqlscim/sqlscim/internal/server"
 	"github.com/sqlscim/sqlscim/internal/telemetry"
 	"github.com/sqlscim/sqlscim/internal/tenant"
@@ -197,23 +200,7 @@ func (c *consoleTenants) selfCheck(ctx context.Context, log *zap.Logger, tenants
 			if ctx.Err() != nil {
 				return // stopping: a check cut short says nothing of the tenant
 			}
-			res := &telemetry.SelfCheck{OK: true}
-			for _, r := range results {
-				if r.OK && r.Warning {
-					log.Warn("self-check: an operation Okta calls is not configured", zap.String("tenant", t.Name()),
-						zap.String("operation", r.Subject), zap.String("detail", r.Detail))
-				}
-				if !r.OK {
-					res.OK = false
-					res.Failures = append(res.Failures, r.Subject+": "+r.Check+": "+r.Detail)
-					log.Error("self-check failed; run sqlscim check for the whole report", zap.String("tenant", t.Name()),
-						zap.String("subject", r.Subject), zap.String("check", r.Check), zap.String("cause", r.Detail))
-				}
-			}
-			res.Time = time.Now().UTC()
-			if res.OK {
-				log.Info("self-check passed", zap.String("tenant", t.Name()))
-			}
+			res := reportSelfCheck(log, results, zap.String("tenant", t.Name()))
 			c.mu.Lock()
 			c.selfChecks[t.Name()] = res
 			c.mu.Unlock()
@@ -227,6 +214,30 @@ func (c *consoleTenants) selfCheck(ctx context.Context, log *zap.Logger, tenants
 	wg.Wait()
 	sort.Strings(failed)
 	return failed
+}
+
+// reportSelfCheck logs the results of a tenant's check for the admin – a
+// WARN line for each warning, an ERROR line for each failure, named by
+// fields – and sums them up for /readyz, sqlscim_tenant_up and the console.
+func reportSelfCheck(log *zap.Logger, results []provision.CheckResult, fields ...zap.Field) *telemetry.SelfCheck {
+	res := &telemetry.SelfCheck{OK: true}
+	for _, r := range results {
+		if r.OK && r.Warning {
+			log.Warn("self-check: an operation Okta calls is not configured", append(fields,
+				zap.String("operation", r.Subject), zap.String("detail", r.Detail))...)
+		}
+		if !r.OK {
+			res.OK = false
+			res.Failures = append(res.Failures, r.Subject+": "+r.Check+": "+r.Detail)
+			log.Error("self-check failed; run sqlscim check for the whole report", append(fields,
+				zap.String("subject", r.Subject), zap.String("check", r.Check), zap.String("cause", r.Detail))...)
+		}
+	}
+	res.Time = time.Now().UTC()
+	if res.OK {
+		log.Info("self-check passed", fields...)
+	}
+	return res
 }
 
 // selfCheckParallel bounds the tenants checked at once.
@@ -260,4 +271,56 @@ func (c *consoleTenants) check(ctx context.Context, tenants []*provision.Tenant)
 	}
 	wg.Wait()
 	return out
+}
+
+// headerCheckTimeout bounds the check of a configuration from the agent's
+// header, which its first request waits for.
+const headerCheckTimeout = time.Minute
+
+// headerPingTimeout bounds the ping that precedes a header configuration's
+// check; a database slower than that is left to the request.
+const headerPingTimeout = 3 * time.Second
+
+// headerVerifier checks each configuration from the agent's header on its
+// first use, as the start checks local tenants (there is no start for
+// them): failures are ERROR lines naming the app. Under --strict a
+// configuration that fails is refused with 500 – the admin's mistake, not
+// the client's – until it passes (tenant.Registry checks it again later).
+// A database that does not answer says nothing of the configuration: the
+// request meets it itself, and the next one checks again.
+func headerVerifier(log *zap.Logger, strict bool) tenant.Verifier {
+	return func(ctx context.Context, app string, t *provision.Tenant) (bool, error) {
+		// A database that does not answer soon is the request's to meet:
+		// its first request waits for this ping, not for the check's.
+		pctx, cancel := context.WithTimeout(ctx, headerPingTimeout)
+		err := t.Ping(pctx)
+		cancel()
+		if err != nil {
+			return false, nil
+		}
+		ctx, cancel = context.WithTimeout(ctx, headerCheckTimeout)
+		defer cancel()
+		results := t.Check(ctx)
+		if ctx.Err() != nil {
+			return false, nil
+		}
+		for _, r := range results {
+			if r.Subject == "connection" && !r.OK {
+				return false, nil
+			}
+		}
+		res := reportSelfCheck(log, results, zap.String("tenant", app), zap.String("source", server.HeaderName+" header"))
+		if res.OK || !strict {
+			return true, nil
+		}
+		var subjects []string
+		for _, r := range results {
+			if !r.OK && !slices.Contains(subjects, r.Subject) {
+				subjects = append(subjects, r.Subject)
+			}
+		}
+		return true, &scim.Error{Status: http.StatusInternalServerError, Cause: errors.New(strings.Join(res.Failures, "; ")),
+			Detail: fmt.Sprintf("The configuration of tenant %s from the %s header failed its self-check (%s), and serve --strict refuses it. An administrator must correct it (sqlscim check --header names the problem; the sqlscim log has it too).",
+				app, server.HeaderName, strings.Join(subjects, ", "))}
+	}
 }

@@ -241,3 +241,44 @@ func TestCheckWarnsOfRequiredColumnsNoAttributeFeeds(t *testing.T) {
 		})
 	}
 }
+
+// A configuration from the agent's header had no start to be checked at:
+// its missing procedure showed only when Okta called the operation. It is
+// now checked on first use, once per configuration: an ERROR line names the
+// app and the cause; under --strict its requests get 500 (the admin's
+// mistake), never a 4xx.
+func TestHeaderTenantIsCheckedOnFirstUse(t *testing.T) {
+	my := labtest.Database(t, "mysql")
+	if _, err := my.DB.Exec("DROP PROCEDURE DEACTIVATE_USER"); err != nil {
+		t.Fatal(err)
+	}
+	const failed = "self-check failed; run sqlscim check for the whole report"
+	for _, strict := range []bool{false, true} {
+		t.Run(map[bool]string{false: "default", true: "strict"}[strict], func(t *testing.T) {
+			dataDir := t.TempDir()
+			args := []string{"--data-dir", dataDir, "--demo", "false", "--config", headerConfig(t, "")}
+			if strict {
+				args = append(args, "--strict")
+			}
+			in := start(t, testConfig(t), args...)
+			a := &agent{t: t, c: client(readCert(t, filepath.Join(dataDir, "certs", "OktaOnPremScimServer-local.crt")), 0, 0),
+				token: tokenOf(t, filepath.Join(dataDir, "conf", "config-local.properties")), header: agentHeader(t, "mysql-procedures.yaml", my)}
+			for _, app := range []string{"hr", "hr", "payroll"} {
+				a.base = "https://" + in.addr + "/ws/rest/" + app + "/scim/v2"
+				status, doc := a.do("GET", "/Users?count=1", nil)
+				detail, _ := doc["detail"].(string)
+				switch {
+				case !strict && status != 200:
+					t.Errorf("%s: a failed check refuses requests without --strict: %d %v", app, status, doc)
+				case strict && (status != 500 || !strings.Contains(detail, "self-check") || !strings.Contains(detail, "deactivate_user")):
+					t.Errorf("%s: under --strict a failed check is not a 500 naming it: %d %v", app, status, doc)
+				}
+			}
+			// One check for the configuration, whichever app sent it.
+			lines := logLines(in.out.String(), failed)
+			if len(lines) != 1 || lines[0]["tenant"] != "hr" || lines[0]["subject"] != "deactivate_user" || lines[0]["level"] != "error" {
+				t.Errorf("the header check's log lines: %v\n%s", lines, in.out)
+			}
+		})
+	}
+}

@@ -44,6 +44,9 @@ type Options struct {
 	// Pins, if set, records header configurations and in enforce mode
 	// refuses those an admin has not approved (header.pinning).
 	Pins *Pins
+	// Verifier, if set, checks each configuration from the agent's header
+	// on its first use; the result is kept per configuration.
+	Verifier Verifier
 }
 
 // Registry finds the tenant of each request: from the agent's header when
@@ -59,10 +62,13 @@ type Registry struct {
 	allowed       allowList
 	observer      provision.Observer
 	pins          *Pins
+	verifier      Verifier
 
 	mu    sync.Mutex
 	cache map[cacheKey]*list.Element
 	lru   *list.List
+	// verified are the checks of header configurations, by header.
+	verified map[string]*verification
 }
 
 // cacheKey is a compiled header's key: the app and the header as sent. A
@@ -88,7 +94,7 @@ func NewRegistry(pools *db.Pools, opts Options) (*Registry, error) {
 		pools: pools, ignoreUnknown: opts.IgnoreUnknown,
 		capture: opts.Capture, maxCached: opts.MaxCached, cache: map[cacheKey]*list.Element{}, lru: list.New(),
 		allowed:  allowList{rules: opts.Allowed, anyDatabase: opts.AllowAnyDatabase, lookup: net.DefaultResolver.LookupIPAddr},
-		observer: opts.Observer, pins: opts.Pins,
+		observer: opts.Observer, pins: opts.Pins, verifier: opts.Verifier, verified: map[string]*verification{},
 	}
 	if r.maxCached <= 0 {
 		r.maxCached = 64
@@ -213,7 +219,7 @@ func (r *Registry) Tenant(ctx context.Context, app, header string) (*provision.T
 		r.lru.MoveToFront(el)
 		t := el.Value.(*cached).tenant
 		r.mu.Unlock()
-		return t, nil
+		return r.checked(ctx, app, header, t)
 	}
 	r.mu.Unlock()
 
@@ -243,15 +249,25 @@ func (r *Registry) Tenant(ctx context.Context, app, header string) (*provision.T
 		t.Observe(r.observer)
 	}
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	if el, ok := r.cache[key]; ok { // compiled concurrently
-		return el.Value.(*cached).tenant, nil
+		t = el.Value.(*cached).tenant
+	} else {
+		r.cache[key] = r.lru.PushFront(&cached{key: key, tenant: t})
+		for r.lru.Len() > r.maxCached {
+			old := r.lru.Back()
+			r.lru.Remove(old)
+			delete(r.cache, old.Value.(*cached).key)
+		}
 	}
-	r.cache[key] = r.lru.PushFront(&cached{key: key, tenant: t})
-	for r.lru.Len() > r.maxCached {
-		old := r.lru.Back()
-		r.lru.Remove(old)
-		delete(r.cache, old.Value.(*cached).key)
+	r.mu.Unlock()
+	return r.checked(ctx, app, header, t)
+}
+
+// checked returns t once its configuration passed the header check (or
+// the check does not refuse it).
+func (r *Registry) checked(ctx context.Context, app, header string, t *provision.Tenant) (*provision.Tenant, error) {
+	if err := r.verify(ctx, app, header, t); err != nil {
+		return nil, err
 	}
 	return t, nil
 }
