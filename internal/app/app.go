@@ -256,7 +256,7 @@ func run(ctx context.Context, cfg *config.Config, opts *Options, strict bool, re
 	rates := console.NewRates()
 	var adminAddr net.Addr
 	if cfg.AdminAddress != "" {
-		admin := adminHandler(metrics.Admin(tenants.health), console.New(trail, tenants, rates))
+		admin := adminHandler(metrics.Admin(tenants.health, tenants.headerChecks), console.New(trail, tenants, rates))
 		adminSrv, err := telemetry.ServeAdmin(cfg.AdminAddress, admin)
 		if err != nil {
 			ln.Close()
@@ -305,7 +305,7 @@ func run(ctx context.Context, cfg *config.Config, opts *Options, strict bool, re
 		printBanner(opts.Stderr, cfg, ln.Addr(), adminAddr, isTerminal(opts.Stderr))
 	}
 	rl := &reloader{cfg: cfg, reread: reread, logs: logs, log: log, trail: trail, registry: registry, metrics: metrics,
-		selfCheck: func(ts []*provision.Tenant) { checks.Go(func() { tenants.selfCheck(ctx, log, ts) }) }}
+		selfCheck: func(ts []*provision.Tenant) { checks.Go(func() { tenants.selfCheck(ctx, log, ts) }) }, applied: tenants.reloaded}
 	stopReloads := rl.run(ctx, hup)
 	defer stopReloads()
 	return server.New(cfg.Server, log, backend{registry}, observers{metrics, rateObserver{rates}}).WithAuditor(trail).Serve(ctx, ln)

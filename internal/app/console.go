@@ -86,11 +86,12 @@ func (rateObserver) StartRequest() {}
 // a self-check (a database ping, made when the console asks and at most
 // every checkInterval), and the header tenants cached now.
 type consoleTenants struct {
-	cfg      *config.Config
 	registry *tenant.Registry
 	pools    *db.Pools
 
-	mu     sync.Mutex
+	mu sync.Mutex
+	// cfg is the running configuration; a reload replaces it.
+	cfg    *config.Config
 	checks map[string]*console.Check
 	// selfChecks are the tenants' last full checks (start, reload).
 	selfChecks map[string]*telemetry.SelfCheck
@@ -125,8 +126,15 @@ func (c *consoleTenants) Tenants(ctx context.Context) []console.Tenant {
 	for i, t := range local {
 		add(t, c.source(t), c.withSelfCheck(t.Name(), checks[i]))
 	}
-	for _, t := range c.registry.Cached() {
-		add(t, server.HeaderName+" header", nil)
+	for _, h := range c.registry.Cached() {
+		var check *console.Check
+		if self := headerSelfCheck(h); self != nil {
+			check = &console.Check{Time: self.Time, OK: self.OK}
+			if !self.OK {
+				check.Error = "self-check: " + strings.Join(self.Failures, "; ")
+			}
+		}
+		add(h.Tenant, server.HeaderName+" header", check)
 	}
 	return out
 }
@@ -147,11 +155,21 @@ func databaseName(conn db.Conn) string {
 
 // source says where a local tenant's configuration comes from.
 func (c *consoleTenants) source(t *provision.Tenant) string {
+	c.mu.Lock()
+	cfg := c.cfg
+	c.mu.Unlock()
 	conn := t.Config().Database
-	if c.cfg.Demo && t.Name() == demo.TenantName && conn.Host == "" && conn.Database == filepath.Join(c.cfg.DataDir, demo.FileName) {
+	if cfg.Demo && t.Name() == demo.TenantName && conn.Host == "" && conn.Database == filepath.Join(cfg.DataDir, demo.FileName) {
 		return "demo"
 	}
-	return "tenants file " + c.cfg.TenantsFile
+	return "tenants file " + cfg.TenantsFile
+}
+
+// reloaded records the configuration a reload applied.
+func (c *consoleTenants) reloaded(cfg *config.Config) {
+	c.mu.Lock()
+	c.cfg = cfg
+	c.mu.Unlock()
 }
 
 // health is each local tenant's last self-check, for sqlscim_tenant_up.
@@ -164,6 +182,16 @@ func (c *consoleTenants) health(ctx context.Context) []telemetry.Check {
 		self := c.selfChecks[t.Name()]
 		c.mu.Unlock()
 		out[i] = telemetry.Check{Tenant: t.Name(), OK: checks[i].OK, Error: checks[i].Error, SelfCheck: self}
+	}
+	return out
+}
+
+// headerChecks are the header tenants cached now with their first-use
+// checks, for /readyz.
+func (c *consoleTenants) headerChecks() []telemetry.HeaderCheck {
+	out := []telemetry.HeaderCheck{}
+	for _, h := range c.registry.Cached() {
+		out = append(out, telemetry.HeaderCheck{Tenant: h.App, SelfCheck: headerSelfCheck(h)})
 	}
 	return out
 }
@@ -289,29 +317,30 @@ const headerPingTimeout = 3 * time.Second
 // A database that does not answer says nothing of the configuration: the
 // request meets it itself, and the next one checks again.
 func headerVerifier(log *zap.Logger, strict bool) tenant.Verifier {
-	return func(ctx context.Context, app string, t *provision.Tenant) (bool, error) {
+	return func(ctx context.Context, app string, t *provision.Tenant) tenant.Verdict {
 		// A database that does not answer soon is the request's to meet:
 		// its first request waits for this ping, not for the check's.
 		pctx, cancel := context.WithTimeout(ctx, headerPingTimeout)
 		err := t.Ping(pctx)
 		cancel()
 		if err != nil {
-			return false, nil
+			return tenant.Verdict{}
 		}
 		ctx, cancel = context.WithTimeout(ctx, headerCheckTimeout)
 		defer cancel()
 		results := t.Check(ctx)
 		if ctx.Err() != nil {
-			return false, nil
+			return tenant.Verdict{}
 		}
 		for _, r := range results {
 			if r.Subject == "connection" && !r.OK {
-				return false, nil
+				return tenant.Verdict{}
 			}
 		}
 		res := reportSelfCheck(log, results, zap.String("tenant", app), zap.String("source", server.HeaderName+" header"))
+		verdict := tenant.Verdict{Settled: true, Failures: res.Failures}
 		if res.OK || !strict {
-			return true, nil
+			return verdict
 		}
 		var subjects []string
 		for _, r := range results {
@@ -319,8 +348,18 @@ func headerVerifier(log *zap.Logger, strict bool) tenant.Verifier {
 				subjects = append(subjects, r.Subject)
 			}
 		}
-		return true, &scim.Error{Status: http.StatusInternalServerError, Cause: errors.New(strings.Join(res.Failures, "; ")),
+		verdict.Refusal = &scim.Error{Status: http.StatusInternalServerError, Cause: errors.New(strings.Join(res.Failures, "; ")),
 			Detail: fmt.Sprintf("The configuration of tenant %s from the %s header failed its self-check (%s), and serve --strict refuses it. An administrator must correct it (sqlscim check --header names the problem; the sqlscim log has it too).",
 				app, server.HeaderName, strings.Join(subjects, ", "))}
+		return verdict
 	}
+}
+
+// headerSelfCheck is a header configuration's first-use check in the form
+// of the local tenants' self-checks; nil while none has settled.
+func headerSelfCheck(c tenant.Checked) *telemetry.SelfCheck {
+	if c.Time.IsZero() {
+		return nil
+	}
+	return &telemetry.SelfCheck{Time: c.Time.UTC(), OK: len(c.Failures) == 0, Failures: c.Failures}
 }

@@ -32,6 +32,8 @@ type reloader struct {
 	metrics  *telemetry.Metrics
 	// selfCheck checks tenants in the background.
 	selfCheck func([]*provision.Tenant)
+	// applied, if set, is told of the configuration a reload applied.
+	applied func(*config.Config)
 }
 
 // run reloads on each signal of hup until ctx ends or the returned
@@ -102,6 +104,9 @@ func (r *reloader) reload(ctx context.Context) {
 	applied := *r.cfg
 	applied.TenantsFile, applied.Demo = next.TenantsFile, next.Demo
 	r.cfg = &applied
+	if r.applied != nil {
+		r.applied(r.cfg)
+	}
 	log.Info("SIGHUP: reloaded", zap.String("log_level", r.logs.Level()), zap.String("tenants", tenantsSource(next)),
 		zap.Strings("added", changes.Added), zap.Strings("removed", changes.Removed), zap.Strings("changed", changes.Changed))
 }

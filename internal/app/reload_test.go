@@ -1,6 +1,8 @@
 package app
 
 import (
+	"encoding/json"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -198,5 +200,41 @@ func TestNeedRestartNamesWhatAReloadDoesNotApply(t *testing.T) {
 	next.AllowAnyDatabase = true
 	if got := needRestart(now, &next); !reflect.DeepEqual(got, []string{"header", "admin.address"}) {
 		t.Errorf("needRestart = %v", got)
+	}
+}
+
+// The console named the tenants file the server started with after a
+// reload had moved the tenants to another file: an admin chasing a
+// setting read the wrong file.
+func TestConsoleNamesTheTenantsFileAReloadRead(t *testing.T) {
+	my := labtest.Database(t, "mysql")
+	first := writeLabTenants(t, "mysql-sql.yaml", my, nil)
+	second := filepath.Join(t.TempDir(), "moved.yaml")
+	writeFile(t, second, string(mustRead(t, first)))
+	cfgFile := filepath.Join(t.TempDir(), "sqlscim.yaml")
+	writeFile(t, cfgFile, "tenants_file: "+first+"\n")
+	adminReady := make(chan string, 1)
+	in := startWith(t, testConfig(t), func(o *Options) { o.AdminReady = func(a net.Addr) { adminReady <- a.String() } },
+		"--data-dir", t.TempDir(), "--demo", "false", "--config", cfgFile)
+	admin := <-adminReady
+	plain := &http.Client{Timeout: 10 * time.Second}
+	source := func() string {
+		_, body := rawDo(t, plain, "GET", "http://"+admin+"/tenants", nil, "")
+		var doc struct {
+			Tenants []struct{ Name, Source string }
+		}
+		if err := json.Unmarshal([]byte(body), &doc); err != nil || len(doc.Tenants) != 1 {
+			t.Fatalf("/tenants: %s", body)
+		}
+		return doc.Tenants[0].Source
+	}
+	if got := source(); got != "tenants file "+first {
+		t.Fatalf("before the reload the console says %q", got)
+	}
+	writeFile(t, cfgFile, "tenants_file: "+second+"\n")
+	hup(t)
+	waitFor(t, in, "SIGHUP: reloaded", 1)
+	if got := source(); got != "tenants file "+second {
+		t.Errorf("after the reload the console says %q, want the file it read", got)
 	}
 }

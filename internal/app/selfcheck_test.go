@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/sqlscim/sqlscim/internal/labtest"
+	"github.com/sqlscim/sqlscim/internal/telemetry"
 )
 
 // A missing stored procedure started fine and /readyz said ready with no
@@ -260,7 +261,9 @@ func TestHeaderTenantIsCheckedOnFirstUse(t *testing.T) {
 			if strict {
 				args = append(args, "--strict")
 			}
-			in := start(t, testConfig(t), args...)
+			adminReady := make(chan string, 1)
+			in := startWith(t, testConfig(t), func(o *Options) { o.AdminReady = func(a net.Addr) { adminReady <- a.String() } }, args...)
+			admin := <-adminReady
 			a := &agent{t: t, c: client(readCert(t, filepath.Join(dataDir, "certs", "OktaOnPremScimServer-local.crt")), 0, 0),
 				token: tokenOf(t, filepath.Join(dataDir, "conf", "config-local.properties")), header: agentHeader(t, "mysql-procedures.yaml", my)}
 			for _, app := range []string{"hr", "hr", "payroll"} {
@@ -278,6 +281,25 @@ func TestHeaderTenantIsCheckedOnFirstUse(t *testing.T) {
 			lines := logLines(in.out.String(), failed)
 			if len(lines) != 1 || lines[0]["tenant"] != "hr" || lines[0]["subject"] != "deactivate_user" || lines[0]["level"] != "error" {
 				t.Errorf("the header check's log lines: %v\n%s", lines, in.out)
+			}
+			// The admin sees it where they look: /readyz lists each header
+			// tenant's check without turning unready, the console shows it.
+			plain := &http.Client{Timeout: 10 * time.Second}
+			status, body := rawDo(t, plain, "GET", "http://"+admin+"/readyz", nil, "")
+			var ready struct {
+				Ready   bool
+				Tenants []telemetry.HeaderCheck `json:"header_tenants"`
+			}
+			if err := json.Unmarshal([]byte(body), &ready); err != nil || status != 200 || !ready.Ready || len(ready.Tenants) != 2 {
+				t.Fatalf("/readyz: %d %s", status, body)
+			}
+			for _, h := range ready.Tenants {
+				if h.SelfCheck == nil || h.SelfCheck.OK || len(h.SelfCheck.Failures) == 0 || !strings.HasPrefix(h.SelfCheck.Failures[0], "deactivate_user: ") {
+					t.Errorf("/readyz does not show %s's failed check: %s", h.Tenant, body)
+				}
+			}
+			if _, body := rawDo(t, plain, "GET", "http://"+admin+"/tenants", nil, ""); !strings.Contains(body, `"ok":false,"error":"self-check: deactivate_user: `) {
+				t.Errorf("the console does not show the failed check: %s", body)
 			}
 		})
 	}

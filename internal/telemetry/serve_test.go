@@ -8,7 +8,7 @@ import (
 )
 
 func TestServeAdminServesUntilClosed(t *testing.T) {
-	a, err := ServeAdmin("127.0.0.1:0", New(nil).Admin(nil))
+	a, err := ServeAdmin("127.0.0.1:0", New(nil).Admin(nil, nil))
 	if err != nil {
 		t.Fatal(err)
 	}

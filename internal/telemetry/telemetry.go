@@ -128,6 +128,14 @@ type SelfCheck struct {
 	Failures []string `json:"failures,omitempty"`
 }
 
+// HeaderCheck is the first-use check of a configuration from the agent's
+// header (sqlscim serve checks each on its first request).
+type HeaderCheck struct {
+	Tenant string `json:"tenant"`
+	// SelfCheck is nil until a check settled (its database answered).
+	SelfCheck *SelfCheck `json:"self_check,omitempty"`
+}
+
 // Up reports a tenant that serves: its database answers and its last
 // self-check, if one ended, passed.
 func (c Check) Up() bool { return c.OK && (c.SelfCheck == nil || c.SelfCheck.OK) }
@@ -135,10 +143,12 @@ func (c Check) Up() bool { return c.OK && (c.SelfCheck == nil || c.SelfCheck.OK)
 // Admin is the handler of the admin port: /healthz (the process is alive),
 // /readyz (every local tenant's database answers; 503 otherwise; each
 // tenant's last self-check is listed but does not make the server unready:
-// one tenant's missing procedure must not take the others out of service) and
-// /metrics. None needs the bearer token, so bind the port to loopback or a
-// private network only.
-func (m *Metrics) Admin(ready func(ctx context.Context) []Check) http.Handler {
+// one tenant's missing procedure must not take the others out of service;
+// the header tenants cached now are listed with their first-use checks,
+// which never make it unready either) and /metrics. None needs the bearer
+// token, so bind the port to loopback or a private network only. header
+// may be nil.
+func (m *Metrics) Admin(ready func(ctx context.Context) []Check, header func() []HeaderCheck) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -156,7 +166,11 @@ func (m *Metrics) Admin(ready func(ctx context.Context) []Check) http.Handler {
 		}
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(status)
-		_ = json.NewEncoder(w).Encode(map[string]any{"ready": status == http.StatusOK, "tenants": checks})
+		doc := map[string]any{"ready": status == http.StatusOK, "tenants": checks}
+		if header != nil {
+			doc["header_tenants"] = header()
+		}
+		_ = json.NewEncoder(w).Encode(doc)
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{}))
 	return mux
