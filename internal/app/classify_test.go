@@ -164,3 +164,50 @@ func TestCheckNamesTheDriversCause(t *testing.T) {
 		}
 	}
 }
+
+// Two more of the admin's mistakes reached the client as 400 invalidValue:
+// an operation's parameter naming a field no column of get_users has
+// ("update_user parameter 1 needs the field LOGIN, which this request does
+// not provide" – nothing the client could send), and get_user_entitlements
+// returning no entitlement id column. Each is a 500 telling the admin what
+// to correct, with an ERROR line.
+func TestConfigurationMistakesAtRequestTimeAre500(t *testing.T) {
+	my := labtest.Database(t, "mysql")
+	for _, tc := range []struct {
+		name, method, path, body string
+		edit                     func(ops map[string]any)
+		detail                   string
+	}{
+		{"parameter naming no column", "PUT", "/Users/luke.skywalker@galaxy.local",
+			`{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"luke.skywalker@galaxy.local","name":{"givenName":"Luke","familyName":"Skywalker"},"emails":[{"value":"luke.skywalker@galaxy.local","primary":true}],"active":true}`,
+			func(ops map[string]any) {
+				ps := ops["update_user"].(map[string]any)["parameters"].([]any)
+				ps[0] = "LOGIN"
+			}, "update_user: parameter 1 names LOGIN, which is not a column of get_users"},
+		{"entitlements without their id", "GET", "/Users/luke.skywalker@galaxy.local", "",
+			func(ops map[string]any) {
+				ops["get_user_entitlements"].(map[string]any)["statement"] = "SELECT UE.USER_ID FROM USERENTITLEMENTS UE WHERE UE.USER_ID = ?"
+			}, "get_user_entitlements returns no ENT_ID column"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tenants := writeLabTenants(t, "mysql-sql.yaml", my, func(tn map[string]any) { tc.edit(tn["operations"].(map[string]any)) })
+			dataDir := t.TempDir()
+			in := start(t, testConfig(t), "--data-dir", dataDir, "--demo", "false", "--tenants", tenants)
+			a := &agent{t: t, c: client(readCert(t, filepath.Join(dataDir, "certs", "OktaOnPremScimServer-local.crt")), 0, 0),
+				base: "https://" + in.addr + "/ws/rest/lab_mysql_sql/scim/v2", token: tokenOf(t, filepath.Join(dataDir, "conf", "config-local.properties"))}
+			var body []byte
+			if tc.body != "" {
+				body = []byte(tc.body)
+			}
+			status, doc := a.do(tc.method, tc.path, body)
+			detail, _ := doc["detail"].(string)
+			if status != 500 || doc["scimType"] != nil || !strings.Contains(detail, "configuration of tenant lab_mysql_sql") || !strings.Contains(detail, "An administrator must correct it") {
+				t.Fatalf("%s: %d %v", tc.name, status, doc)
+			}
+			lines := logLines(in.out.String(), "request failed")
+			if len(lines) == 0 || lines[0]["level"] != "error" || !strings.Contains(lines[0]["error"].(string), tc.detail) {
+				t.Errorf("no ERROR line saying %q:\n%s", tc.detail, in.out)
+			}
+		})
+	}
+}

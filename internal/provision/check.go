@@ -109,7 +109,7 @@ func (t *Tenant) check(ctx context.Context) []CheckResult {
 	cols, err := t.sampleUsers(ctx)
 	if add("get_users", "run it (first row)", err, "") {
 		add("columns", "user columns", nil, strings.Join(cols, ", "))
-		m, err := t.discover(ctx)
+		m, err := t.discoverMapping(ctx)
 		if err == nil {
 			add("mapping", "columns → SCIM attributes", nil, "every returned column is also in "+m.extURN)
 		} else {
@@ -328,6 +328,20 @@ func (t *Tenant) checkParameterFields(m *mapping) []CheckResult {
 		}
 	}
 	return out
+}
+
+// parameterFieldsError is checkParameterFields as the error that refuses
+// the tenant's requests: an operation binding a field no column holds
+// would bind NULL, or find no value to bind.
+func (t *Tenant) parameterFieldsError(m *mapping) error {
+	var msgs []string
+	for _, r := range t.checkParameterFields(m) {
+		msgs = append(msgs, r.Subject+": "+r.Detail)
+	}
+	if len(msgs) == 0 {
+		return nil
+	}
+	return errors.New(strings.Join(msgs, "; "))
 }
 
 // insertInto reads the table an INSERT statement writes.

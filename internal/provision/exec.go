@@ -29,7 +29,13 @@ func (t *Tenant) bind(name OpName, vals values) ([]db.ProcArg, error) {
 		case DatabaseField:
 			v, ok := vals(p.Field)
 			if !ok {
-				return nil, scim.BadRequest(scim.InvalidValue, "%s parameter %d needs the field %s, which this request does not provide", name, i+1, p.Field)
+				// Every field a request can supply is a column of get_users
+				// (or the entitlement's id, the password, the time of an
+				// incremental import): a field with no value is the
+				// configuration's mistake, never the client's.
+				return nil, &scim.Error{Status: http.StatusInternalServerError,
+					Cause:  fmt.Errorf("tenant %s: %s parameter %d names the field %s, which %s has no value for", t.cfg.Name, name, i+1, p.Field, name),
+					Detail: fmt.Sprintf("The configuration of tenant %s cannot run operation %s: its parameter %d names a field the operation has no value for. An administrator must correct it (sqlscim check names the problem; the sqlscim log has it too).", t.cfg.Name, name, i+1)}
 			}
 			args[i] = db.ProcArg{Value: v}
 		case Constant:

@@ -200,11 +200,14 @@ func kindOf(ct *sql.ColumnType) kind {
 
 // mapping turns rows of a tenant's Get Users result into SCIM users and back.
 type mapping struct {
-	idKey   string // upper-case user id column
-	extURN  string
-	columns []column          // in result order
-	byKey   map[string]int    // upper-case name → index in columns
-	targets map[string]target // upper-case column → core/enterprise target
+	// unusable, if set, refuses every request of the tenant: the
+	// configuration does not fit the columns (sqlscim check has the detail).
+	unusable error
+	idKey    string // upper-case user id column
+	extURN   string
+	columns  []column          // in result order
+	byKey    map[string]int    // upper-case name → index in columns
+	targets  map[string]target // upper-case column → core/enterprise target
 	// userNameKey is the column mapped to userName ("" when id is used).
 	userNameKey string
 	// passwordKey is the upper-case password_sync.column, "" without one.

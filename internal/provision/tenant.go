@@ -112,6 +112,19 @@ func disabled(name OpName, call string) error {
 // procedure or a WITH statement, of Get User by ID for an empty id), and
 // builds the mapping.
 func (t *Tenant) discover(ctx context.Context) (*mapping, error) {
+	m, err := t.discoverMapping(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if m.unusable != nil {
+		return nil, m.unusable
+	}
+	return m, nil
+}
+
+// discoverMapping is discover for sqlscim check, which reports a mapping
+// that requests cannot use in detail (m.unusable says why they cannot).
+func (t *Tenant) discoverMapping(ctx context.Context) (*mapping, error) {
 	t.mu.Lock()
 	m := t.mapping
 	t.mu.Unlock()
@@ -124,15 +137,24 @@ func (t *Tenant) discover(ctx context.Context) (*mapping, error) {
 	}
 	m, err = newMapping(t.cfg, cols)
 	if err != nil {
-		// The admin's mistake, not the client's: 500, and the log says what.
-		return nil, &scim.Error{Status: http.StatusInternalServerError, Cause: fmt.Errorf("tenant %s: %w", t.cfg.Name, err),
-			Detail: fmt.Sprintf("The configuration of tenant %s does not fit the columns its Get Users statement returns. An administrator must correct it (sqlscim check names the problem; the sqlscim log has it too).", t.cfg.Name)}
+		return nil, t.misfit(err)
+	}
+	if err := t.parameterFieldsError(m); err != nil {
+		m.unusable = t.misfit(err)
 	}
 	t.markRequired(ctx, m)
 	t.mu.Lock()
 	t.mapping = m
 	t.mu.Unlock()
 	return m, nil
+}
+
+// misfit is the error of a configuration that does not fit the columns of
+// Get Users: the admin's mistake, not the client's – 500, and the log says
+// what.
+func (t *Tenant) misfit(err error) error {
+	return &scim.Error{Status: http.StatusInternalServerError, Cause: fmt.Errorf("tenant %s: %w", t.cfg.Name, err),
+		Detail: fmt.Sprintf("The configuration of tenant %s does not fit the columns its Get Users statement returns. An administrator must correct it (sqlscim check names the problem; the sqlscim log has it too).", t.cfg.Name)}
 }
 
 // markRequired marks in m's schemas what create_user's table requires. A

@@ -76,7 +76,9 @@ func (t *Tenant) userEntitlements(ctx context.Context, s *session, user row) ([]
 		}
 		v, ok := r[idKey]
 		if !ok {
-			return nil, &scim.Error{Status: http.StatusBadRequest, Type: scim.InvalidValue, Detail: fmt.Sprintf("get_user_entitlements returns no %s column (the entitlement id column of get_all_entitlements); add it to its SELECT", idKey)}
+			return nil, &scim.Error{Status: http.StatusInternalServerError,
+				Cause:  fmt.Errorf("tenant %s: get_user_entitlements returns no %s column (the entitlement id column of get_all_entitlements); add it to its SELECT", t.cfg.Name, idKey),
+				Detail: fmt.Sprintf("The configuration of tenant %s cannot read a user's entitlements: get_user_entitlements returns no entitlement id column. An administrator must correct it (sqlscim check names the problem; the sqlscim log has it too).", t.cfg.Name)}
 		}
 		e := map[string]any{"value": text(v), "type": EntitlementType}
 		if d, ok := r[displayKey]; ok && d != nil {
