@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -207,6 +209,56 @@ func TestConfigurationMistakesAtRequestTimeAre500(t *testing.T) {
 			lines := logLines(in.out.String(), "request failed")
 			if len(lines) == 0 || lines[0]["level"] != "error" || !strings.Contains(lines[0]["error"].(string), tc.detail) {
 				t.Errorf("no ERROR line saying %q:\n%s", tc.detail, in.out)
+			}
+		})
+	}
+}
+
+// A tenant whose update_user does not write a column answered a change of
+// that column with 200 and the old value: the change was dropped, and the
+// client believed it stored. Such a change is refused (400 mutability,
+// naming the column and the two ways an admin can go), on create too,
+// unless ignore_attributes lists the attribute; what update_user writes
+// still changes.
+func TestChangeToAColumnTheWriteDoesNotBindIsRefused(t *testing.T) {
+	my := labtest.Database(t, "mysql")
+	withoutNickName := func(ops map[string]any) {
+		up := ops["update_user"].(map[string]any)
+		up["statement"] = strings.Replace(up["statement"].(string), "NICKNAME = ?, ", "", 1)
+		up["parameters"] = slices.DeleteFunc(up["parameters"].([]any), func(p any) bool { return p == "NICKNAME" })
+		cr := ops["create_user"].(map[string]any)
+		cr["statement"] = strings.Replace(strings.Replace(cr["statement"].(string), "NICKNAME, ", "", 1), "?, ", "", 1)
+		cr["parameters"] = slices.DeleteFunc(cr["parameters"].([]any), func(p any) bool { return p == "NICKNAME" })
+	}
+	const luke = `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"luke.skywalker","name":{"givenName":"Luke","familyName":"Skywalker"},"emails":[{"value":"luke.skywalker@galaxy.local","primary":true}],"title":"Jedi Master","nickName":%q}`
+	const rey = `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"finn.fn2187@galaxy.local","name":{"givenName":"Finn","familyName":"FN-2187"},"emails":[{"value":"finn.fn2187@galaxy.local","primary":true}],"nickName":"Princess"}`
+	for _, ignore := range []bool{false, true} {
+		t.Run(map[bool]string{false: "refused", true: "ignored"}[ignore], func(t *testing.T) {
+			tenants := writeLabTenants(t, "mysql-sql.yaml", my, func(tn map[string]any) {
+				withoutNickName(tn["operations"].(map[string]any))
+				if ignore {
+					tn["ignore_attributes"] = []any{"nickName"}
+				}
+			})
+			dataDir := t.TempDir()
+			in := start(t, testConfig(t), "--data-dir", dataDir, "--demo", "false", "--tenants", tenants)
+			a := &agent{t: t, c: client(readCert(t, filepath.Join(dataDir, "certs", "OktaOnPremScimServer-local.crt")), 0, 0),
+				base: "https://" + in.addr + "/ws/rest/lab_mysql_sql/scim/v2", token: tokenOf(t, filepath.Join(dataDir, "conf", "config-local.properties"))}
+			status, doc := a.do("PUT", "/Users/luke.skywalker@galaxy.local", []byte(fmt.Sprintf(luke, "Master Luke")))
+			detail, _ := doc["detail"].(string)
+			switch {
+			case !ignore && (status != 400 || doc["scimType"] != "mutability" || !strings.Contains(detail, "NICKNAME") || !strings.Contains(detail, "ignore_attributes: [nickName]")):
+				t.Fatalf("a change update_user cannot write: %d %v", status, doc)
+			case ignore && (status != 200 || doc["title"] != "Jedi Master" || doc["nickName"] != "Red Five"):
+				t.Fatalf("an ignored change: %d %v", status, doc)
+			}
+			// The same value is no change: the PUT stores the rest.
+			if status, doc := a.do("PUT", "/Users/luke.skywalker@galaxy.local", []byte(fmt.Sprintf(luke, "Red Five"))); status != 200 || doc["title"] != "Jedi Master" {
+				t.Errorf("a PUT leaving the unwritten column alone: %d %v", status, doc)
+			}
+			status, doc = a.do("POST", "/Users", []byte(rey))
+			if ignore && status != 201 || !ignore && (status != 400 || doc["scimType"] != "mutability") {
+				t.Errorf("a create with a value create_user cannot write: %d %v", status, doc)
 			}
 		})
 	}

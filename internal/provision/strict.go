@@ -169,6 +169,12 @@ func (m *mapping) holds(urn, attr, typ, sub string, multi bool) bool {
 			return true
 		}
 	}
+	return m.ignoredPath(urn, attr, typ, sub)
+}
+
+// ignoredPath reports an attribute path ignore_attributes lists, itself or
+// without its type or sub-attribute.
+func (m *mapping) ignoredPath(urn, attr, typ, sub string) bool {
 	for _, k := range []string{pathKey(urn, attr, "", ""), pathKey(urn, attr, typ, ""), pathKey(urn, attr, "", sub), pathKey(urn, attr, typ, sub)} {
 		if m.ignored[strings.ToLower(k)] {
 			return true

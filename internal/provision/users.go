@@ -249,6 +249,9 @@ func (t *Tenant) CreateUser(ctx context.Context, res scim.Resource) (_ scim.Reso
 	if err != nil {
 		return nil, err
 	}
+	if err := m.checkWritten(CreateUser, t.cfg.Name, cols, nil, t.writeFields(CreateUser)); err != nil {
+		return nil, err
+	}
 	var storedPW string
 	if hasPW {
 		if storedPW, err = t.storedPassword(pw); err != nil {
@@ -422,6 +425,11 @@ func (t *Tenant) update(ctx context.Context, id, password string, change func(cu
 		}
 		if m.passwordKey != "" {
 			cols[m.passwordKey] = storedPW
+		}
+	}
+	if _, ok := t.cfg.Op(UpdateUser); ok {
+		if err := m.checkWritten(UpdateUser, t.cfg.Name, cols, cur, t.writeFields(UpdateUser)); err != nil {
+			return nil, err
 		}
 	}
 	if changed := changedColumns(cols, cur, t.writeFields(UpdateUser), m); len(changed) > 0 {

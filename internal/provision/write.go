@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -133,6 +134,42 @@ func (m *mapping) columnsForUpdate(res scim.Resource, current row, currentRes sc
 		return nil, scim.BadRequest(scim.InvalidValue, "a user needs userName (or %s:%s), which becomes its id", m.extURN, m.columns[m.byKey[m.idKey]].name)
 	}
 	return out, nil
+}
+
+// checkWritten refuses a value the write operation op does not bind
+// (fields): a column it leaves alone would be answered with 200 and never
+// stored. cur is the current row, nil on create, where only values are
+// refused. The id column, the active column (activate/deactivate_user) and
+// attributes ignore_attributes lists are not op's to write. Columns are
+// checked in result order, so the same request gets the same answer.
+func (m *mapping) checkWritten(op OpName, tenant string, next, cur row, fields []string) error {
+	bound := make(map[string]bool, len(fields))
+	for _, f := range fields {
+		bound[strings.ToUpper(f)] = true
+	}
+	for _, c := range m.columns {
+		k := c.key
+		if bound[k] || k == m.idKey {
+			continue
+		}
+		if cur == nil && empty(next[k]) || cur != nil && sameValue(next[k], cur[k]) {
+			continue
+		}
+		attr, ignore := m.extURN+":"+c.name, ""
+		if t, ok := m.targets[k]; ok {
+			if t.attr == "active" && t.urn == "" || m.ignoredPath(t.urn, t.attr, t.typ, t.sub) {
+				continue
+			}
+			attr, ignore = t.String(), pathKey(t.urn, t.attr, t.typ, t.sub)
+		}
+		how := fmt.Sprintf("An administrator can add %s to the parameters of %s", c.name, op)
+		if ignore != "" {
+			how += fmt.Sprintf(", or accept and drop such values with ignore_attributes: [%s]", ignore)
+		}
+		return &scim.Error{Status: http.StatusBadRequest, Type: scim.Mutability,
+			Detail: fmt.Sprintf("%s cannot be stored: %s of tenant %s does not write column %s, so the value would be lost. %s.", attr, op, tenant, c.name, how)}
+	}
+	return nil
 }
 
 // sameValue compares a SCIM value with a column value, loosely: "1" and 1,
