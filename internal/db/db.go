@@ -156,6 +156,34 @@ type Info struct {
 	CacheStatements bool
 	// Syntax is how the dialect quotes and comments.
 	Syntax Syntax
+	// Product is the product's name as people write it, for messages.
+	Product string
+	// File says the database is a file of the sqlscim host, not a server:
+	// a connection names no host, Conn.Database is the file's path, and
+	// only the local tenants file may name one (from the agent's header it
+	// would let a client open or create any file the server can reach).
+	File bool
+	// NoProcedures says the product has no stored procedures.
+	NoProcedures bool
+	// ASCIIFolding says LOWER folds ASCII letters only, so a comparison
+	// without regard to case of other text cannot be left to the database.
+	ASCIIFolding bool
+	// OffsetFetch says a page is written OFFSET n ROWS FETCH NEXT m ROWS
+	// ONLY (SQL:2008) rather than LIMIT m OFFSET n.
+	OffsetFetch bool
+	// RowFunctions says a procedure call that returns rows without a
+	// cursor calls a set-returning function (PostgreSQL), which is what a
+	// check must look for in the catalog and name.
+	RowFunctions bool
+}
+
+// Page is the clause that limits a query's rows to limit rows after the
+// first offset, in the dialect's spelling.
+func (i Info) Page(limit, offset int) string {
+	if i.OffsetFetch {
+		return fmt.Sprintf(" OFFSET %d ROWS FETCH NEXT %d ROWS ONLY", offset, limit)
+	}
+	return fmt.Sprintf(" LIMIT %d OFFSET %d", limit, offset)
 }
 
 // Dialect is everything that differs between database products.
@@ -304,19 +332,26 @@ func Lookup(name string) (Dialect, error) {
 	return nil, fmt.Errorf("unknown database type %q; known types: %s", name, strings.Join(Known(), ", "))
 }
 
-// ParseJDBC reads any supported JDBC URL into a Conn with its Type set.
-func ParseJDBC(url string) (Conn, error) {
+// ForJDBC returns the dialect whose JDBC prefix url starts with, nil when
+// none does.
+func ForJDBC(url string) Dialect {
 	u := strings.TrimSpace(url)
 	registryMu.RLock()
-	var match Dialect
+	defer registryMu.RUnlock()
 	for _, d := range canonical {
 		for _, p := range d.Info().JDBCPrefixes {
 			if hasPrefixFold(u, p) {
-				match = d
+				return d // Register keeps prefixes from overlapping
 			}
 		}
 	}
-	registryMu.RUnlock()
+	return nil
+}
+
+// ParseJDBC reads any supported JDBC URL into a Conn with its Type set.
+func ParseJDBC(url string) (Conn, error) {
+	u := strings.TrimSpace(url)
+	match := ForJDBC(u)
 	if match == nil {
 		if strings.HasPrefix(strings.ToLower(u), "jdbc:db2:") {
 			return Conn{}, errors.New("IBM Db2 is not supported: it has no pure-Go driver")

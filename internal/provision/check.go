@@ -237,7 +237,7 @@ func (t *Tenant) procedureArity(ctx context.Context, lease *db.Lease, name OpNam
 		return 0, t.wrap("", err)
 	}
 	kind := "procedure"
-	if t.dialect.Info().Name == "postgresql" && call.WantRows && !t.needsTx(name) {
+	if t.dialect.Info().RowFunctions && call.WantRows && !t.needsTx(name) {
 		kind = "set-returning function" // what PostgreSQL reads call without a cursor
 	}
 	mapped := len(op.Parameters)

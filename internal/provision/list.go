@@ -88,7 +88,7 @@ func (l *lister) scan(ctx context.Context) (int, error) {
 		l.needsEntitlements = mentionsEntitlements(l.q.Filter.Expr())
 	}
 	st := t.stmts[GetUsers]
-	wrappable := st.sql != "" && firstWord(st.sql, rulesFor(t.dialect.Info().Name)) == "SELECT"
+	wrappable := st.sql != "" && firstWord(st.sql, t.dialect.Info().Syntax) == "SELECT"
 	s, err := t.openScan(ctx, t.needsTx(GetUsers))
 	if err != nil {
 		return 0, err
@@ -146,7 +146,7 @@ func (l *lister) scan(ctx context.Context) (int, error) {
 		if where.sql != "" {
 			join = " AND "
 		}
-		rows, err = s.q.QueryContext(ctx, "SELECT *"+from+join+idRef+" > "+t.dialect.Placeholder(len(args)+1)+order+limitOffset(t.dialect, l.q.Count, 0), append(args, lastID)...)
+		rows, err = s.q.QueryContext(ctx, "SELECT *"+from+join+idRef+" > "+t.dialect.Placeholder(len(args)+1)+order+t.dialect.Info().Page(l.q.Count, 0), append(args, lastID)...)
 	} else {
 		if err := s.q.QueryRowContext(ctx, "SELECT COUNT(*)"+from, args...).Scan(&total); err != nil {
 			t.timed(GetUsers, start)
@@ -156,7 +156,7 @@ func (l *lister) scan(ctx context.Context) (int, error) {
 			t.timed(GetUsers, start)
 			return total, nil
 		}
-		rows, err = s.q.QueryContext(ctx, "SELECT *"+from+order+limitOffset(t.dialect, l.q.Count, l.q.StartIndex-1), args...)
+		rows, err = s.q.QueryContext(ctx, "SELECT *"+from+order+t.dialect.Info().Page(l.q.Count, l.q.StartIndex-1), args...)
 	}
 	t.timed(GetUsers, start)
 	if err != nil {

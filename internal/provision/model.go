@@ -211,11 +211,11 @@ func (c *Config) Validate(prefix string) Problems {
 	} else if err != nil {
 		add(".database.type", "%v", err)
 	}
-	if dialect != nil && dialect.Info().Name != "sqlite" && c.Database.Host == "" && c.Database.Descriptor == "" {
+	if dialect != nil && !dialect.Info().File && c.Database.Host == "" && c.Database.Descriptor == "" {
 		add(".database.host", "missing: set the database host name or IP address")
 	}
-	if dialect != nil && dialect.Info().Name == "sqlite" && c.Database.Database == "" {
-		add(".database.database", "missing: set the SQLite database file")
+	if dialect != nil && dialect.Info().File && c.Database.Database == "" {
+		add(".database.database", "missing: set the %s database file", dialect.Info().Product)
 	}
 	if dialect != nil {
 		if _, err := dialect.DSN(c.Database); err != nil {

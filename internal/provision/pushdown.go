@@ -1,7 +1,6 @@
 package provision
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
@@ -216,8 +215,8 @@ var sqlOperators = map[filter.CompareOperator]string{
 func (p *pusher) compareText(ref string, op filter.CompareOperator, s string, caseExact bool) (string, bool) {
 	col := ref
 	if !caseExact {
-		if p.d.Info().Name == "sqlite" && !isASCII(s) {
-			return "", false // SQLite's LOWER folds ASCII only
+		if p.d.Info().ASCIIFolding && !isASCII(s) {
+			return "", false // the database's LOWER would leave the other letters alone
 		}
 		col = "LOWER(" + ref + ")"
 		s = strings.ToLower(s)
@@ -244,15 +243,6 @@ func (p *pusher) compareText(ref string, op filter.CompareOperator, s string, ca
 func escapeLike(s string) string {
 	r := strings.NewReplacer("!", "!!", "%", "!%", "_", "!_")
 	return r.Replace(s)
-}
-
-// limitOffset is the dialect's paging clause.
-func limitOffset(d db.Dialect, limit, offset int) string {
-	switch d.Info().Name {
-	case "sqlserver", "oracle":
-		return fmt.Sprintf(" OFFSET %d ROWS FETCH NEXT %d ROWS ONLY", offset, limit)
-	}
-	return fmt.Sprintf(" LIMIT %d OFFSET %d", limit, offset)
 }
 
 func isASCII(s string) bool {

@@ -229,7 +229,7 @@ func TestLimitOffset(t *testing.T) {
 		"oracle":     " OFFSET 20 ROWS FETCH NEXT 10 ROWS ONLY",
 	}
 	for name, want := range tests {
-		if got := limitOffset(testDialect(t, name), 10, 20); got != want {
+		if got := testDialect(t, name).Info().Page(10, 20); got != want {
 			t.Errorf("%s: %q, want %q", name, got, want)
 		}
 	}

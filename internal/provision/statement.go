@@ -12,11 +12,16 @@ import (
 // rulesFor is the dialect's quoting and comment rules (db.Syntax), which
 // the script splitter of the lab's SQL files reads too.
 func rulesFor(dialect string) db.Syntax {
+	return infoOf(dialect).Syntax
+}
+
+// infoOf is the Info of the dialect named dialect; zero for an unknown name.
+func infoOf(dialect string) db.Info {
 	d, err := db.Lookup(dialect)
 	if err != nil {
-		return db.Syntax{}
+		return db.Info{}
 	}
-	return d.Info().Syntax
+	return d.Info()
 }
 
 // scanned is a statement split into its parts outside literals and comments.
@@ -303,8 +308,8 @@ func compileStatement(name OpName, op *Operation, dialect string, placeholder fu
 		return &compiledStatement{sql: sc.text, derived: withoutFinalOrderBy(sc.text, rules), params: sc.params}, nil
 
 	case StoredProcedure:
-		if dialect == "sqlite" {
-			return nil, fmt.Errorf("SQLite has no stored procedures: set the type of %s to sql and write the statement", name)
+		if info := infoOf(dialect); info.NoProcedures {
+			return nil, fmt.Errorf("%s has no stored procedures: set the type of %s to sql and write the statement", info.Product, name)
 		}
 		if len(sc.separators) > 0 {
 			return nil, fmt.Errorf("statement=%s holds more than one statement (a ';' outside quotes); write one procedure call", quoteStatement(stmt))

@@ -190,7 +190,7 @@ func (t *Tenant) discoverColumns(ctx context.Context) ([]column, error) {
 	}
 	defer s.close()
 	var rows *sql.Rows
-	if st := t.stmts[GetUsers]; st.sql != "" && firstWord(st.sql, rulesFor(t.dialect.Info().Name)) != "WITH" {
+	if st := t.stmts[GetUsers]; st.sql != "" && firstWord(st.sql, t.dialect.Info().Syntax) != "WITH" {
 		// An empty result has the columns and costs nothing.
 		rows, err = s.q.QueryContext(ctx, "SELECT * FROM ("+st.derived+") sqlscim_u WHERE 1 = 0")
 		if err != nil {

@@ -68,19 +68,22 @@ func decodeHeader(app, value string, ignoreUnknown bool) (*provision.Config, map
 		return nil, doc, &scim.Error{Status: http.StatusBadRequest, Type: scim.InvalidValue, Detail: err.Error(), Cause: err}
 	}
 	cfg.Name = app
-	if isSQLite(cfg) {
-		return nil, doc, scim.BadRequest(scim.InvalidValue, "%s: SQLite databases are files on this server; configure them in the local tenants file, not in the agent's header", HeaderName)
+	if d := fileDatabase(cfg); d != nil {
+		return nil, doc, scim.BadRequest(scim.InvalidValue, "%s: %s databases are files on this server; configure them in the local tenants file, not in the agent's header", HeaderName, d.Info().Product)
 	}
 	return cfg, doc, nil
 }
 
-// isSQLite reports a configuration naming a SQLite file, which only the
-// local file may do: from a header it would let a client open or create
-// any file the server can reach.
-func isSQLite(cfg *provision.Config) bool {
-	if strings.HasPrefix(strings.ToLower(strings.TrimSpace(cfg.JDBCURL)), "jdbc:sqlite:") {
-		return true
+// fileDatabase returns the dialect of a configuration naming a database
+// file (db.Info.File), which only the local file may do: from a header it
+// would let a client open or create any file the server can reach. It is
+// nil for a database server.
+func fileDatabase(cfg *provision.Config) db.Dialect {
+	if d := db.ForJDBC(cfg.JDBCURL); d != nil && d.Info().File {
+		return d
 	}
-	d, err := db.Lookup(cfg.Database.Type)
-	return err == nil && d.Info().Name == "sqlite"
+	if d, err := db.Lookup(cfg.Database.Type); err == nil && d.Info().File {
+		return d
+	}
+	return nil
 }

@@ -135,3 +135,35 @@ func TestPasswordsNeverInErrors(t *testing.T) {
 		}
 	}
 }
+
+// What differs between products is stated by each dialect, not decided by
+// its name elsewhere: the engine reads these facts (paging, procedures,
+// case folding, files) and the messages name the product.
+func TestDialectsStateTheirCapabilities(t *testing.T) {
+	type caps struct {
+		product                                               string
+		file, noProcedures, asciiFolding, offsetFetch, rowFns bool
+		page                                                  string
+	}
+	want := map[string]caps{
+		"mysql":      {product: "MySQL/MariaDB", page: " LIMIT 10 OFFSET 20"},
+		"postgresql": {product: "PostgreSQL", rowFns: true, page: " LIMIT 10 OFFSET 20"},
+		"sqlserver":  {product: "SQL Server", offsetFetch: true, page: " OFFSET 20 ROWS FETCH NEXT 10 ROWS ONLY"},
+		"oracle":     {product: "Oracle", offsetFetch: true, page: " OFFSET 20 ROWS FETCH NEXT 10 ROWS ONLY"},
+		"sqlite":     {product: "SQLite", file: true, noProcedures: true, asciiFolding: true, page: " LIMIT 10 OFFSET 20"},
+	}
+	for _, name := range db.Known() {
+		d, _ := db.Lookup(name)
+		i := d.Info()
+		got := caps{i.Product, i.File, i.NoProcedures, i.ASCIIFolding, i.OffsetFetch, i.RowFunctions, i.Page(10, 20)}
+		if got != want[name] {
+			t.Errorf("%s states %+v, want %+v", name, got, want[name])
+		}
+		if db.ForJDBC(i.JDBCPrefixes[0]+"//h/x") != d {
+			t.Errorf("ForJDBC does not find %s by its prefix %s", name, i.JDBCPrefixes[0])
+		}
+	}
+	if db.ForJDBC("jdbc:db2://h/x") != nil {
+		t.Error("ForJDBC found a dialect for Db2")
+	}
+}

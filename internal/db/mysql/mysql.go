@@ -41,6 +41,7 @@ var info = db.Info{
 	// arguments.
 	CacheStatements: true,
 	Syntax:          db.Syntax{HashComments: true, DashNeedsSpace: true, BackslashEscapes: true, Backticks: true, ExecComments: true},
+	Product:         "MySQL/MariaDB",
 }
 
 // Info returns what the dialect states about itself.

@@ -37,6 +37,8 @@ var info = db.Info{
 	// ParseJDBC's clear error instead of a generic one.
 	JDBCPrefixes: []string{"jdbc:oracle:"},
 	Syntax:       db.Syntax{QQuotes: true},
+	Product:      "Oracle",
+	OffsetFetch:  true,
 }
 
 // Info returns what the dialect states about itself.

@@ -37,6 +37,8 @@ var info = db.Info{
 	DefaultPort:  5432,
 	JDBCPrefixes: []string{"jdbc:postgresql:"},
 	Syntax:       db.Syntax{EscapeStrings: true, DollarQuotes: true, NestedComments: true},
+	Product:      "PostgreSQL",
+	RowFunctions: true,
 }
 
 // Info returns what the dialect states about itself.

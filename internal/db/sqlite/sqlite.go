@@ -35,6 +35,10 @@ var info = db.Info{
 	DriverName:   "sqlite", // modernc.org/sqlite's; no DefaultPort, SQLite is a file
 	JDBCPrefixes: []string{"jdbc:sqlite:"},
 	Syntax:       db.Syntax{Backticks: true, Brackets: true},
+	Product:      "SQLite",
+	File:         true,
+	NoProcedures: true,
+	ASCIIFolding: true, // modernc.org/sqlite's LOWER, as SQLite's own without ICU
 }
 
 // Info returns what the dialect states about itself.

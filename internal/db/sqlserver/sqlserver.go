@@ -36,6 +36,8 @@ var info = db.Info{
 	DefaultPort:  1433,
 	JDBCPrefixes: []string{"jdbc:sqlserver:"},
 	Syntax:       db.Syntax{Brackets: true, NestedComments: true},
+	Product:      "SQL Server",
+	OffsetFetch:  true,
 }
 
 // Info returns what the dialect states about itself.
