@@ -81,56 +81,59 @@ const (
 
 // Param is one positional parameter of an operation.
 type Param struct {
-	Type ParamType `json:"type" yaml:"type"`
+	Type ParamType `json:"type"`
 	// Field is the column or field name of a DATABASE_FIELD parameter.
-	Field string `json:"field,omitempty" yaml:"field,omitempty"`
+	Field string `json:"field,omitempty"`
 	// Value is the value of a CONSTANT parameter.
-	Value string `json:"value,omitempty" yaml:"value,omitempty"`
+	Value string `json:"value,omitempty"`
 }
 
-// Operation is one configured operation.
+// Operation is one configured operation. The tenants file and the header
+// are read by tenant's decoder (its alias tables are the format); the JSON
+// names here are the spelling of header.pinning's fingerprints
+// (tenant.NewPinSet), so renaming one changes every approved pin.
 type Operation struct {
-	Enabled    bool    `json:"enabled" yaml:"enabled"`
-	Type       OpType  `json:"type" yaml:"type"`
-	Statement  string  `json:"statement" yaml:"statement"`
-	Parameters []Param `json:"parameters,omitempty" yaml:"parameters,omitempty"`
+	Enabled    bool    `json:"enabled"`
+	Type       OpType  `json:"type"`
+	Statement  string  `json:"statement"`
+	Parameters []Param `json:"parameters,omitempty"`
 	// UserIDColumn (get_users) names the column that identifies a user.
-	UserIDColumn string `json:"user_id_column,omitempty" yaml:"user_id_column,omitempty"`
+	UserIDColumn string `json:"user_id_column,omitempty"`
 	// EntitlementIDColumn and EntitlementDisplayColumn (get_all_entitlements)
 	// name the entitlement's id and display name.
-	EntitlementIDColumn      string `json:"entitlement_id_column,omitempty" yaml:"entitlement_id_column,omitempty"`
-	EntitlementDisplayColumn string `json:"entitlement_display_column,omitempty" yaml:"entitlement_display_column,omitempty"`
+	EntitlementIDColumn      string `json:"entitlement_id_column,omitempty"`
+	EntitlementDisplayColumn string `json:"entitlement_display_column,omitempty"`
 }
 
 // Config is one tenant: one Okta app instance, one database.
 type Config struct {
 	// Name is the {app} segment of the URL (OPS: jdbc_on_prem).
-	Name string `json:"name" yaml:"name"`
+	Name string
 	// Database says how to reach the database.
-	Database db.Conn `json:"-" yaml:"-"`
+	Database db.Conn
 	// JDBCURL, when set, supplies the connection fields it holds.
-	JDBCURL string `json:"-" yaml:"-"`
+	JDBCURL string
 	// Operations are keyed by name; a missing operation is disabled.
-	Operations map[OpName]*Operation `json:"operations" yaml:"operations"`
+	Operations map[OpName]*Operation
 	// Mapping overrides the default column → SCIM attribute mapping; an
 	// empty target removes a default.
-	Mapping map[string]string `json:"mapping,omitempty" yaml:"mapping,omitempty"`
+	Mapping map[string]string
 	// ExtensionURN is the schema URN under which every column appears.
-	ExtensionURN string `json:"extension_urn,omitempty" yaml:"extension_urn,omitempty"`
+	ExtensionURN string
 	// CreatedColumn and LastModifiedColumn name the columns of get_users
 	// that fill meta.created and meta.lastModified.
-	CreatedColumn      string `json:"created_column,omitempty" yaml:"created_column,omitempty"`
-	LastModifiedColumn string `json:"last_modified_column,omitempty" yaml:"last_modified_column,omitempty"`
+	CreatedColumn      string
+	LastModifiedColumn string
 	// PasswordSync says how the SCIM password attribute is stored.
-	PasswordSync PasswordSync `json:"password_sync,omitempty" yaml:"password_sync,omitempty"`
+	PasswordSync PasswordSync
 	// SecretColumns is a regular expression, matched without regard to
 	// case anywhere in a column's name, for the columns that are never
 	// returned (writeOnly, returned never); "" means DefaultSecretColumns.
-	SecretColumns string `json:"secret_columns,omitempty" yaml:"secret_columns,omitempty"`
+	SecretColumns string
 	// IgnoreAttributes lists the core and enterprise attributes a write may
 	// carry although no column holds them: they are accepted and dropped.
 	// Any other such attribute is refused with 400.
-	IgnoreAttributes []string `json:"ignore_attributes,omitempty" yaml:"ignore_attributes,omitempty"`
+	IgnoreAttributes []string
 }
 
 // DefaultSecretColumns matches the columns that are never returned when the

@@ -27,13 +27,13 @@ const PasswordField = "password"
 type PasswordSync struct {
 	// Column holds the password's hash; create_user and update_user must
 	// bind it, and get_users must return it.
-	Column string `json:"column,omitempty" yaml:"column,omitempty"`
+	Column string `json:"column,omitempty"`
 	// Hash is bcrypt (the default), argon2id, sha512-crypt or plain.
-	Hash string `json:"hash,omitempty" yaml:"hash,omitempty"`
+	Hash string `json:"hash,omitempty"`
 	// BcryptCost is bcrypt's work factor (4-31, default 12).
-	BcryptCost int `json:"bcrypt_cost,omitempty" yaml:"bcrypt_cost,omitempty"`
+	BcryptCost int `json:"bcrypt_cost,omitempty"`
 	// AllowPlain must be true for hash: plain.
-	AllowPlain bool `json:"allow_plain,omitempty" yaml:"allow_plain,omitempty"`
+	AllowPlain bool `json:"allow_plain,omitempty"`
 }
 
 // policy is the hash policy; ok is false when passwords go to set_password
