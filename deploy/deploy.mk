@@ -37,5 +37,5 @@ lab-test:
 
 ## deploy-check: validate the packaging, Docker and Kubernetes files (no Docker needed)
 deploy-check:
-	$(GO) vet ./internal/deploytest/
-	$(GO) test -count=1 ./internal/deploytest/
+	$(GO) vet ./internal/testsupport/deploytest/
+	$(GO) test -count=1 ./internal/testsupport/deploytest/

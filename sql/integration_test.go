@@ -15,7 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 
-	"github.com/sqlscim/sqlscim/internal/dbtest"
+	"github.com/sqlscim/sqlscim/internal/testsupport/dbtest"
 )
 
 // result is a read result: upper-cased column names and rows of text (NULL

@@ -26,7 +26,7 @@ import (
 )
 
 // Admin DSNs: the same servers, and the same variables, as the integration
-// tests (internal/dbtest).
+// tests (internal/testsupport/dbtest).
 func mysqlAdminDSN() string {
 	if dsn := os.Getenv("SQLSCIM_TEST_MYSQL_DSN"); dsn != "" {
 		return dsn

@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sqlscim/sqlscim/internal/labtest"
+	"github.com/sqlscim/sqlscim/internal/testsupport/labtest"
 )
 
 // auditLab is the demo tenant served over HTTPS, with its audit trail read

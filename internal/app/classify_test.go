@@ -14,8 +14,8 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/sqlscim/sqlscim/internal/dbtest"
-	"github.com/sqlscim/sqlscim/internal/labtest"
+	"github.com/sqlscim/sqlscim/internal/testsupport/dbtest"
+	"github.com/sqlscim/sqlscim/internal/testsupport/labtest"
 )
 
 // writeLabTenants writes testdata/tenants/<file> pointed at d as a local

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sqlscim/sqlscim/internal/browsertest"
+	"github.com/sqlscim/sqlscim/internal/testsupport/browsertest"
 )
 
 // TestConsoleInChromium drives the admin console in headless Chromium

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sqlscim/sqlscim/internal/dbtest"
-	"github.com/sqlscim/sqlscim/internal/labtest"
+	"github.com/sqlscim/sqlscim/internal/testsupport/dbtest"
+	"github.com/sqlscim/sqlscim/internal/testsupport/labtest"
 )
 
 // contractLab is sqlscim serving tenants that the agent's header

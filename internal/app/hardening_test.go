@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sqlscim/sqlscim/internal/dbtest"
-	"github.com/sqlscim/sqlscim/internal/labtest"
+	"github.com/sqlscim/sqlscim/internal/testsupport/dbtest"
+	"github.com/sqlscim/sqlscim/internal/testsupport/labtest"
 )
 
 // hardened starts sqlscim with the YAML configuration yaml and returns an

@@ -21,9 +21,9 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/sqlscim/sqlscim/internal/dbtest"
-	"github.com/sqlscim/sqlscim/internal/faultproxy"
-	"github.com/sqlscim/sqlscim/internal/labtest"
+	"github.com/sqlscim/sqlscim/internal/testsupport/dbtest"
+	"github.com/sqlscim/sqlscim/internal/testsupport/faultproxy"
+	"github.com/sqlscim/sqlscim/internal/testsupport/labtest"
 )
 
 // This file replays hostile requests against a real sqlscim serving the

@@ -14,8 +14,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sqlscim/sqlscim/internal/dbtest"
-	"github.com/sqlscim/sqlscim/internal/labtest"
+	"github.com/sqlscim/sqlscim/internal/testsupport/dbtest"
+	"github.com/sqlscim/sqlscim/internal/testsupport/labtest"
 )
 
 // agentHeader builds the X-OKTA-ONPREM-DATA header the agent would send for

@@ -19,7 +19,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sqlscim/sqlscim/internal/labtest"
+	"github.com/sqlscim/sqlscim/internal/testsupport/labtest"
 )
 
 // series is one sample line of the Prometheus text format.

@@ -15,7 +15,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/sqlscim/sqlscim/internal/db"
-	"github.com/sqlscim/sqlscim/internal/dbtest"
+	"github.com/sqlscim/sqlscim/internal/testsupport/dbtest"
 )
 
 // checkArgon2id recomputes an Argon2id PHC string with the library.

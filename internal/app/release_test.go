@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sqlscim/sqlscim/internal/labtest"
+	"github.com/sqlscim/sqlscim/internal/testsupport/labtest"
 )
 
 // runOut runs the sqlscim command line args through Run and returns its output.

@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sqlscim/sqlscim/internal/dbtest"
-	"github.com/sqlscim/sqlscim/internal/faultproxy"
-	"github.com/sqlscim/sqlscim/internal/labtest"
+	"github.com/sqlscim/sqlscim/internal/testsupport/dbtest"
+	"github.com/sqlscim/sqlscim/internal/testsupport/faultproxy"
+	"github.com/sqlscim/sqlscim/internal/testsupport/labtest"
 )
 
 // queryTimeout is the database timeout of the fault tests.

@@ -16,7 +16,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/sqlscim/sqlscim/internal/config"
-	"github.com/sqlscim/sqlscim/internal/labtest"
+	"github.com/sqlscim/sqlscim/internal/testsupport/labtest"
 )
 
 // TestSIGHUPReloadsTenantsLogLevelAndFiles is a logrotate run and an

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sqlscim/sqlscim/internal/labtest"
+	"github.com/sqlscim/sqlscim/internal/testsupport/labtest"
 )
 
 // rawDo sends a request and returns status and body.

@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sqlscim/sqlscim/internal/labtest"
 	"github.com/sqlscim/sqlscim/internal/telemetry"
+	"github.com/sqlscim/sqlscim/internal/testsupport/labtest"
 )
 
 // A missing stored procedure started fine and /readyz said ready with no

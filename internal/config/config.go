@@ -42,7 +42,7 @@ import (
 const EnvPrefix = "SQLSCIM"
 
 // testEnvPrefix marks variables for the test suites (SQLSCIM_TEST_MYSQL_DSN
-// and others, see internal/dbtest), not settings: a developer who exports
+// and others, see internal/testsupport/dbtest), not settings: a developer who exports
 // them in a shell must still be able to start sqlscim there.
 const testEnvPrefix = EnvPrefix + "_TEST_"
 

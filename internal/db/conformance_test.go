@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/sqlscim/sqlscim/internal/db"
-	"github.com/sqlscim/sqlscim/internal/dbtest"
+	"github.com/sqlscim/sqlscim/internal/testsupport/dbtest"
 )
 
 // dialectCase is one real database the conformance suite runs against.
@@ -45,7 +45,7 @@ var dialectCases = []dialectCase{
 		proc: "CREATE FUNCTION rows_from(p INT) RETURNS TABLE (id INT, name VARCHAR) LANGUAGE sql AS $$ SELECT id, name FROM conf WHERE id >= p ORDER BY id $$",
 	},
 	// SQL Server and Oracle run only where SQLSCIM_TEST_SQLSERVER_DSN or
-	// SQLSCIM_TEST_ORACLE_DSN names a server (see internal/dbtest): there is
+	// SQLSCIM_TEST_ORACLE_DSN names a server (see internal/testsupport/dbtest): there is
 	// none on the CI machines.
 	{
 		name: "sqlserver",

@@ -12,8 +12,8 @@ import (
 
 	"github.com/sqlscim/sqlscim/internal/db"
 	_ "github.com/sqlscim/sqlscim/internal/db/all"
-	"github.com/sqlscim/sqlscim/internal/dbtest"
 	"github.com/sqlscim/sqlscim/internal/secret"
+	"github.com/sqlscim/sqlscim/internal/testsupport/dbtest"
 )
 
 func sqliteTarget(t *testing.T, dir string, i int) *db.Target {

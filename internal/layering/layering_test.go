@@ -17,12 +17,9 @@ var drivers = []string{
 	"github.com/sijms/go-ora", "modernc.org/sqlite",
 }
 
-// testSupport are the packages that exist for tests; no program code may
+// testSupport holds the packages that exist for tests; no program code may
 // depend on them.
-var testSupport = []string{
-	module + "internal/conformance", module + "internal/dbtest", module + "internal/deploytest",
-	module + "internal/faultproxy", module + "internal/labtest",
-}
+var testSupport = []string{module + "internal/testsupport"}
 
 // dialects are the dialect packages.
 var dialects = []string{"mysql", "oracle", "postgres", "sqlite", "sqlserver"}

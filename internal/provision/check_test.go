@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/sqlscim/sqlscim/internal/db"
-	"github.com/sqlscim/sqlscim/internal/labtest"
 	"github.com/sqlscim/sqlscim/internal/provision"
+	"github.com/sqlscim/sqlscim/internal/testsupport/labtest"
 )
 
 func TestCheckNamesMissingProceduresAndParameterMismatches(t *testing.T) {

@@ -6,9 +6,9 @@ import (
 	"testing"
 
 	"github.com/sqlscim/sqlscim/internal/db"
-	"github.com/sqlscim/sqlscim/internal/labtest"
 	"github.com/sqlscim/sqlscim/internal/provision"
 	"github.com/sqlscim/sqlscim/internal/scim"
+	"github.com/sqlscim/sqlscim/internal/testsupport/labtest"
 )
 
 // A password hash (bcrypt at cost 12: about 0.4 s) ran inside the update's

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/sqlscim/sqlscim/internal/db"
-	"github.com/sqlscim/sqlscim/internal/dbtest"
+	"github.com/sqlscim/sqlscim/internal/testsupport/dbtest"
 )
 
 // With interpolateParams=true go-sql-driver splices values into the SQL

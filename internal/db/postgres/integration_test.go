@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/sqlscim/sqlscim/internal/db"
-	"github.com/sqlscim/sqlscim/internal/dbtest"
 	"github.com/sqlscim/sqlscim/internal/secret"
+	"github.com/sqlscim/sqlscim/internal/testsupport/dbtest"
 )
 
 // open opens c through Dialect.DSN, so every test also proves the DSN.

@@ -17,7 +17,7 @@ import (
 // root is the repository root.
 func root() string {
 	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..")
+	return filepath.Join(filepath.Dir(file), "..", "..", "..")
 }
 
 // repoPath turns a slash-separated path relative to the root into a file name.

@@ -31,7 +31,7 @@ import (
 
 	"github.com/sqlscim/sqlscim/internal/app"
 	"github.com/sqlscim/sqlscim/internal/config"
-	"github.com/sqlscim/sqlscim/internal/labtest"
+	"github.com/sqlscim/sqlscim/internal/testsupport/labtest"
 )
 
 // newmanFolders are the folders run, in the collection's order. "Get Token"

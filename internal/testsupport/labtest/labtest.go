@@ -16,15 +16,15 @@ import (
 
 	sqlfiles "github.com/sqlscim/sqlscim/sql"
 
-	"github.com/sqlscim/sqlscim/internal/dbtest"
 	"github.com/sqlscim/sqlscim/internal/provision"
 	"github.com/sqlscim/sqlscim/internal/tenant"
+	"github.com/sqlscim/sqlscim/internal/testsupport/dbtest"
 )
 
 // Root is the repository's top directory.
 func Root() string {
 	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..")
+	return filepath.Join(filepath.Dir(file), "..", "..", "..")
 }
 
 // Database creates a throw-away database of dialect ("mysql" or

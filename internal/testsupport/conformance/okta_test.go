@@ -21,9 +21,9 @@ import (
 
 	"github.com/sqlscim/sqlscim/internal/app"
 	"github.com/sqlscim/sqlscim/internal/config"
-	"github.com/sqlscim/sqlscim/internal/conformance"
-	"github.com/sqlscim/sqlscim/internal/labtest"
 	"github.com/sqlscim/sqlscim/internal/provision"
+	"github.com/sqlscim/sqlscim/internal/testsupport/conformance"
+	"github.com/sqlscim/sqlscim/internal/testsupport/labtest"
 )
 
 // The Okta SCIM 2.0 SPEC Test, both exports, against a real sqlscim over
@@ -40,7 +40,7 @@ import (
 // are defects of an export itself, and must keep failing for the reason
 // given (a check that starts passing must be removed from the list).
 // The MariaDB tests skip without a local server and fail without one in
-// CI (see internal/dbtest).
+// CI (see internal/testsupport/dbtest).
 
 var oktaFiles = []string{"okta-scim20-spec-test-2016.json", "okta-scim20-spec-test-2024.json"}
 
@@ -203,7 +203,7 @@ func loopbackClient(roots *x509.CertPool) *http.Client {
 // runOkta replays one export against tenant appName and checks the result.
 func runOkta(t *testing.T, s *server, appName, file string, opts ...conformance.Option) {
 	t.Helper()
-	suite, err := conformance.Load(filepath.Join("..", "..", "testdata", "conformance", file))
+	suite, err := conformance.Load(filepath.Join("..", "..", "..", "testdata", "conformance", file))
 	if err != nil {
 		t.Fatal(err)
 	}

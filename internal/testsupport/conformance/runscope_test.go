@@ -19,7 +19,7 @@ import (
 var oktaFiles = []string{"okta-scim20-spec-test-2016.json", "okta-scim20-spec-test-2024.json"}
 
 func oktaPath(name string) string {
-	return filepath.Join("..", "..", "testdata", "conformance", name)
+	return filepath.Join("..", "..", "..", "testdata", "conformance", name)
 }
 
 // TestOktaExportsAreFullySupported checks that the replayer understands

@@ -318,7 +318,7 @@ func TestDockerBuildContext(t *testing.T) {
 			t.Errorf("docker/Dockerfile does not COPY %s into the builder (%s is not copied)", f, top)
 		}
 	}
-	for _, f := range []string{".git/HEAD", "bin/sqlscim", "data/demo.db", "dist/x.deb", "internal/app/app_test.go", "testdata/lab/README.md", "internal/conformance/testdata/x.json", "scripts/newman/node_modules/x"} {
+	for _, f := range []string{".git/HEAD", "bin/sqlscim", "data/demo.db", "dist/x.deb", "internal/app/app_test.go", "testdata/lab/README.md", "internal/testsupport/conformance/testdata/x.json", "scripts/newman/node_modules/x"} {
 		if !ignore.excluded(f) {
 			t.Errorf("docker/Dockerfile.dockerignore sends %s to the builder", f)
 		}
