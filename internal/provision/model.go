@@ -42,13 +42,13 @@ const (
 var AllOps = []OpName{
 	GetUsers, GetUserByID, GetAllEntitlements, GetUserEntitlements, CreateUser,
 	UpdateUser, ActivateUser, DeactivateUser, AddEntitlementToUser, RemoveEntitlementFromUser,
-	SetPassword, GetUsersModifiedSince, DeleteUser,
+	SetPassword, GetUsersModifiedSince, DeleteUser, GetEntitlementsOfUsers,
 }
 
 // reads are the operations that return rows.
 func (o OpName) reads() bool {
 	switch o {
-	case GetUsers, GetUserByID, GetAllEntitlements, GetUserEntitlements, GetUsersModifiedSince:
+	case GetUsers, GetUserByID, GetAllEntitlements, GetUserEntitlements, GetUsersModifiedSince, GetEntitlementsOfUsers:
 		return true
 	}
 	return false
@@ -253,6 +253,7 @@ func (c *Config) Validate(prefix string) Problems {
 	}
 	c.validatePasswordSync(add)
 	c.validateTimestamps(add)
+	c.validateBulkEntitlements(add)
 	if _, err := c.secretPattern(); err != nil {
 		add(".secret_columns", "%v", err)
 	}

@@ -66,46 +66,24 @@ func (t *Tenant) userEntitlements(ctx context.Context, s *session, user row) ([]
 	if err != nil {
 		return nil, t.opError(GetUserEntitlements, err)
 	}
-	idKey, displayKey := t.entitlementKeys()
+	read := t.entitlementReader(GetUserEntitlements)
 	out := []any{}
-	var missingDisplay bool
 	for rows.Next() {
 		r, err := readRow(rows, cols)
 		if err != nil {
 			return nil, t.opError(GetUserEntitlements, err)
 		}
-		v, ok := r[idKey]
-		if !ok {
-			return nil, &scim.Error{Status: http.StatusInternalServerError,
-				Cause:  fmt.Errorf("tenant %s: get_user_entitlements returns no %s column (the entitlement id column of get_all_entitlements); add it to its SELECT", t.cfg.Name, idKey),
-				Detail: fmt.Sprintf("The configuration of tenant %s cannot read a user's entitlements: get_user_entitlements returns no entitlement id column. An administrator must correct it (sqlscim check names the problem; the sqlscim log has it too).", t.cfg.Name)}
-		}
-		e := map[string]any{"value": text(v), "type": EntitlementType}
-		if d, ok := r[displayKey]; ok && d != nil {
-			e["display"] = text(d)
-		} else {
-			missingDisplay = true
+		e, err := read.entry(r)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, e)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, t.opError(GetUserEntitlements, err)
 	}
-	if missingDisplay {
-		cat, err := t.catalogue(ctx, s, false)
-		if err != nil {
-			return nil, err
-		}
-		if cat != nil {
-			for _, e := range out {
-				el := e.(map[string]any)
-				if _, ok := el["display"]; !ok {
-					if ent, ok := cat.byValue[el["value"].(string)]; ok {
-						el["display"] = ent["displayName"]
-					}
-				}
-			}
-		}
+	if err := read.fillDisplays(ctx, s); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

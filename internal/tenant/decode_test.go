@@ -425,7 +425,7 @@ func TestDecodeProblems(t *testing.T) {
 	const (
 		h        = HeaderName
 		opFields = "enabled, entitlement_display_column, entitlement_id_column, id_column, name, parameters, statement, type, user_id_column"
-		ops      = "get_users, get_user_by_id, get_all_entitlements, get_user_entitlements, create_user, update_user, activate_user, deactivate_user, add_entitlement_to_user, remove_entitlement_from_user, set_password, get_users_modified_since, delete_user"
+		ops      = "get_users, get_user_by_id, get_all_entitlements, get_user_entitlements, create_user, update_user, activate_user, deactivate_user, add_entitlement_to_user, remove_entitlement_from_user, set_password, get_users_modified_since, delete_user, get_entitlements_of_users"
 		dbFields = "database, host, instance, jdbc_url, password, password_env, password_file, port, properties, sid, type, user"
 	)
 	tests := []struct {
