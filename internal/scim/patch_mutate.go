@@ -120,186 +120,261 @@ func (p *patcher) needMulti(t *target) error {
 	return nil
 }
 
-// set applies add or replace with a non-null value.
+// set applies add or replace with a non-null value. Each kind of target
+// has its own step: values a filter selects, a sub-attribute, the values
+// of a multi-valued attribute, a complex value, or a simple value.
 func (p *patcher) set(op string, t *target, val any) error {
 	cur, _ := t.current()
-	a := &t.attr
 	switch {
 	case t.filter != nil:
-		if err := p.needMulti(t); err != nil {
-			return err
-		}
-		var nv any
-		var err error
-		if t.sub != nil {
-			nv, err = p.coerce(val, t.sub, t.name()+"."+t.sub.Name)
-		} else {
-			nv, err = p.coerceElement(val, a)
-		}
-		if err != nil {
-			return err
-		}
-		elems := listOf(cur)
-		subPrimary := t.sub != nil && strings.EqualFold(t.sub.Name, "primary") && isTrue(nv)
-		var touched, made []int
-		for i, el := range elems {
-			if !matchElement(t.filter, el, a) {
-				continue
-			}
-			touched = append(touched, i)
-			if subPrimary || (t.sub == nil && isPrimary(nv)) {
-				made = append(made, i)
-			}
-			m, ok := asMap(el)
-			switch {
-			case t.sub != nil && ok:
-				setMember(m, t.sub.Name, nv)
-			case t.sub != nil:
-				// A simple value has no sub-attributes.
-			case op == "add" && ok && isMapValue(nv):
-				nm, _ := asMap(nv)
-				mergeMembers(m, nm)
-			default:
-				elems[i] = cloneValue(nv)
-			}
-		}
-		if len(touched) == 0 {
-			m, ok, err := p.simpleEq(t.filter, a)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				return BadRequest(NoTarget, "no value of %s matches the filter [%s]", t.name(), exprString(t.filter))
-			}
-			if t.sub != nil {
-				setMember(m, t.sub.Name, nv)
-			} else if nm, ok := asMap(nv); ok {
-				mergeMembers(m, nm)
-			} else {
-				return BadRequest(NoTarget, "no value of %s matches the filter [%s]", t.name(), exprString(t.filter))
-			}
-			elems = append(elems, m)
-			if isPrimary(m) {
-				made = []int{len(elems) - 1}
-			}
-		}
-		if err := checkPrimary(elems, made, t.name()); err != nil {
-			return err
-		}
-		return p.put(t, elems)
-
+		return p.setFiltered(op, t, cur, val)
 	case t.sub != nil:
-		nv, err := p.coerce(val, t.sub, t.name()+"."+t.sub.Name)
-		if err != nil {
-			return err
-		}
-		if a.MultiValued {
-			elems := listOf(cur)
-			var touched, made []int
-			for i, el := range elems {
-				if m, ok := asMap(el); ok {
-					setMember(m, t.sub.Name, nv)
-					touched = append(touched, i)
-				}
-			}
-			if len(touched) == 0 {
-				elems = append(elems, map[string]any{t.sub.Name: nv})
-				touched = []int{len(elems) - 1}
-			}
-			if strings.EqualFold(t.sub.Name, "primary") && isTrue(nv) {
-				made = touched
-			}
-			if err := checkPrimary(elems, made, t.name()); err != nil {
-				return err
-			}
-			return p.put(t, elems)
-		}
-		m, ok := asMap(cur)
-		if !ok {
-			m = map[string]any{}
-		}
-		if old, ok := getCI(m, t.sub.Name); ok && t.sub.Mutability == MutabilityImmutable && present(old) && !valuesEqual(old, nv, t.sub) {
-			return BadRequest(Mutability, "attribute %s.%s is immutable: it can be set once but not changed", t.name(), t.sub.Name)
-		}
-		setMember(m, t.sub.Name, nv)
-		return p.put(t, m)
-
-	case a.MultiValued:
-		items, err := p.coerceMulti(val, a)
-		if err != nil {
-			return err
-		}
-		var elems []any
-		var made []int
-		if op == "replace" {
-			elems = items
-			for i, it := range items {
-				if isPrimary(it) {
-					made = append(made, i)
-				}
-			}
-		} else {
-			// A copy: put compares the old value with the new one.
-			elems = slices.Clone(listOf(cur))
-			for _, it := range items {
-				idx := -1
-				for i, el := range elems {
-					if sameValue(el, it, a) {
-						idx = i
-						break
-					}
-				}
-				if idx < 0 {
-					elems = append(elems, it)
-					idx = len(elems) - 1
-				} else if m, ok := asMap(elems[idx]); ok {
-					if nm, ok := asMap(it); ok && present(nm["value"]) {
-						// Same "value": the value stays as written, the
-						// other members are updated. (Values without
-						// "value" are equal in every member: skipped.)
-						if err := checkImmutableMembers(a, t.name(), m, nm); err != nil {
-							return err
-						}
-						merged := maps.Clone(m)
-						for k, v := range nm {
-							if !strings.EqualFold(k, "value") {
-								setMember(merged, k, v)
-							}
-						}
-						elems[idx] = merged
-					}
-				}
-				if isPrimary(it) {
-					made = append(made, idx)
-				}
-			}
-		}
-		if err := checkPrimary(elems, made, t.name()); err != nil {
-			return err
-		}
-		return p.put(t, elems)
-
-	case a.Type == TypeComplex:
-		nv, err := p.coerceComplex(val, a, t.name())
-		if err != nil {
-			return err
-		}
-		m, ok := asMap(cur)
-		if !ok {
-			m = map[string]any{}
-		}
-		m = maps.Clone(m) // put compares the old value with the new one
-		if err := checkImmutableMembers(a, t.name(), m, nv); err != nil {
-			return err
-		}
-		mergeMembers(m, nv)
-		return p.put(t, m)
+		return p.setSub(t, cur, val)
+	case t.attr.MultiValued:
+		return p.setMulti(op, t, cur, val)
+	case t.attr.Type == TypeComplex:
+		return p.setComplex(t, cur, val)
 	}
-	nv, err := p.coerce(val, a, t.name())
+	nv, err := p.coerce(val, &t.attr, t.name())
 	if err != nil {
 		return err
 	}
 	return p.put(t, nv)
+}
+
+// setFiltered writes val into the values of cur that t's filter selects
+// or, when it selects none, into a new value the filter describes.
+func (p *patcher) setFiltered(op string, t *target, cur, val any) error {
+	if err := p.needMulti(t); err != nil {
+		return err
+	}
+	var nv any
+	var err error
+	if t.sub != nil {
+		nv, err = p.coerce(val, t.sub, t.name()+"."+t.sub.Name)
+	} else {
+		nv, err = p.coerceElement(val, &t.attr)
+	}
+	if err != nil {
+		return err
+	}
+	elems := listOf(cur)
+	touched, made := writeMatches(op, t, elems, nv)
+	if len(touched) == 0 {
+		m, err := p.newFromFilter(t, nv)
+		if err != nil {
+			return err
+		}
+		elems = append(elems, m)
+		if isPrimary(m) {
+			made = []int{len(elems) - 1}
+		}
+	}
+	if err := checkPrimary(elems, made, t.name()); err != nil {
+		return err
+	}
+	return p.put(t, elems)
+}
+
+// writeMatches writes nv, in place, into each value of elems that t's
+// filter selects: into its sub-attribute t.sub, merged into it (add of an
+// object to an object), or instead of it. It returns the indexes of the
+// values it wrote, and of those it made primary.
+func writeMatches(op string, t *target, elems []any, nv any) (touched, made []int) {
+	subPrimary := t.sub != nil && strings.EqualFold(t.sub.Name, "primary") && isTrue(nv)
+	for i, el := range elems {
+		if !matchElement(t.filter, el, &t.attr) {
+			continue
+		}
+		touched = append(touched, i)
+		if subPrimary || (t.sub == nil && isPrimary(nv)) {
+			made = append(made, i)
+		}
+		m, ok := asMap(el)
+		switch {
+		case t.sub != nil && ok:
+			setMember(m, t.sub.Name, nv)
+		case t.sub != nil:
+			// A simple value has no sub-attributes.
+		case op == "add" && ok && isMapValue(nv):
+			nm, _ := asMap(nv)
+			mergeMembers(m, nm)
+		default:
+			elems[i] = cloneValue(nv)
+		}
+	}
+	return touched, made
+}
+
+// newFromFilter builds the value that add or replace creates when t's
+// filter selects nothing: the filter's eq comparisons (type eq "work") with
+// nv written into it. Any other filter, or an nv that is neither for a
+// sub-attribute nor an object, is a noTarget error.
+func (p *patcher) newFromFilter(t *target, nv any) (map[string]any, error) {
+	m, ok, err := p.simpleEq(t.filter, &t.attr)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, BadRequest(NoTarget, "no value of %s matches the filter [%s]", t.name(), exprString(t.filter))
+	}
+	if t.sub != nil {
+		setMember(m, t.sub.Name, nv)
+	} else if nm, ok := asMap(nv); ok {
+		mergeMembers(m, nm)
+	} else {
+		return nil, BadRequest(NoTarget, "no value of %s matches the filter [%s]", t.name(), exprString(t.filter))
+	}
+	return m, nil
+}
+
+// setSub writes val into the sub-attribute t.sub: of every value of a
+// multi-valued attribute, or of the single complex value.
+func (p *patcher) setSub(t *target, cur, val any) error {
+	nv, err := p.coerce(val, t.sub, t.name()+"."+t.sub.Name)
+	if err != nil {
+		return err
+	}
+	if t.attr.MultiValued {
+		return p.setSubOfEach(t, cur, nv)
+	}
+	m, ok := asMap(cur)
+	if !ok {
+		m = map[string]any{}
+	}
+	if old, ok := getCI(m, t.sub.Name); ok && t.sub.Mutability == MutabilityImmutable && present(old) && !valuesEqual(old, nv, t.sub) {
+		return BadRequest(Mutability, "attribute %s.%s is immutable: it can be set once but not changed", t.name(), t.sub.Name)
+	}
+	setMember(m, t.sub.Name, nv)
+	return p.put(t, m)
+}
+
+// setSubOfEach writes the coerced nv into the sub-attribute t.sub of every
+// complex value of cur, or of a new value when cur has none.
+func (p *patcher) setSubOfEach(t *target, cur, nv any) error {
+	elems := listOf(cur)
+	var touched, made []int
+	for i, el := range elems {
+		if m, ok := asMap(el); ok {
+			setMember(m, t.sub.Name, nv)
+			touched = append(touched, i)
+		}
+	}
+	if len(touched) == 0 {
+		elems = append(elems, map[string]any{t.sub.Name: nv})
+		touched = []int{len(elems) - 1}
+	}
+	if strings.EqualFold(t.sub.Name, "primary") && isTrue(nv) {
+		made = touched
+	}
+	if err := checkPrimary(elems, made, t.name()); err != nil {
+		return err
+	}
+	return p.put(t, elems)
+}
+
+// setMulti applies add or replace to a whole multi-valued attribute:
+// replace puts val's values instead of cur's, add adds them to cur's.
+func (p *patcher) setMulti(op string, t *target, cur, val any) error {
+	items, err := p.coerceMulti(val, &t.attr)
+	if err != nil {
+		return err
+	}
+	var elems []any
+	var made []int
+	if op == "replace" {
+		elems = items
+		for i, it := range items {
+			if isPrimary(it) {
+				made = append(made, i)
+			}
+		}
+	} else if elems, made, err = addValues(t, cur, items); err != nil {
+		return err
+	}
+	if err := checkPrimary(elems, made, t.name()); err != nil {
+		return err
+	}
+	return p.put(t, elems)
+}
+
+// addValues returns a copy of cur, the values of the multi-valued target t,
+// with items added: an item cur has already (by sameValue) is not repeated
+// but updates the value it equals. It also returns the indexes of the
+// items that are primary.
+func addValues(t *target, cur any, items []any) ([]any, []int, error) {
+	a := &t.attr
+	// A copy: put compares the old value with the new one.
+	elems := slices.Clone(listOf(cur))
+	var made []int
+	for _, it := range items {
+		idx := indexOfSame(elems, it, a)
+		if idx < 0 {
+			elems = append(elems, it)
+			idx = len(elems) - 1
+		} else if m, ok := asMap(elems[idx]); ok {
+			if nm, ok := asMap(it); ok && present(nm["value"]) {
+				// Same "value": the value stays as written, the
+				// other members are updated. (Values without
+				// "value" are equal in every member: skipped.)
+				merged, err := mergeSameValue(a, t.name(), m, nm)
+				if err != nil {
+					return nil, nil, err
+				}
+				elems[idx] = merged
+			}
+		}
+		if isPrimary(it) {
+			made = append(made, idx)
+		}
+	}
+	return elems, made, nil
+}
+
+// indexOfSame returns the index of the first value of elems that is the
+// same value as it, or -1.
+func indexOfSame(elems []any, it any, a *Attribute) int {
+	for i, el := range elems {
+		if sameValue(el, it, a) {
+			return i
+		}
+	}
+	return -1
+}
+
+// mergeSameValue returns a copy of m, a value of the complex multi-valued
+// attribute a (called name), with the members of nm other than "value"
+// written into it, unless that would change an immutable sub-attribute.
+func mergeSameValue(a *Attribute, name string, m, nm map[string]any) (map[string]any, error) {
+	if err := checkImmutableMembers(a, name, m, nm); err != nil {
+		return nil, err
+	}
+	merged := maps.Clone(m)
+	for k, v := range nm {
+		if !strings.EqualFold(k, "value") {
+			setMember(merged, k, v)
+		}
+	}
+	return merged, nil
+}
+
+// setComplex merges val into the single complex value cur.
+func (p *patcher) setComplex(t *target, cur, val any) error {
+	a := &t.attr
+	nv, err := p.coerceComplex(val, a, t.name())
+	if err != nil {
+		return err
+	}
+	m, ok := asMap(cur)
+	if !ok {
+		m = map[string]any{}
+	}
+	m = maps.Clone(m) // put compares the old value with the new one
+	if err := checkImmutableMembers(a, t.name(), m, nv); err != nil {
+		return err
+	}
+	mergeMembers(m, nv)
+	return p.put(t, m)
 }
 
 // checkImmutableMembers refuses a merge of nv into the value old of the
