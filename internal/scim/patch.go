@@ -1,4 +1,4 @@
-// PATCH requests: the operation type and the parsing of a request body, its operations and paths.
+// Parsing a PATCH request: the operation type, the body, each operation and its path.
 
 package scim
 

@@ -1,4 +1,4 @@
-// Writing operations into a resolved target: remove, add/replace, and the multi-valued rules.
+// Changing what a path resolved to: put, remove and set, and the multi-valued helpers.
 
 package scim
 
