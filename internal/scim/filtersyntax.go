@@ -1,3 +1,14 @@
+// Why this parser exists beside github.com/scim2/filter-parser/v2: it is
+// not a second grammar kept to word errors, it is the only parser of SCIM
+// filters and PATCH paths that runs. The library's parser is called by
+// tests alone, as the oracle whose tree every filter it accepts must match.
+// What the code keeps from the library is its tree types, because the
+// rest of sqlscim reads them (Filter.Expr for the WHERE clauses that
+// provision builds, matchElement for PATCH value filters). Calling the
+// library was given up because its messages cannot be shown to a client,
+// it refuses filters RFC 7644 allows and it is slow; the notes after the
+// imports give the details.
+
 package scim
 
 import (
