@@ -4,7 +4,9 @@ package scim
 
 import (
 	"encoding/json"
+	"maps"
 	"math"
+	"slices"
 	"strconv"
 )
 
@@ -69,7 +71,10 @@ func (p *patcher) coerceComplex(val any, a *Attribute, name string) (map[string]
 		return nil, BadRequest(InvalidValue, "attribute %s must be %s, not %s", name, typeWords(a, false), jsonKind(val))
 	}
 	out := make(map[string]any, len(m))
-	for k, v := range m {
+	// In name order, so that a value with two mistakes always gets the
+	// same answer.
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		v := m[k]
 		sa, ok := a.Sub(k)
 		if !ok {
 			if len(a.SubAttributes) == 0 {

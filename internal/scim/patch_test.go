@@ -569,3 +569,15 @@ func TestApplyPatchImmutableMultiValued(t *testing.T) {
 	_, err = patch(t, start, `{"Operations":[{"op":"add","path":"origin","value":{"year":"1900"}}]}`, rs)
 	checkError(t, err, Mutability, "Operations[0]: attribute origin is immutable: it can be set once but not changed")
 }
+
+// A value with two unknown sub-attributes named either one, at random (a
+// map's order): the same request must always get the same answer.
+func TestPatchNamesTheSameProblemEveryTime(t *testing.T) {
+	const body = `{"Operations":[{"op":"add","path":"emails","value":[{"value":"a@b.c","zlabel":"x","label":"y","mlabel":"z"}]}]}`
+	for i := 0; i < 30; i++ {
+		_, err := patch(t, patchUser, body, userRS())
+		if err == nil || err.Error() != `400 invalidPath: Operations[0]: attribute emails has no sub-attribute "label"` {
+			t.Fatalf("try %d: %v", i, err)
+		}
+	}
+}
