@@ -1,8 +1,6 @@
 package provision
 
 import (
-	"reflect"
-	"strings"
 	"testing"
 )
 
@@ -35,13 +33,7 @@ func TestBulkEntitlementsSettingsBadValues(t *testing.T) {
 			c := testValidConfig()
 			c.Operations[GetUserEntitlements] = &Operation{Enabled: true, Type: SQLStatement, Statement: "SELECT ENT_ID FROM USERENTITLEMENTS WHERE USER_ID = ?", Parameters: testFields("USER_ID")}
 			tc.change(c)
-			var got []string
-			for _, p := range c.Validate("tenants[0]") {
-				got = append(got, p.String())
-			}
-			if !reflect.DeepEqual(got, tc.want) {
-				t.Fatalf("got\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(tc.want, "\n  "))
-			}
+			wantProblems(t, c, tc.want)
 		})
 	}
 }

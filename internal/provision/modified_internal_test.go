@@ -1,8 +1,6 @@
 package provision
 
 import (
-	"reflect"
-	"strings"
 	"testing"
 	"time"
 
@@ -32,13 +30,7 @@ func TestTimestampSettingsBadValues(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			c := testValidConfig()
 			tc.change(c)
-			var got []string
-			for _, p := range c.Validate("tenants[0]") {
-				got = append(got, p.String())
-			}
-			if !reflect.DeepEqual(got, tc.want) {
-				t.Fatalf("got\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(tc.want, "\n  "))
-			}
+			wantProblems(t, c, tc.want)
 		})
 	}
 }

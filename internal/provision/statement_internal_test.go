@@ -397,6 +397,18 @@ func TestValidateOperation(t *testing.T) {
 	}
 }
 
+// wantProblems checks that c's validation reports exactly want, in order.
+func wantProblems(t *testing.T, c *Config, want []string) {
+	t.Helper()
+	var got []string
+	for _, p := range c.Validate("tenants[0]") {
+		got = append(got, p.String())
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("got\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+}
+
 // validConfig is a MySQL tenant with the two required operations.
 func testValidConfig() *Config {
 	return &Config{
