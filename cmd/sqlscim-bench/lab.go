@@ -405,6 +405,27 @@ func (l *labDB) localTenant(lt *labTenant, app string) map[string]any {
 	return t
 }
 
+// withBulkEntitlements adds get_entitlements_of_users to a lab tenant in
+// SQL mode: the assignments of a range of users, as the lab's
+// get_user_entitlements reads them for one (docs/configuration.md).
+func withBulkEntitlements(t map[string]any) map[string]any {
+	ops := map[string]any{}
+	for k, v := range t["operations"].(map[string]any) {
+		ops[k] = v
+	}
+	ops["get_entitlements_of_users"] = map[string]any{
+		"type": "sql",
+		"statement": "SELECT UE.USER_ID, UE.ENT_ID, E.ENT_NAME FROM USERENTITLEMENTS UE JOIN ENTITLEMENTS E ON UE.ENT_ID = E.ENT_ID " +
+			"WHERE UE.USER_ID BETWEEN ? AND ? ORDER BY UE.USER_ID, UE.ENT_ID",
+		"parameters": []any{
+			map[string]any{"type": "DATABASE_FIELD", "field": "first_user_id"},
+			map[string]any{"type": "DATABASE_FIELD", "field": "last_user_id"},
+		},
+	}
+	t["operations"] = ops
+	return t
+}
+
 // writeTenants writes a --tenants file.
 func writeTenants(path string, tenants []map[string]any) error {
 	out, err := yaml.Marshal(map[string]any{"tenants": tenants})

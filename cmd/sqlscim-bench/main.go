@@ -336,6 +336,10 @@ func (b *bench) runDatabase(ctx context.Context, dialect string) (err error) {
 			"header": {app: "agent_" + dialect + "_" + mode, header: header, source: "header"},
 			"local":  {app: localApp, source: "local"},
 		}
+		if mode == "sql" {
+			local = append(local, withBulkEntitlements(lab.localTenant(lt, localApp+"_bulk")))
+			r.targets[mode]["bulk"] = target{app: localApp + "_bulk", source: "bulk"}
+		}
 		bl, err := newBaseline(ctx, lab, lt, b.opts.pool)
 		if err != nil {
 			return fmt.Errorf("baseline %s: %w", lt.file, err)

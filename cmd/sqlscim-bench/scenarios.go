@@ -18,7 +18,7 @@ import (
 // the X-OKTA-ONPREM-DATA value.
 type target struct {
 	app, header string
-	source      string // "header" or "local"
+	source      string // "header", "local", or "bulk" (local, with get_entitlements_of_users)
 }
 
 // row is one line of a result table.
@@ -43,8 +43,11 @@ type row struct {
 	// elapsed is the wall time of a sequential scenario (b, c).
 	elapsed      time.Duration
 	extrapolated bool
-	value        time.Duration // (g)
-	rss          int64         // (h)
+	// bulk is (b)'s time through a tenant with get_entitlements_of_users;
+	// 0 when the mode has none (procedures list through a snapshot).
+	bulk  time.Duration
+	value time.Duration // (g)
+	rss   int64         // (h)
 	// others is the largest share of the machine that processes other than
 	// the bench, sqlscim and the databases took in the row's windows.
 	others float64

@@ -20,68 +20,29 @@ import (
 func (r *dbRun) scenarioImport(ctx context.Context, mode string) (*row, error) {
 	t := r.targets[mode]["header"]
 	pages := (r.users + pageSize - 1) / pageSize
-	limit := r.b.opts.importLimit
 	rw := &row{id: "b", scenario: fmt.Sprintf("Import: GET /Users?startIndex=…&count=%d to the end", pageSize), mode: mode, source: t.source, unit: "users/s", client: "Go client"}
-	var lat []time.Duration
-	var cpu cpuSample
-	done, seen := 0, 0
-	peak, err := r.withServer(ctx, "b-"+mode, func(s *server) error {
-		if err := s.request(ctx, http.MethodGet, t, "/Users?count=1", nil, 200, nil); err != nil { // pool and columns
-			return err
-		}
-		label := fmt.Sprintf("[%s %s] (b) import", r.lab.dialect, mode)
-		stop := r.b.p.start(label, func() string {
-			return fmt.Sprintf("page %d/%d, %d users", done, pages, seen)
-		})
-		defer stop()
-		sample := sampler(s.pid, 0, r.lab.filter())
-		s.window(true)
-		cpu0 := sample()
-		defer func() { cpu = sample().sub(cpu0); s.window(false) }()
-		start := time.Now()
-		for startIndex := 1; ; startIndex += pageSize {
-			t0 := time.Now()
-			var body []byte
-			if err := s.request(ctx, http.MethodGet, t, fmt.Sprintf("/Users?startIndex=%d&count=%d", startIndex, pageSize), nil, 200, &body); err != nil {
-				return err
-			}
-			var page struct {
-				TotalResults int               `json:"totalResults"`
-				Resources    []json.RawMessage `json:"Resources"`
-			}
-			if err := json.Unmarshal(body, &page); err != nil {
-				return fmt.Errorf("page %d: %w", startIndex, err)
-			}
-			lat = append(lat, time.Since(t0))
-			done++
-			seen += len(page.Resources)
-			if startIndex+pageSize > page.TotalResults {
-				if seen != r.users || page.TotalResults != r.users {
-					return fmt.Errorf("import saw %d users, totalResults %d, want %d", seen, page.TotalResults, r.users)
-				}
-				break
-			}
-			if limit > 0 && time.Since(start) > limit {
-				rw.extrapolated = true
-				break
-			}
-		}
-		rw.elapsed = time.Since(start)
-		return nil
-	})
+	run, err := r.importThrough(ctx, mode, t, pages)
 	if err != nil {
 		return nil, err
 	}
-	rw.cpu = cpuPerOp(cpu, seen)
-	if rw.extrapolated {
-		rw.notes = append(rw.notes, fmt.Sprintf("stopped after %d of %d pages (%s); time extrapolated", done, pages, secs(rw.elapsed)))
-		rw.elapsed = time.Duration(float64(rw.elapsed) * float64(pages) / float64(done))
+	rw.elapsed, rw.extrapolated, rw.peak = run.elapsed, run.extrapolated, run.peak
+	rw.cpu = cpuPerOp(run.cpu, run.seen)
+	if run.extrapolated {
+		rw.notes = append(rw.notes, fmt.Sprintf("stopped after %d of %d pages; time extrapolated", run.done, pages))
 	}
-	slices.Sort(lat)
-	rw.peak = peak
 	rw.rate = float64(r.users) / rw.elapsed.Seconds()
-	rw.p50, rw.p99 = percentile(lat, 50), percentile(lat, 99)
-	rw.others = cpu.others()
+	rw.p50, rw.p99 = percentile(run.lat, 50), percentile(run.lat, 99)
+	rw.others = run.cpu.others()
+
+	// The same import through a tenant with get_entitlements_of_users.
+	if bt, ok := r.targets[mode]["bulk"]; ok {
+		bulk, err := r.importThrough(ctx, mode, bt, pages)
+		if err != nil {
+			return nil, err
+		}
+		rw.bulk = bulk.elapsed
+		rw.notes = append(rw.notes, fmt.Sprintf("with get_entitlements_of_users (local tenant): %s, server CPU %s per user", secs(bulk.elapsed), us(cpuPerOp(bulk.cpu, bulk.seen).server)))
+	}
 
 	// Baselines: the same statements per page.
 	for _, v := range r.b.variants(r.base[mode]) {
@@ -98,6 +59,77 @@ func (r *dbRun) scenarioImport(ctx context.Context, mode string) (*row, error) {
 	rw.notes = append(rw.notes, fmt.Sprintf("%d pages in %s (baseline %s)", pages, secs(rw.elapsed), secs(rw.base.elapsed)))
 	r.rows = append(r.rows, rw)
 	return rw, nil
+}
+
+// importRun is one import through a server.
+type importRun struct {
+	elapsed      time.Duration
+	extrapolated bool
+	lat          []time.Duration // sorted
+	cpu          cpuSample
+	done, seen   int
+	peak         int64
+}
+
+// importThrough runs the import of (b) against t, page after page, on a
+// server of its own. A run longer than -import-limit stops and its time is
+// extrapolated from the pages done.
+func (r *dbRun) importThrough(ctx context.Context, mode string, t target, pages int) (importRun, error) {
+	var run importRun
+	limit := r.b.opts.importLimit
+	peak, err := r.withServer(ctx, "b-"+mode+"-"+t.source, func(s *server) error {
+		if err := s.request(ctx, http.MethodGet, t, "/Users?count=1", nil, 200, nil); err != nil { // pool and columns
+			return err
+		}
+		label := fmt.Sprintf("[%s %s %s] (b) import", r.lab.dialect, mode, t.source)
+		stop := r.b.p.start(label, func() string {
+			return fmt.Sprintf("page %d/%d, %d users", run.done, pages, run.seen)
+		})
+		defer stop()
+		sample := sampler(s.pid, 0, r.lab.filter())
+		s.window(true)
+		cpu0 := sample()
+		defer func() { run.cpu = sample().sub(cpu0); s.window(false) }()
+		start := time.Now()
+		for startIndex := 1; ; startIndex += pageSize {
+			t0 := time.Now()
+			var body []byte
+			if err := s.request(ctx, http.MethodGet, t, fmt.Sprintf("/Users?startIndex=%d&count=%d", startIndex, pageSize), nil, 200, &body); err != nil {
+				return err
+			}
+			var page struct {
+				TotalResults int               `json:"totalResults"`
+				Resources    []json.RawMessage `json:"Resources"`
+			}
+			if err := json.Unmarshal(body, &page); err != nil {
+				return fmt.Errorf("page %d: %w", startIndex, err)
+			}
+			run.lat = append(run.lat, time.Since(t0))
+			run.done++
+			run.seen += len(page.Resources)
+			if startIndex+pageSize > page.TotalResults {
+				if run.seen != r.users || page.TotalResults != r.users {
+					return fmt.Errorf("import saw %d users, totalResults %d, want %d", run.seen, page.TotalResults, r.users)
+				}
+				break
+			}
+			if limit > 0 && time.Since(start) > limit {
+				run.extrapolated = true
+				break
+			}
+		}
+		run.elapsed = time.Since(start)
+		return nil
+	})
+	if err != nil {
+		return importRun{}, err
+	}
+	if run.extrapolated {
+		run.elapsed = time.Duration(float64(run.elapsed) * float64(pages) / float64(run.done))
+	}
+	slices.Sort(run.lat)
+	run.peak = peak
+	return run, nil
 }
 
 // importBaseline runs the import's statements through v, page by page.
