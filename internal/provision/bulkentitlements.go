@@ -3,10 +3,7 @@ package provision
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"strings"
-
-	"github.com/sqlscim/sqlscim/internal/scim"
 )
 
 // GetEntitlementsOfUsers is the optional operation that reads the
@@ -123,60 +120,4 @@ func (t *Tenant) entitlementsOfRange(ctx context.Context, m *mapping, page []row
 		return nil, err
 	}
 	return out, nil
-}
-
-// entitlementReader turns rows of an operation that returns assignments
-// into SCIM entitlements, and fills in display names a row lacks from the
-// catalogue of get_all_entitlements.
-type entitlementReader struct {
-	t                 *Tenant
-	op                OpName
-	idKey, displayKey string
-	undisplayed       []map[string]any
-}
-
-func (t *Tenant) entitlementReader(op OpName) *entitlementReader {
-	idKey, displayKey := t.entitlementKeys()
-	return &entitlementReader{t: t, op: op, idKey: idKey, displayKey: displayKey}
-}
-
-// entry is the entitlement of one row.
-func (er *entitlementReader) entry(r row) (map[string]any, error) {
-	v, ok := r[er.idKey]
-	if !ok {
-		return nil, er.t.entitlementColumnMissing(er.op, er.idKey, "entitlement id column")
-	}
-	e := map[string]any{"value": text(v), "type": EntitlementType}
-	if d, ok := r[er.displayKey]; ok && d != nil {
-		e["display"] = text(d)
-	} else {
-		er.undisplayed = append(er.undisplayed, e)
-	}
-	return e, nil
-}
-
-// fillDisplays names the entitlements whose rows had no display column.
-func (er *entitlementReader) fillDisplays(ctx context.Context, s *session) error {
-	if len(er.undisplayed) == 0 {
-		return nil
-	}
-	cat, err := er.t.catalogue(ctx, s, false)
-	if err != nil || cat == nil {
-		return err
-	}
-	for _, e := range er.undisplayed {
-		if ent, ok := cat.byValue[e["value"].(string)]; ok {
-			e["display"] = ent["displayName"]
-		}
-	}
-	return nil
-}
-
-// entitlementColumnMissing is the configuration error of an operation
-// whose rows lack a column it must return: key, its what (the entitlement
-// id column of get_all_entitlements, the user id column).
-func (t *Tenant) entitlementColumnMissing(op OpName, key, what string) error {
-	return &scim.Error{Status: http.StatusInternalServerError,
-		Cause:  fmt.Errorf("tenant %s: %s returns no %s column (the %s); add it to its SELECT", t.cfg.Name, op, key, what),
-		Detail: fmt.Sprintf("The configuration of tenant %s cannot read users' entitlements: %s returns no %s. An administrator must correct it (sqlscim check names the problem; the sqlscim log has it too).", t.cfg.Name, op, what)}
 }

@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/sqlscim/sqlscim/internal/audit"
 	"github.com/sqlscim/sqlscim/internal/scim"
 )
 
@@ -50,56 +49,6 @@ func (t *Tenant) fetchUser(ctx context.Context, s *session, m *mapping, id strin
 		return nil, t.opError(GetUserByID, err)
 	}
 	return r, nil
-}
-
-// userEntitlements runs Get User Entitlements for a user.
-func (t *Tenant) userEntitlements(ctx context.Context, s *session, user row) ([]any, error) {
-	if _, ok := t.cfg.Op(GetUserEntitlements); !ok {
-		return nil, nil
-	}
-	rows, err := t.query(ctx, s.q, GetUserEntitlements, rowValues(user))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	cols, err := t.resultColumns(GetUserEntitlements, rows)
-	if err != nil {
-		return nil, t.opError(GetUserEntitlements, err)
-	}
-	read := t.entitlementReader(GetUserEntitlements)
-	out := []any{}
-	for rows.Next() {
-		r, err := readRow(rows, cols)
-		if err != nil {
-			return nil, t.opError(GetUserEntitlements, err)
-		}
-		e, err := read.entry(r)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, t.opError(GetUserEntitlements, err)
-	}
-	if err := read.fillDisplays(ctx, s); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-// entitlementKeys are the upper-case entitlement id and display columns.
-func (t *Tenant) entitlementKeys() (string, string) {
-	idKey, displayKey := "ENT_ID", "ENT_NAME"
-	if op, ok := t.cfg.Operations[GetAllEntitlements]; ok && op != nil {
-		if op.EntitlementIDColumn != "" {
-			idKey = strings.ToUpper(op.EntitlementIDColumn)
-		}
-		if op.EntitlementDisplayColumn != "" {
-			displayKey = strings.ToUpper(op.EntitlementDisplayColumn)
-		}
-	}
-	return idKey, displayKey
 }
 
 // GetUser reads one user, with its entitlements unless skipped.
@@ -158,41 +107,6 @@ func (t *Tenant) writeFields(name OpName) []string {
 		}
 	}
 	return out
-}
-
-// requestedEntitlements reads the entitlement values of a user body.
-// present is false when the body does not mention entitlements.
-func requestedEntitlements(res scim.Resource) (values []string, present bool, err error) {
-	raw, ok := res.Get("entitlements")
-	if !ok {
-		return nil, false, nil
-	}
-	if raw == nil {
-		return nil, true, nil
-	}
-	list, ok := raw.([]any)
-	if !ok {
-		return nil, true, scim.BadRequest(scim.InvalidValue, "entitlements must be a list of {\"value\": ...} objects")
-	}
-	seen := map[string]bool{}
-	for i, e := range list {
-		var v any
-		switch x := e.(type) {
-		case map[string]any:
-			v, _ = lookupCI(x, "value")
-		case string:
-			v = x
-		}
-		s := text(v)
-		if s == "" {
-			return nil, true, scim.BadRequest(scim.InvalidValue, "entitlements[%d] has no value; each entitlement needs the id of an entitlement, e.g. {\"value\": \"1\"}", i)
-		}
-		if !seen[s] {
-			seen[s] = true
-			values = append(values, s)
-		}
-	}
-	return values, true, nil
 }
 
 // CreateUser runs Create User, then Add Entitlement to User for each
@@ -483,93 +397,6 @@ func (t *Tenant) setActive(ctx context.Context, s *session, user row, active boo
 		return disabled(name, call)
 	}
 	return t.exec(ctx, s.q, name, rowValues(user))
-}
-
-// changeEntitlements adds the entitlements in want that are not in have and
-// removes those in have that are not in want.
-func (t *Tenant) changeEntitlements(ctx context.Context, s *session, user row, want, have []string) error {
-	haveSet := map[string]bool{}
-	for _, v := range have {
-		haveSet[v] = true
-	}
-	wantSet := map[string]bool{}
-	for _, v := range want {
-		wantSet[v] = true
-	}
-	var add, remove []string
-	for _, v := range want {
-		if !haveSet[v] {
-			add = append(add, v)
-		}
-	}
-	for _, v := range have {
-		if !wantSet[v] {
-			remove = append(remove, v)
-		}
-	}
-	if len(add) > 0 {
-		if _, ok := t.cfg.Op(AddEntitlementToUser); !ok {
-			return disabled(AddEntitlementToUser, "adding entitlements")
-		}
-		for _, v := range add {
-			ok, err := t.entitlementExists(ctx, s, v)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				return scim.BadRequest(scim.InvalidValue, "entitlement %q does not exist; GET /Entitlements lists the entitlements and their ids", v)
-			}
-		}
-	}
-	if len(remove) > 0 {
-		if _, ok := t.cfg.Op(RemoveEntitlementFromUser); !ok {
-			return disabled(RemoveEntitlementFromUser, "removing entitlements")
-		}
-	}
-	for _, v := range remove {
-		if err := t.execEntitlement(ctx, s, RemoveEntitlementFromUser, user, v); err != nil {
-			return err
-		}
-	}
-	for _, v := range add {
-		if err := t.execEntitlement(ctx, s, AddEntitlementToUser, user, v); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// execEntitlement runs an entitlement operation for user and value.
-func (t *Tenant) execEntitlement(ctx context.Context, s *session, name OpName, user row, value string) error {
-	vals, err := t.entitlementValues(ctx, s, user, value)
-	if err != nil {
-		return err
-	}
-	if err := t.exec(ctx, s.q, name, vals); err != nil {
-		return err
-	}
-	audit.From(ctx).Entitlement(name == AddEntitlementToUser, value)
-	return nil
-}
-
-// entitlementValues binds an entitlement operation: the user id column and
-// other user columns from the user; any other field is the entitlement's id,
-// typed as the entitlement catalogue types it.
-func (t *Tenant) entitlementValues(ctx context.Context, s *session, user row, value string) (values, error) {
-	var typed any = value
-	cat, err := t.catalogue(ctx, s, false)
-	if err != nil {
-		return nil, err
-	}
-	if v, ok := cat.lookupID(value); ok {
-		typed = v
-	}
-	return func(field string) (any, bool) {
-		if v, ok := user[strings.ToUpper(field)]; ok {
-			return v, true
-		}
-		return typed, true
-	}, nil
 }
 
 // checkRename refuses an update that gives the user a userName another
