@@ -52,17 +52,19 @@ func AppendJSON(dst []byte, v any) ([]byte, error) {
 		}
 		return append(dst, ']'), nil
 	case map[string]any:
-		keys := make([]string, 0, len(x))
+		var buf [16]string
+		keys := buf[:0]
 		for k := range x {
 			keys = append(keys, k)
 		}
 		slices.Sort(keys)
-		return appendObject(dst, keys, func(k string) any { return x[k] })
+		return appendMap(dst, keys, x)
 	case Resource:
 		if x == nil {
 			return append(dst, "null"...), nil
 		}
-		return appendObject(dst, x.sortedKeys(), func(k string) any { return x[k] })
+		var buf [24]string
+		return appendMap(dst, x.appendSortedKeys(buf[:0]), x)
 	case ListResponse:
 		b, err := x.MarshalJSON()
 		return append(dst, b...), err
@@ -74,7 +76,8 @@ func AppendJSON(dst []byte, v any) ([]byte, error) {
 	return append(dst, b...), nil
 }
 
-func appendObject(dst []byte, keys []string, value func(string) any) ([]byte, error) {
+// appendMap writes the object m with its keys in the order of keys.
+func appendMap(dst []byte, keys []string, m map[string]any) ([]byte, error) {
 	dst = append(dst, '{')
 	for i, k := range keys {
 		if i > 0 {
@@ -82,7 +85,7 @@ func appendObject(dst []byte, keys []string, value func(string) any) ([]byte, er
 		}
 		dst = append(appendString(dst, k), ':')
 		var err error
-		if dst, err = AppendJSON(dst, value(k)); err != nil {
+		if dst, err = AppendJSON(dst, m[k]); err != nil {
 			return nil, fmt.Errorf("attribute %s: %w", k, err)
 		}
 	}

@@ -2,13 +2,15 @@ package scim
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"reflect"
-	"sort"
+	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // Resource is a SCIM resource as a JSON object. Keys are attribute names as
@@ -174,44 +176,99 @@ var coreKeyOrder = func() map[string]int {
 	return m
 }()
 
+// coreKeyExact is coreKeyOrder by the attributes' own spelling, which is
+// how resources hold them: no key needs lower-casing to be found.
+var coreKeyExact = func() map[string]int {
+	m := make(map[string]int, len(coreKeyOrder))
+	for i, n := range []string{
+		"schemas", "id", "externalId", "userName", "name", "displayName",
+		"nickName", "profileUrl", "title", "userType", "preferredLanguage",
+		"locale", "timezone", "active", "password", "emails", "phoneNumbers",
+		"ims", "photos", "addresses", "groups", "entitlements", "roles",
+		"x509Certificates",
+	} {
+		m[n] = i
+	}
+	return m
+}()
+
 // keyClass sorts keys: 0 well-known, 1 other attributes, 2 extension URNs,
 // 3 meta.
 func keyClass(k string) (class, rank int) {
-	lk := strings.ToLower(k)
-	if r, ok := coreKeyOrder[lk]; ok {
+	if r, ok := coreKeyExact[k]; ok {
 		return 0, r
 	}
 	switch {
-	case lk == "meta":
+	case strings.EqualFold(k, "meta"):
 		return 3, 0
-	case strings.HasPrefix(lk, "urn:"):
+	case len(k) >= 4 && strings.EqualFold(k[:4], "urn:"):
 		return 2, 0
+	}
+	if r, ok := coreKeyOrder[strings.ToLower(k)]; ok {
+		return 0, r
 	}
 	return 1, 0
 }
 
 // sortedKeys returns the keys of r in rendering order.
 func (r Resource) sortedKeys() []string {
-	keys := make([]string, 0, len(r))
+	return r.appendSortedKeys(make([]string, 0, len(r)))
+}
+
+// renderKey is a key with what orders it, worked out once per key.
+type renderKey struct {
+	key         string
+	class, rank int
+}
+
+// appendSortedKeys appends the keys of r to keys in rendering order: by
+// class and rank, then without regard to case, then as written.
+func (r Resource) appendSortedKeys(keys []string) []string {
+	var buf [24]renderKey
+	rk := buf[:0]
 	for k := range r {
-		keys = append(keys, k)
+		c, n := keyClass(k)
+		rk = append(rk, renderKey{k, c, n})
 	}
-	sort.Slice(keys, func(i, j int) bool {
-		ci, ri := keyClass(keys[i])
-		cj, rj := keyClass(keys[j])
-		if ci != cj {
-			return ci < cj
+	slices.SortFunc(rk, func(a, b renderKey) int {
+		if a.class != b.class {
+			return cmp.Compare(a.class, b.class)
 		}
-		if ri != rj {
-			return ri < rj
+		if a.rank != b.rank {
+			return cmp.Compare(a.rank, b.rank)
 		}
-		li, lj := strings.ToLower(keys[i]), strings.ToLower(keys[j])
-		if li != lj {
-			return li < lj
+		if c := compareFold(a.key, b.key); c != 0 {
+			return c
 		}
-		return keys[i] < keys[j]
+		return strings.Compare(a.key, b.key)
 	})
+	for _, k := range rk {
+		keys = append(keys, k.key)
+	}
 	return keys
+}
+
+// compareFold compares a and b as strings.ToLower would make them, without
+// making them when both are ASCII.
+func compareFold(a, b string) int {
+	for i := 0; i < len(a) && i < len(b); i++ {
+		ca, cb := a[i], b[i]
+		if ca >= utf8.RuneSelf || cb >= utf8.RuneSelf {
+			return strings.Compare(strings.ToLower(a), strings.ToLower(b))
+		}
+		if 'A' <= ca && ca <= 'Z' {
+			ca += 'a' - 'A'
+		}
+		if 'A' <= cb && cb <= 'Z' {
+			cb += 'a' - 'A'
+		}
+		if ca != cb {
+			return cmp.Compare(ca, cb)
+		}
+	}
+	// One is a prefix of the other, and lower-casing the rest of the
+	// longer one leaves it longer.
+	return cmp.Compare(len(a), len(b))
 }
 
 // MarshalJSON renders r with its keys in a stable, friendly order: schemas,

@@ -3,6 +3,7 @@ package scim
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -100,5 +101,19 @@ func BenchmarkAttributeSelectionApply(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		_ = sel.Apply(r, rs)
+	}
+}
+
+// compareFold must order keys as comparing their lower-case forms does,
+// for ASCII and for the rest.
+func TestCompareFoldIsTheLowerCaseOrder(t *testing.T) {
+	keys := []string{"", "a", "A", "ab", "aB", "Ab", "abc", "b", "B", "urn:X", "urn:x:y", "Ärger", "ärger", "Zebra", "émile", "Emile", "e", "E\u0301", "userName", "username", "USERNAMES"}
+	for _, a := range keys {
+		for _, b := range keys {
+			want := strings.Compare(strings.ToLower(a), strings.ToLower(b))
+			if got := compareFold(a, b); got != want {
+				t.Errorf("compareFold(%q, %q) = %d, want %d", a, b, got, want)
+			}
+		}
 	}
 }
