@@ -30,8 +30,9 @@ func (t *Tenant) userEntitlements(ctx context.Context, s *session, user row) ([]
 	}
 	read := t.entitlementReader(GetUserEntitlements)
 	out := []any{}
+	var sc rowScanner
 	for rows.Next() {
-		r, err := readRow(rows, cols)
+		r, err := sc.read(rows, cols)
 		if err != nil {
 			return nil, t.opError(GetUserEntitlements, err)
 		}

@@ -94,8 +94,9 @@ func (t *Tenant) entitlementsOfRange(ctx context.Context, m *mapping, page []row
 		out[text(r[m.idKey])] = []any{}
 	}
 	read := t.entitlementReader(GetEntitlementsOfUsers)
+	var sc rowScanner
 	for rows.Next() {
-		r, err := readRow(rows, cols)
+		r, err := sc.read(rows, cols)
 		if err != nil {
 			return nil, t.opError(GetEntitlementsOfUsers, err)
 		}

@@ -96,8 +96,9 @@ func (t *Tenant) loadEntitlements(ctx context.Context, s *session) ([]scim.Resou
 	}
 	var list []scim.Resource
 	ids := map[string]any{}
+	var sc rowScanner
 	for rows.Next() {
-		r, err := readRow(rows, cols)
+		r, err := sc.read(rows, cols)
 		if err != nil {
 			return nil, nil, t.opError(GetAllEntitlements, err)
 		}

@@ -346,9 +346,10 @@ func (l *lister) eachRow(rows *sql.Rows, fn func(r row) error) error {
 	if err := l.checkColumns(cols); err != nil {
 		return err
 	}
+	var sc rowScanner
 	for rows.Next() {
 		l.wd.progress()
-		r, err := readRow(rows, cols)
+		r, err := sc.read(rows, cols)
 		if err != nil {
 			return l.t.opError(l.source, err)
 		}

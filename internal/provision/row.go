@@ -20,17 +20,29 @@ type row map[string]any
 
 // readRow scans the current row of rows into a row.
 func readRow(rows *sql.Rows, cols []column) (row, error) {
-	vals := make([]any, len(cols))
-	ptrs := make([]any, len(cols))
-	for i := range vals {
-		ptrs[i] = &vals[i]
+	var sc rowScanner
+	return sc.read(rows, cols)
+}
+
+// rowScanner reads the rows of one result, reusing its scan buffers from
+// row to row.
+type rowScanner struct{ vals, ptrs []any }
+
+// read scans the current row of rows into a row.
+func (sc *rowScanner) read(rows *sql.Rows, cols []column) (row, error) {
+	if len(sc.vals) != len(cols) {
+		sc.vals, sc.ptrs = make([]any, len(cols)), make([]any, len(cols))
+		for i := range sc.vals {
+			sc.ptrs[i] = &sc.vals[i]
+		}
 	}
-	if err := rows.Scan(ptrs...); err != nil {
+	if err := rows.Scan(sc.ptrs...); err != nil {
 		return nil, err
 	}
 	r := make(row, len(cols))
 	for i, c := range cols {
-		r[c.key] = normalize(vals[i], c.kind)
+		r[c.key] = normalize(sc.vals[i], c.kind)
+		sc.vals[i] = nil
 	}
 	return r, nil
 }

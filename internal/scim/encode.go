@@ -66,8 +66,7 @@ func AppendJSON(dst []byte, v any) ([]byte, error) {
 		var buf [24]string
 		return appendMap(dst, x.appendSortedKeys(buf[:0]), x)
 	case ListResponse:
-		b, err := x.MarshalJSON()
-		return append(dst, b...), err
+		return x.appendJSON(dst)
 	}
 	b, err := marshalNoEscape(v)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"sync"
 
 	"github.com/go-chi/chi/v5"
 	"go.uber.org/zap"
@@ -62,14 +63,30 @@ type logFielder interface {
 	LogFields() []zap.Field
 }
 
+// bodyBuffers are the response buffers of writeJSON: a page of a hundred
+// users is about 200 KB, which the garbage collector need not see again
+// for every page.
+var bodyBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
+
+// maxPooledBody bounds the buffers kept: an unpaged list's is not.
+const maxPooledBody = 1 << 20
+
 // writeJSON writes v as a SCIM JSON document.
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	var body []byte
 	var err error
 	switch x := v.(type) {
 	case scim.Resource, scim.ListResponse, map[string]any:
-		// The SCIM encoder writes these directly, no reflection.
-		body, err = scim.AppendJSON(make([]byte, 0, 2048), x)
+		// The SCIM encoder writes these directly, no reflection, into a
+		// buffer the next response reuses (Write does not keep it).
+		buf := bodyBuffers.Get().(*[]byte)
+		defer func() {
+			if cap(body) <= maxPooledBody {
+				*buf = body[:0]
+				bodyBuffers.Put(buf)
+			}
+		}()
+		body, err = scim.AppendJSON((*buf)[:0], x)
 	default:
 		var buf bytes.Buffer
 		enc := json.NewEncoder(&buf)
