@@ -4,6 +4,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/sqlscim/sqlscim/internal/setting"
 )
 
 // AuditFileName is the audit file's name beside the application log (OPS
@@ -42,8 +44,11 @@ func (l *loader) decodeAudit(cfg *Config) error {
 	if a.Values, err = l.boolean("audit.values"); err != nil {
 		return err
 	}
-	if a.RingSize, err = l.intIn("audit.ring_size", 1, 1000000, "a number of events"); err != nil {
+	if a.RingSize, err = l.integer("audit.ring_size"); err != nil {
 		return err
+	}
+	if err := setting.IntIn("ring_size", a.RingSize, 1, 1000000, "a number of events"); err != nil {
+		return l.settingError("audit", err)
 	}
 	raw := l.str("audit.reads")
 	if a.Reads, err = strconv.ParseFloat(raw, 64); err != nil || a.Reads < 0 || a.Reads > 1 {

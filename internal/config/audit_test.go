@@ -31,7 +31,7 @@ func TestAuditSettings(t *testing.T) {
 		{env: map[string]string{"SQLSCIM_AUDIT_READS": "2"},
 			wantErr: `environment variable SQLSCIM_AUDIT_READS: "2" is not a fraction of reads; use a number from 0 (none) to 1 (every read), e.g. 0.01`},
 		{env: map[string]string{"SQLSCIM_AUDIT_RING_SIZE": "0"},
-			wantErr: `environment variable SQLSCIM_AUDIT_RING_SIZE: "0" is not a number of events; use a whole number from 1 to 1000000`},
+			wantErr: `environment variable SQLSCIM_AUDIT_RING_SIZE: 0 is not a number of events; use a whole number from 1 to 1000000`},
 		{env: map[string]string{"SQLSCIM_AUDIT_VALUES": "names"},
 			wantErr: `environment variable SQLSCIM_AUDIT_VALUES: "names" is not true or false`},
 	} {

@@ -427,10 +427,10 @@ func TestListSettingsBadValues(t *testing.T) {
 		yaml string
 		want string // "" = accepted
 	}{
-		{"server:\n  max_results: 0\n", `server.max_results: "0" is not a page size; use a whole number from 1 to 1000000`},
-		{"server:\n  max_results: -5\n", `server.max_results: "-5" is not a page size; use a whole number from 1 to 1000000`},
-		{"server:\n  max_results: lots\n", `server.max_results: "lots" is not a page size; use a whole number from 1 to 1000000`},
-		{"server:\n  max_results: 1000001\n", `server.max_results: "1000001" is not a page size; use a whole number from 1 to 1000000`},
+		{"server:\n  max_results: 0\n", `server.max_results: 0 is not a page size; use a whole number from 1 to 1000000`},
+		{"server:\n  max_results: -5\n", `server.max_results: -5 is not a page size; use a whole number from 1 to 1000000`},
+		{"server:\n  max_results: lots\n", `server.max_results: "lots" is not a whole number`},
+		{"server:\n  max_results: 1000001\n", `server.max_results: 1000001 is not a page size; use a whole number from 1 to 1000000`},
 		{"server:\n  max_results: 5\n", ""},
 		{"server:\n  unpaged_lists: all\n", `server.unpaged_lists: "all" is not page or stream: page answers a list without count with the first server.max_results matches and the true totalResults, stream sends every match`},
 		{"server:\n  unpaged_lists: true\n", `server.unpaged_lists: "true" is not page or stream`},
@@ -459,16 +459,22 @@ func TestListSettingsBadValues(t *testing.T) {
 	}
 }
 
-// TestTwoBadDurationsNameTheFirst loads a file with two bad durations in one
-// section many times: the error must name the same key every time (the first
-// in the documented order), not whichever a map iteration reached first.
-func TestTwoBadDurationsNameTheFirst(t *testing.T) {
+// TestTwoBadValuesNameTheFirst loads files with two bad values many times:
+// the error must name the same key every time (the first in the documented
+// order: durations in their list, then each package's Validate, server,
+// log, pool), not whichever a map iteration reached first.
+func TestTwoBadValuesNameTheFirst(t *testing.T) {
 	for _, tc := range []struct {
 		yaml string
 		want string
 	}{
 		{"server:\n  read_timeout: soon\n  idle_timeout: later\n", `server.read_timeout: "soon" is not a duration`},
 		{"pool:\n  idle_timeout: later\n  connection_timeout: soon\n", `pool.connection_timeout: "soon" is not a duration`},
+		// Values each package's Validate refuses: the server's first.
+		{"pool:\n  max_open: 0\nserver:\n  port: 70000\n", `server.port: 70000 is not a port number; use a whole number from 0 to 65535`},
+		{"pool:\n  max_open: 4\n  min_idle: 5\nlog:\n  format: xml\n", `log.format: "xml" is not a log format; use json or console`},
+		{"pool:\n  max_open: 4\n  min_idle: 5\n", `pool.min_idle: 5 is not an idle connection count no larger than the pool size; use a whole number from 0 to 4`},
+		{"auth:\n  token: short\n", "auth.token: the bearer token is shorter than 16 characters"},
 	} {
 		in := newInstall(t)
 		in.keystore(t, issue(t, 1, "h", false, nil))

@@ -12,6 +12,8 @@ import (
 
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
+
+	"github.com/sqlscim/sqlscim/internal/setting"
 )
 
 // Config says how and where to log.
@@ -199,4 +201,16 @@ func From(ctx context.Context) *zap.Logger {
 		return l
 	}
 	return zap.NewNop()
+}
+
+// Validate checks the level and the format; a bad one is a *setting.Error
+// keyed under log:.
+func (c Config) Validate() error {
+	if _, err := ParseLevel(c.Level); err != nil {
+		return setting.Errorf("level", "%v", err)
+	}
+	if f := strings.ToLower(c.Format); f != "json" && f != "console" {
+		return setting.Errorf("format", "%q is not a log format; use json or console", c.Format)
+	}
+	return nil
 }

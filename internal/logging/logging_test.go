@@ -1,6 +1,7 @@
 package logging
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -87,4 +88,23 @@ func read(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// Every value Validate refuses, with the exact message.
+func TestConfigValidateBadValues(t *testing.T) {
+	for _, tc := range []struct {
+		cfg  Config
+		want string
+	}{
+		{Config{Level: "info", Format: "json"}, ""},
+		{Config{Level: "WARN", Format: "Console"}, ""},
+		{Config{Level: "loud", Format: "json"}, `level: "loud" is not a log level (debug, info, warn, error)`},
+		{Config{Level: "info", Format: "xml"}, `format: "xml" is not a log format; use json or console`},
+		{Config{Level: "loud", Format: "xml"}, `level: "loud" is not a log level (debug, info, warn, error)`},
+	} {
+		err := tc.cfg.Validate()
+		if got := fmt.Sprint(err); tc.want == "" && err != nil || tc.want != "" && got != tc.want {
+			t.Errorf("%+v: Validate() = %v, want %q", tc.cfg, err, tc.want)
+		}
+	}
 }
