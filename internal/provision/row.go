@@ -26,23 +26,43 @@ func readRow(rows *sql.Rows, cols []column) (row, error) {
 
 // rowScanner reads the rows of one result, reusing its scan buffers from
 // row to row.
-type rowScanner struct{ vals, ptrs []any }
+type rowScanner struct {
+	cells []cell
+	ptrs  []any
+}
+
+// cell receives one column's value, normalized as the driver hands it
+// over: a driver's []byte is read once into a string, never first copied
+// by database/sql (which it does for a destination of type *any).
+type cell struct {
+	v any
+	k kind
+}
+
+// Scan implements sql.Scanner.
+func (c *cell) Scan(src any) error {
+	c.v = normalize(src, c.k)
+	return nil
+}
 
 // read scans the current row of rows into a row.
 func (sc *rowScanner) read(rows *sql.Rows, cols []column) (row, error) {
-	if len(sc.vals) != len(cols) {
-		sc.vals, sc.ptrs = make([]any, len(cols)), make([]any, len(cols))
-		for i := range sc.vals {
-			sc.ptrs[i] = &sc.vals[i]
+	if len(sc.cells) != len(cols) {
+		sc.cells, sc.ptrs = make([]cell, len(cols)), make([]any, len(cols))
+		for i := range sc.cells {
+			sc.ptrs[i] = &sc.cells[i]
 		}
+	}
+	for i, c := range cols {
+		sc.cells[i] = cell{k: c.kind}
 	}
 	if err := rows.Scan(sc.ptrs...); err != nil {
 		return nil, err
 	}
 	r := make(row, len(cols))
 	for i, c := range cols {
-		r[c.key] = normalize(sc.vals[i], c.kind)
-		sc.vals[i] = nil
+		r[c.key] = sc.cells[i].v
+		sc.cells[i].v = nil
 	}
 	return r, nil
 }
