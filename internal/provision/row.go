@@ -170,8 +170,12 @@ func (m *mapping) toResource(r row) scim.Resource {
 			if b, ok := scim.ParseBoolean(v); ok {
 				v = b
 			}
-		} else if _, isBool := v.(bool); !isBool {
-			v = text(v)
+		} else {
+			switch v.(type) {
+			case bool, string: // kept as they are: boxing a string again costs an allocation
+			default:
+				v = text(v)
+			}
 		}
 		if t.urn == scim.EnterpriseUserURN {
 			hasEnterprise = true
@@ -209,9 +213,16 @@ func container(res scim.Resource, urn string, create bool) map[string]any {
 	return m
 }
 
-// setTarget writes v where t says.
+// setTarget writes v where t says, in a user toResource builds: its keys
+// are spelled as the targets spell them, so no lookup needs to ignore case.
 func setTarget(res scim.Resource, t target, v any) {
-	obj := container(res, t.urn, true)
+	obj := map[string]any(res)
+	if t.urn != "" {
+		if obj, _ = res[t.urn].(map[string]any); obj == nil {
+			obj = map[string]any{}
+			res[t.urn] = obj
+		}
+	}
 	switch {
 	case t.typ != "":
 		list, _ := obj[t.attr].([]any)
