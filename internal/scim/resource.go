@@ -210,11 +210,6 @@ func keyClass(k string) (class, rank int) {
 	return 1, 0
 }
 
-// sortedKeys returns the keys of r in rendering order.
-func (r Resource) sortedKeys() []string {
-	return r.appendSortedKeys(make([]string, 0, len(r)))
-}
-
 // renderKey is a key with what orders it, worked out once per key.
 type renderKey struct {
 	key         string
