@@ -175,6 +175,19 @@ type Info struct {
 	// cursor calls a set-returning function (PostgreSQL), which is what a
 	// check must look for in the catalog and name.
 	RowFunctions bool
+	// CollationOf is the SQL function that names the collation of a text
+	// expression (MySQL's COLLATION), "" where the product has none. A
+	// column whose collation is case-insensitive (CaseInsensitive) can be
+	// compared with a plain =, which its index serves, instead of LOWER on
+	// both sides, which no plain index serves.
+	CollationOf string
+}
+
+// CaseInsensitive reports whether a collation that CollationOf named
+// compares text without regard to case: MySQL and MariaDB name those
+// ..._ci (utf8mb4_general_ci, utf8mb4_0900_ai_ci).
+func (i Info) CaseInsensitive(collation string) bool {
+	return i.CollationOf != "" && strings.HasSuffix(strings.ToLower(collation), "_ci")
 }
 
 // Page is the clause that limits a query's rows to limit rows after the

@@ -163,6 +163,9 @@ type column struct {
 	name string // as the database returns it
 	key  string // upper case, for case-insensitive lookups
 	kind kind
+	// caseless says the database compares the column's text without
+	// regard to case (markCaseless).
+	caseless bool
 }
 
 // kindOf reads a driver's type name (MySQL, PostgreSQL, SQL Server,

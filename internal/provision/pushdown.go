@@ -22,9 +22,8 @@ type whereClause struct {
 
 // pushdown translates what it can of a SCIM filter into a WHERE clause.
 // Attributes held by one column translate; anything else (entitlements,
-// meta, element types of multi-valued attributes) does not, and an AND keeps
-// only its translatable side while an OR or NOT that cannot be translated
-// whole is dropped.
+// meta, element types of multi-valued attributes) does not: an AND keeps
+// only its translatable side, an OR needs both, and a NOT is dropped.
 func pushdown(expr filter.Expression, m *mapping, d db.Dialect, firstArg int) whereClause {
 	p := &pusher{m: m, d: d, next: firstArg}
 	sql, complete := p.expr(expr)
@@ -61,11 +60,13 @@ func (p *pusher) expr(e filter.Expression) (string, bool) {
 			}
 			return "(" + left + " AND " + right + ")", lok && rok
 		}
-		if left == "" || right == "" || !lok || !rok {
+		if left == "" || right == "" {
 			p.rewind(mark)
 			return "", false
 		}
-		return "(" + left + " OR " + right + ")", true
+		// Either side may select a superset of its matches; so does
+		// the OR of the two then.
+		return "(" + left + " OR " + right + ")", lok && rok
 	case *filter.NotExpression:
 		// SQL's NOT of a comparison with a NULL column is NULL, not true, so
 		// NOT would drop users whose attribute is missing: evaluate it here.
@@ -184,7 +185,7 @@ func (p *pusher) compare(x *filter.AttributeExpression) (string, bool) {
 		if !isString {
 			s = text(value)
 		}
-		return p.compareText(ref, x.Operator, s, caseExact)
+		return p.compareText(ref, x.Operator, s, caseExact, col.caseless)
 	default:
 		dbValue, err := toDB(value, col, true)
 		if err != nil || dbValue == nil {
@@ -212,7 +213,10 @@ var sqlOperators = map[filter.CompareOperator]string{
 
 // compareText compares a text column; SCIM string attributes are
 // case-insensitive unless caseExact.
-func (p *pusher) compareText(ref string, op filter.CompareOperator, s string, caseExact bool) (string, bool) {
+func (p *pusher) compareText(ref string, op filter.CompareOperator, s string, caseExact, caseless bool) (string, bool) {
+	if caseless {
+		return p.compareCaseless(ref, op, s, caseExact)
+	}
 	col := ref
 	if !caseExact {
 		if p.d.Info().ASCIIFolding && !isASCII(s) {
@@ -226,16 +230,47 @@ func (p *pusher) compareText(ref string, op filter.CompareOperator, s string, ca
 		return col + " = " + p.bind(s), true
 	case filter.NE:
 		return "(" + ref + " IS NULL OR " + col + " <> " + p.bind(s) + ")", true
-	case filter.CO:
-		return col + " LIKE " + p.bind("%"+escapeLike(s)+"%") + " ESCAPE '!'", true
-	case filter.SW:
-		return col + " LIKE " + p.bind(escapeLike(s)+"%") + " ESCAPE '!'", true
-	case filter.EW:
-		return col + " LIKE " + p.bind("%"+escapeLike(s)) + " ESCAPE '!'", true
 	case filter.GT, filter.GE, filter.LT, filter.LE:
 		return col + " " + sqlOperators[op] + " " + p.bind(s), true
 	}
-	return "", false
+	sql := p.like(col, op, s)
+	return sql, sql != ""
+}
+
+// compareCaseless compares a column whose collation ignores case, and
+// maybe accents (utf8mb4_general_ci: "José" = "jose"). Its = and LIKE
+// select a superset of the filter's matches, caseExact or not, which the
+// filter then narrows; a plain = is served by the column's index, which
+// LOWER would not be. Its <> and ordering are not the filter's, so they
+// are left to the filter. A non-ASCII value compared without regard to
+// case keeps LOWER, whose matches the collation need not include.
+func (p *pusher) compareCaseless(ref string, op filter.CompareOperator, s string, caseExact bool) (string, bool) {
+	col := ref
+	if !caseExact && !isASCII(s) {
+		col = "LOWER(" + ref + ")"
+		s = strings.ToLower(s)
+	}
+	switch op {
+	case filter.EQ:
+		return col + " = " + p.bind(s), false
+	}
+	return p.like(col, op, s), false
+}
+
+// like is col LIKE the pattern of a co, sw or ew comparison with s.
+func (p *pusher) like(col string, op filter.CompareOperator, s string) string {
+	pattern := escapeLike(s)
+	switch op {
+	case filter.CO:
+		pattern = "%" + pattern + "%"
+	case filter.SW:
+		pattern += "%"
+	case filter.EW:
+		pattern = "%" + pattern
+	default:
+		return ""
+	}
+	return col + " LIKE " + p.bind(pattern) + " ESCAPE '!'"
 }
 
 // escapeLike escapes LIKE wildcards with '!' (chosen over '\', which MySQL

@@ -153,12 +153,44 @@ func TestPushdownMySQL(t *testing.T) {
 		{`entitlements.value eq "1" and userName eq "a"`, "LOWER(" + userName + ") = ?", []any{"a"}, false},
 		{`(userName eq "a" or userName eq "b") and meta.created pr`, "(LOWER(" + userName + ") = ? OR LOWER(" + userName + ") = ?)", []any{"a", "b"}, false},
 		{`title eq "t" and (userName eq "a" and entitlements.value eq "1")`, "(LOWER(" + title + ") = ? AND LOWER(" + userName + ") = ?)", []any{"t", "a"}, false},
-		// An OR or NOT that cannot be translated whole is dropped.
+		// An OR needs both sides; sides that select supersets make one.
 		{`userName eq "a" or entitlements.value eq "1"`, "", nil, false},
 		{`entitlements.value eq "1" or userName eq "a"`, "", nil, false},
-		{`(userName eq "a" and entitlements.value eq "1") or title eq "b"`, "", nil, false},
+		{`(userName eq "a" and entitlements.value eq "1") or title eq "b"`, "(LOWER(" + userName + ") = ? OR LOWER(" + title + ") = ?)", []any{"a", "b"}, false},
 		{`not (userName eq "a" and entitlements.value eq "1")`, "", nil, false},
 		{`(userName eq "a" or entitlements.value eq "1") and title eq "t"`, "LOWER(" + title + ") = ?", []any{"t"}, false},
+	})
+}
+
+// TestPushdownCaselessColumns: on a column whose collation ignores case, an
+// equality is a plain = that the column's index serves. The collation may
+// also ignore accents, so the filter still runs on what it selects.
+func TestPushdownCaselessColumns(t *testing.T) {
+	cols := labColumns(false)
+	for i := range cols {
+		cols[i].caseless = cols[i].key == "USERNAME" || cols[i].key == "USER_ID"
+	}
+	m := mustMapping(t, testMappingConfig(nil), cols)
+	const (
+		userName = "sqlscim_u.`USERNAME`"
+		title    = "sqlscim_u.`TITLE`"
+		id       = "sqlscim_u.`USER_ID`"
+	)
+	runPushdown(t, m, "mysql", 1, []pushCase{
+		{`userName eq "Luke.Skywalker"`, userName + " = ?", []any{"Luke.Skywalker"}, false},
+		{`userName eq "a" or userName eq "b"`, "(" + userName + " = ? OR " + userName + " = ?)", []any{"a", "b"}, false},
+		{`userName eq "a" and title eq "b"`, "(" + userName + " = ? AND LOWER(" + title + ") = ?)", []any{"a", "b"}, false},
+		{`userName sw "Luke"`, userName + " LIKE ? ESCAPE '!'", []any{"Luke%"}, false},
+		{`userName co "a_b"`, userName + " LIKE ? ESCAPE '!'", []any{"%a!_b%"}, false},
+		// What the collation need not match as LOWER does keeps LOWER.
+		{`userName eq "Łukasz"`, "LOWER(" + userName + ") = ?", []any{"łukasz"}, false},
+		// The collation's <> and order are not the filter's: "José" <> "jose" is false there.
+		{`userName ne "a"`, "", nil, false},
+		{`userName gt "a"`, "", nil, false},
+		// The id compares exactly, which the collation does not: the filter narrows.
+		{`id eq "Luke@Galaxy"`, id + " = ?", []any{"Luke@Galaxy"}, false},
+		{`id eq "Łukasz"`, id + " = ?", []any{"Łukasz"}, false},
+		{`id ne "a"`, "", nil, false},
 	})
 }
 

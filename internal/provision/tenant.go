@@ -143,6 +143,7 @@ func (t *Tenant) discoverMapping(ctx context.Context) (*mapping, error) {
 		m.unusable = t.misfit(err)
 	}
 	t.markRequired(ctx, m)
+	t.markCaseless(ctx, m)
 	t.mu.Lock()
 	t.mapping = m
 	t.mu.Unlock()

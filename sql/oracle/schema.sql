@@ -1,5 +1,5 @@
 -- sqlscim lab database: schema for Oracle Database 12c Release 2+ (identity columns).
--- Tables, index and views. Run on an empty schema, then procedures.sql and data.sql:
+-- Tables, indexes and views. Run on an empty schema, then procedures.sql and data.sql:
 --   sqlplus -S -L lab/lab@//localhost:1521/FREEPDB1 @schema.sql
 -- Plain SQL statements end with ";"; there are no blank lines inside a
 -- statement (SQL*Plus would end the statement there).
@@ -56,6 +56,8 @@ CREATE TABLE USERENTITLEMENTS (
 );
 
 CREATE INDEX IX_USERENTITLEMENTS_USER_ID ON USERENTITLEMENTS (USER_ID);
+-- sqlscim compares userName without regard to case: LOWER(USERNAME) = ?.
+CREATE INDEX IX_USERS_USERNAME_LOWER ON USERS (LOWER(USERNAME));
 
 -- Every assignment with its user and entitlement.
 CREATE VIEW V_USERENTITLEMENTS AS

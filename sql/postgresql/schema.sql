@@ -1,5 +1,5 @@
 -- sqlscim lab database: schema for PostgreSQL 12+.
--- Tables, index and views. Run on an empty database, then procedures.sql and data.sql:
+-- Tables, indexes and views. Run on an empty database, then procedures.sql and data.sql:
 --   psql -v ON_ERROR_STOP=1 -h 127.0.0.1 -U postgres -d lab -f schema.sql
 -- Identifiers are written UPPER CASE and unquoted, so PostgreSQL folds them to
 -- lower case (USERS is stored as users, and SELECT ... FROM USERS still works).
@@ -54,6 +54,8 @@ CREATE TABLE USERENTITLEMENTS (
 );
 
 CREATE INDEX IX_USERENTITLEMENTS_USER_ID ON USERENTITLEMENTS (USER_ID);
+-- sqlscim compares userName without regard to case: LOWER(USERNAME) = ?.
+CREATE INDEX IX_USERS_USERNAME_LOWER ON USERS (LOWER(USERNAME));
 
 -- Every assignment with its user and entitlement.
 CREATE VIEW V_USERENTITLEMENTS AS

@@ -1,5 +1,5 @@
 -- sqlscim lab database: schema for SQLite 3.
--- Tables, index and views. Run on an empty database file, then data.sql:
+-- Tables, indexes and views. Run on an empty database file, then data.sql:
 --   sqlite3 lab.db < schema.sql && sqlite3 lab.db < data.sql
 -- SQLite has no boolean type: IS_ACTIVE is an INTEGER, 1 or 0. Dates are
 -- stored as ISO 8601 text ('2024-05-01').
@@ -57,6 +57,8 @@ CREATE TABLE USERENTITLEMENTS (
 );
 
 CREATE INDEX IX_USERENTITLEMENTS_USER_ID ON USERENTITLEMENTS (USER_ID);
+-- sqlscim compares userName without regard to case: LOWER(USERNAME) = ?.
+CREATE INDEX IX_USERS_USERNAME_LOWER ON USERS (LOWER(USERNAME));
 
 -- Every assignment with its user and entitlement.
 CREATE VIEW V_USERENTITLEMENTS AS

@@ -42,6 +42,7 @@ var info = db.Info{
 	CacheStatements: true,
 	Syntax:          db.Syntax{HashComments: true, DashNeedsSpace: true, BackslashEscapes: true, Backticks: true, ExecComments: true},
 	Product:         "MySQL/MariaDB",
+	CollationOf:     "COLLATION",
 }
 
 // Info returns what the dialect states about itself.
