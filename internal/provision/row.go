@@ -113,7 +113,7 @@ func normalize(v any, k kind) any {
 				return b
 			}
 		}
-		return x
+		return v // as it came: boxing x again would allocate
 	}
 	return v
 }
