@@ -51,6 +51,9 @@ type row struct {
 	// others is the largest share of the machine that processes other than
 	// the bench, sqlscim and the databases took in the row's windows.
 	others float64
+	// floor is the HTTPS floor's CPU per request (floor.go); 0 when not
+	// measured.
+	floor time.Duration
 }
 
 // perOp is CPU time per request (or per user), by process.
@@ -302,10 +305,11 @@ func (r *dbRun) scenarioGetUser(ctx context.Context, mode string) error {
 	o := r.b.opts
 	res := map[string]loadResult{}
 	peaks := map[string]int64{}
+	var body []byte
+	job := wrkJob{kind: "get_user", method: http.MethodGet, users: o.users, want: 200}
 	for i, source := range []string{"header", "local", "local", "header"} {
 		t := r.targets[mode][source]
 		peak, err := r.withServer(ctx, fmt.Sprintf("a-%s-%s-%d", mode, source, i+1), func(s *server) error {
-			var body []byte
 			if err := s.request(ctx, http.MethodGet, t, userPath(1), nil, 200, &body); err != nil {
 				return err
 			}
@@ -313,7 +317,6 @@ func (r *dbRun) scenarioGetUser(ctx context.Context, mode string) error {
 				return fmt.Errorf("GET %s has no entitlements: %s", userPath(1), body)
 			}
 			label := fmt.Sprintf("[%s %s] (a) GET /Users/{id} %s, round %d of 4", r.lab.dialect, mode, source, i+1)
-			job := wrkJob{kind: "get_user", method: http.MethodGet, users: o.users, want: 200}
 			lr, err := r.drive(ctx, s, label, t, o.duration/2, job, func(ctx context.Context, w int, rng *rand.Rand) error {
 				return s.request(ctx, http.MethodGet, t, userPath(r.randomUser(rng)), nil, 200, nil)
 			})
@@ -332,7 +335,12 @@ func (r *dbRun) scenarioGetUser(ctx context.Context, mode string) error {
 		}
 	})
 	for _, source := range []string{"header", "local"} {
-		r.loadRow("a", "GET /Users/{id}", mode, r.targets[mode][source], res[source], base, plain, peaks[source])
+		t := r.targets[mode][source]
+		floor, err := r.floor(ctx, fmt.Sprintf("[%s %s] (a) GET /Users/{id} %s", r.lab.dialect, mode, source), t, job, body, base.p50)
+		if err != nil {
+			return err
+		}
+		r.loadRow("a", "GET /Users/{id}", mode, t, res[source], base, plain, peaks[source]).floor = floor
 	}
 	return nil
 }
@@ -341,16 +349,16 @@ func (r *dbRun) scenarioGetUser(ctx context.Context, mode string) error {
 func (r *dbRun) scenarioEntitlements(ctx context.Context, mode string) error {
 	t := r.targets[mode]["header"]
 	var res loadResult
+	var body []byte
 	label := fmt.Sprintf("[%s %s] (f) GET /Entitlements", r.lab.dialect, mode)
+	job := wrkJob{kind: "fixed", method: http.MethodGet, path: "/Entitlements", want: 200}
 	peak, err := r.withServer(ctx, "f-"+mode, func(s *server) error {
-		var body []byte
 		if err := s.request(ctx, http.MethodGet, t, "/Entitlements", nil, 200, &body); err != nil {
 			return err
 		}
 		if !bytes.Contains(body, []byte(`"totalResults":10`)) {
 			return fmt.Errorf("GET /Entitlements: %s", body)
 		}
-		job := wrkJob{kind: "fixed", method: http.MethodGet, path: "/Entitlements", want: 200}
 		var err error
 		res, err = r.drive(ctx, s, label, t, r.b.opts.duration, job, func(ctx context.Context, w int, rng *rand.Rand) error {
 			return s.request(ctx, http.MethodGet, t, "/Entitlements", nil, 200, nil)
@@ -369,7 +377,11 @@ func (r *dbRun) scenarioEntitlements(ctx context.Context, mode string) error {
 			return err
 		}
 	})
-	r.loadRow("f", "GET /Entitlements", mode, t, res, base, plain, peak)
+	floor, err := r.floor(ctx, label, t, job, body, base.p50)
+	if err != nil {
+		return err
+	}
+	r.loadRow("f", "GET /Entitlements", mode, t, res, base, plain, peak).floor = floor
 	return nil
 }
 
