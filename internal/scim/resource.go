@@ -349,7 +349,7 @@ func (d *jsonDecoder) object(depth int) (map[string]any, error) {
 		return nil, d.depthError()
 	}
 	out := map[string]any{}
-	seen := map[string]string{}
+	var names memberNames
 	for {
 		tok, err := d.dec.Token()
 		if err != nil {
@@ -363,13 +363,12 @@ func (d *jsonDecoder) object(depth int) (map[string]any, error) {
 			// The decoder's state machine never yields this; be safe.
 			return nil, BadRequest(InvalidSyntax, "the request body is not valid JSON: expected a member name at byte %d", d.dec.InputOffset())
 		}
-		if prev, dup := seen[strings.ToLower(key)]; dup {
+		if prev, dup := names.add(key); dup {
 			if prev == key {
 				return nil, BadRequest(InvalidSyntax, "the request body has the member %q twice in one object", key)
 			}
 			return nil, BadRequest(InvalidSyntax, "the request body has the member %q twice in one object (as %q and %q; attribute names are case-insensitive)", key, prev, key)
 		}
-		seen[strings.ToLower(key)] = key
 		tok, err = d.dec.Token()
 		if err != nil {
 			return nil, d.syntaxError(err)
@@ -380,6 +379,42 @@ func (d *jsonDecoder) object(depth int) (map[string]any, error) {
 		}
 		out[key] = v
 	}
+}
+
+// memberNames are the names of an object's members so far, compared
+// without regard to case: in a list while there are few (a SCIM object has
+// a few dozen at most), in a map of lower-cased names beyond, so that a
+// body with thousands of members is not compared pair by pair.
+type memberNames struct {
+	list []string
+	set  map[string]string
+}
+
+const memberListMax = 32
+
+// add records name and reports an earlier member with the same name.
+func (m *memberNames) add(name string) (prev string, dup bool) {
+	if m.set != nil {
+		lower := strings.ToLower(name)
+		if prev, dup = m.set[lower]; !dup {
+			m.set[lower] = name
+		}
+		return prev, dup
+	}
+	for _, p := range m.list {
+		if strings.EqualFold(p, name) {
+			return p, true
+		}
+	}
+	m.list = append(m.list, name)
+	if len(m.list) > memberListMax {
+		m.set = make(map[string]string, 2*len(m.list))
+		for _, p := range m.list {
+			m.set[strings.ToLower(p)] = p
+		}
+		m.list = nil
+	}
+	return "", false
 }
 
 // array reads the elements of an array whose '[' was just read.

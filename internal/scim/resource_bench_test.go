@@ -117,3 +117,19 @@ func TestCompareFoldIsTheLowerCaseOrder(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkDecodeResource prices reading a request body: a lab user as a
+// PUT sends it.
+func BenchmarkDecodeResource(b *testing.B) {
+	body, err := json.Marshal(benchUser())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := DecodeResource(body); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package scim
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -153,8 +154,22 @@ func TestDecodeResource(t *testing.T) {
 		{`{"a":` + strings.Repeat("[", 32) + strings.Repeat("]", 32) + "}", "the request body nests objects and arrays more than 32 levels deep"},
 		{`{"userName":"a","USERNAME":"b"}`, `the request body has the member "USERNAME" twice in one object (as "userName" and "USERNAME"; attribute names are case-insensitive)`},
 		{`{"name":{"a":1,"a":2}}`, `the request body has the member "a" twice in one object`},
+		// Past the first members, names are kept in a map: still found.
+		{manyMembers(40, `"M7":0`), `the request body has the member "M7" twice in one object (as "m7" and "M7"; attribute names are case-insensitive)`},
+		{manyMembers(40, `"m39":0`), `the request body has the member "m39" twice in one object`},
+		{manyMembers(5000, `"M4999":0`), `the request body has the member "M4999" twice in one object (as "m4999" and "M4999"; attribute names are case-insensitive)`},
 	} {
 		_, err := DecodeResource([]byte(tc.in))
 		checkError(t, err, InvalidSyntax, tc.detail)
 	}
+}
+
+// manyMembers is an object with members m0 … m(n-1) and then last.
+func manyMembers(n int, last string) string {
+	var b strings.Builder
+	b.WriteByte('{')
+	for i := range n {
+		fmt.Fprintf(&b, `"m%d":%d,`, i, i)
+	}
+	return b.String() + last + "}"
 }
