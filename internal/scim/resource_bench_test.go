@@ -133,3 +133,21 @@ func BenchmarkDecodeResource(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkListJSON prices a page of Okta's import: 100 users.
+func BenchmarkListJSON(b *testing.B) {
+	list := make([]any, 100)
+	for i := range list {
+		list[i] = benchUser()
+	}
+	l := ListResponse{TotalResults: 10000, StartIndex: 1, ItemsPerPage: 100, Resources: list}
+	buf := make([]byte, 0, 256<<10)
+	b.ReportAllocs()
+	for b.Loop() {
+		var err error
+		if buf, err = l.appendJSON(buf[:0]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.SetBytes(int64(len(buf)))
+}
