@@ -19,10 +19,10 @@ import (
 // just as correct.
 func (t *Tenant) markCaseless(ctx context.Context, m *mapping) {
 	info := t.dialect.Info()
-	st := t.stmts[GetUsers]
-	if info.CollationOf == "" || st.sql == "" || firstWord(st.sql, info.Syntax) != "SELECT" {
+	if info.CollationOf == "" || !t.getUsersWrappable() {
 		return
 	}
+	st := t.stmts[GetUsers]
 	var exprs []string
 	var text []int
 	for i, c := range m.columns {

@@ -118,6 +118,7 @@ func (t *Tenant) check(ctx context.Context) []CheckResult {
 		if err == nil {
 			out = append(out, t.checkParameterFields(m)...)
 			out = append(out, t.checkRequiredColumns(ctx, lease, m)...)
+			out = append(out, t.checkUserNameLookup(m)...)
 			for _, line := range m.describe() {
 				out = append(out, CheckResult{Subject: "mapping", Check: line[0], OK: true, Detail: line[1]})
 			}
@@ -327,7 +328,7 @@ func (t *Tenant) checkParameterFields(m *mapping) []CheckResult {
 				Detail: strings.Join(unknown, ", ") + ", which is not a column of get_users (columns: " + m.columnList() + ")"})
 		}
 	}
-	return out
+	return append(out, t.checkUserNameField(m)...)
 }
 
 // parameterFieldsError is checkParameterFields as the error that refuses

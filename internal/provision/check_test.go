@@ -68,3 +68,42 @@ func TestCheckPassesOnTheLab(t *testing.T) {
 		})
 	}
 }
+
+// A procedures tenant without get_user_by_username passes, with a warning
+// that each create lists every user; the lab's, which has it, does not get
+// the warning, nor do SQL tenants.
+func TestCheckWarnsWhenOnlyAListingFindsAUserName(t *testing.T) {
+	for _, lab := range []struct {
+		file    string
+		without bool
+		warned  bool
+	}{
+		{"mysql-procedures.yaml", false, false},
+		{"mysql-procedures.yaml", true, true},
+		{"mysql-sql.yaml", false, false},
+	} {
+		d := labtest.Database(t, "mysql")
+		cfg := labtest.Tenant(t, lab.file, d)
+		if lab.without {
+			delete(cfg.Operations, provision.GetUserByUserName)
+		}
+		pools := db.NewPools(db.DefaultPoolConfig)
+		tn, err := provision.Compile(cfg, pools, "tenant")
+		if err != nil {
+			t.Fatal(err)
+		}
+		warned := false
+		for _, r := range tn.Check(context.Background()) {
+			if !r.OK {
+				t.Errorf("%s: %s %s: %s", lab.file, r.Subject, r.Check, r.Detail)
+			}
+			if r.Warning && strings.Contains(r.Detail, "get_user_by_username") {
+				warned = true
+			}
+		}
+		pools.Close()
+		if warned != lab.warned {
+			t.Errorf("%s without get_user_by_username %t: warned %t, want %t", lab.file, lab.without, warned, lab.warned)
+		}
+	}
+}

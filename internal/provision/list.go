@@ -81,6 +81,13 @@ func (l *lister) queryKey() string {
 	return fmt.Sprintf("%d|%t|%s", l.q.Count, l.q.SkipEntitlements, f)
 }
 
+// getUsersWrappable reports whether Get Users is a plain SELECT, which a
+// filter, a page or a probe can wrap as a derived table.
+func (t *Tenant) getUsersWrappable() bool {
+	st := t.stmts[GetUsers]
+	return st.sql != "" && firstWord(st.sql, t.dialect.Info().Syntax) == "SELECT"
+}
+
 // scan lists users through Get Users.
 func (l *lister) scan(ctx context.Context) (int, error) {
 	t := l.t
@@ -88,7 +95,7 @@ func (l *lister) scan(ctx context.Context) (int, error) {
 		l.needsEntitlements = mentionsEntitlements(l.q.Filter.Expr())
 	}
 	st := t.stmts[GetUsers]
-	wrappable := st.sql != "" && firstWord(st.sql, t.dialect.Info().Syntax) == "SELECT"
+	wrappable := t.getUsersWrappable()
 	s, err := t.openScan(ctx, t.needsTx(GetUsers))
 	if err != nil {
 		return 0, err

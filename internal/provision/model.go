@@ -42,13 +42,13 @@ const (
 var AllOps = []OpName{
 	GetUsers, GetUserByID, GetAllEntitlements, GetUserEntitlements, CreateUser,
 	UpdateUser, ActivateUser, DeactivateUser, AddEntitlementToUser, RemoveEntitlementFromUser,
-	SetPassword, GetUsersModifiedSince, DeleteUser, GetEntitlementsOfUsers,
+	SetPassword, GetUsersModifiedSince, DeleteUser, GetEntitlementsOfUsers, GetUserByUserName,
 }
 
 // reads are the operations that return rows.
 func (o OpName) reads() bool {
 	switch o {
-	case GetUsers, GetUserByID, GetAllEntitlements, GetUserEntitlements, GetUsersModifiedSince, GetEntitlementsOfUsers:
+	case GetUsers, GetUserByID, GetAllEntitlements, GetUserEntitlements, GetUsersModifiedSince, GetEntitlementsOfUsers, GetUserByUserName:
 		return true
 	}
 	return false
@@ -254,6 +254,7 @@ func (c *Config) Validate(prefix string) Problems {
 	c.validatePasswordSync(add)
 	c.validateTimestamps(add)
 	c.validateBulkEntitlements(add)
+	c.validateUserByUserName(add)
 	if _, err := c.secretPattern(); err != nil {
 		add(".secret_columns", "%v", err)
 	}

@@ -422,7 +422,7 @@ func testValidConfig() *Config {
 }
 
 func TestConfigValidate(t *testing.T) {
-	const opNames = "get_users, get_user_by_id, get_all_entitlements, get_user_entitlements, create_user, update_user, activate_user, deactivate_user, add_entitlement_to_user, remove_entitlement_from_user, set_password, get_users_modified_since, delete_user, get_entitlements_of_users"
+	const opNames = "get_users, get_user_by_id, get_all_entitlements, get_user_entitlements, create_user, update_user, activate_user, deactivate_user, add_entitlement_to_user, remove_entitlement_from_user, set_password, get_users_modified_since, delete_user, get_entitlements_of_users, get_user_by_username"
 	tests := []struct {
 		name   string
 		change func(c *Config)

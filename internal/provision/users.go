@@ -422,11 +422,13 @@ func (t *Tenant) checkRename(ctx context.Context, wd *watchdog, m *mapping, id s
 		Detail: fmt.Sprintf("User %s already has this userName, compared without regard to case (userName is caseExact false).", other)}
 }
 
-// userNameHolder returns the id of a user other than except that Get Users
-// lists and whose userName equals res's without regard to case, or "". RFC 7643 §4.1.1 makes
+// userNameHolder returns the id of a user other than except whose
+// userName equals res's without regard to case, or "". RFC 7643 §4.1.1 makes
 // userName caseExact false and unique, whatever the collation of the
-// column: the filter compares as the schema says. A deactivated user that
-// Get Users leaves out is found only by Get User by ID, by its exact id.
+// column: the filter compares as the schema says. get_user_by_username
+// finds the holder when it is configured (userNameHoldersOf); otherwise
+// Get Users is read with the filter, and a deactivated user that it leaves
+// out is found only by Get User by ID, by its exact id.
 func (t *Tenant) userNameHolder(ctx context.Context, wd *watchdog, m *mapping, schema *scim.ResourceSchema, res scim.Resource, except string) (string, error) {
 	name, _ := res.Get("userName")
 	quoted, err := json.Marshal(text(name))
@@ -436,6 +438,9 @@ func (t *Tenant) userNameHolder(ctx context.Context, wd *watchdog, m *mapping, s
 	f, err := scim.ParseFilter("userName eq " + string(quoted))
 	if err != nil {
 		return "", scim.BadRequest(scim.InvalidValue, "userName cannot be compared: %v", err)
+	}
+	if _, ok := t.cfg.Op(GetUserByUserName); ok && m.userNameKey != "" {
+		return t.userNameHoldersOf(ctx, m, schema, text(name), f, except)
 	}
 	var holder string
 	l := &lister{t: t, m: m, schema: schema, wd: wd, source: GetUsers,

@@ -4,6 +4,7 @@
 --
 -- Reads return one result set:    CALL GET_ACTIVEUSERS()
 --                                  CALL GET_USER_BY_ID('luke.skywalker@galaxy.local')
+--                                  CALL GET_USER_BY_USERNAME('Luke.Skywalker')
 --                                  CALL GET_ALL_ENTITLEMENTS()
 --                                  CALL GET_USER_ENTITLEMENT('luke.skywalker@galaxy.local')
 -- Writes return nothing and report errors with SQLSTATE 45000 (error 1644).
@@ -36,6 +37,18 @@ BEGIN
            PASSWORD_HASH, IS_ACTIVE
     FROM USERS
     WHERE USER_ID = p_user_id;
+END //
+
+-- All columns of the users whose USERNAME equals p_user_name without regard
+-- to case, active or not: sqlscim's get_user_by_username.
+CREATE PROCEDURE GET_USER_BY_USERNAME(IN p_user_name VARCHAR(100) CHARSET utf8mb4)
+BEGIN
+    SELECT USER_ID, USERNAME, FIRSTNAME, LASTNAME, MIDDLENAME, EMAIL, DISPLAYNAME, NICKNAME,
+           MOBILEPHONE, STREETADDRESS, CITY, STATE, ZIPCODE, COUNTRYCODE, TIMEZONE, ORGANIZATION,
+           DEPARTMENT, MANAGERID, MANAGER, TITLE, EMPLOYEENUMBER, HIREDATE, TERMINATIONDATE,
+           PASSWORD_HASH, IS_ACTIVE
+    FROM USERS
+    WHERE USERNAME = p_user_name; -- the collation (utf8mb4_..._ci) ignores case: the unique index serves it
 END //
 
 -- Every entitlement.

@@ -6,6 +6,7 @@
 -- Reads return their rows through a trailing OUT SYS_REFCURSOR parameter:
 --   GET_ACTIVEUSERS(p_cursor OUT SYS_REFCURSOR)
 --   GET_USER_BY_ID(p_user_id IN VARCHAR2, p_cursor OUT SYS_REFCURSOR)
+--   GET_USER_BY_USERNAME(p_user_name IN VARCHAR2, p_cursor OUT SYS_REFCURSOR)
 --   GET_ALL_ENTITLEMENTS(p_cursor OUT SYS_REFCURSOR)
 --   GET_USER_ENTITLEMENT(p_user_id IN VARCHAR2, p_cursor OUT SYS_REFCURSOR)
 -- e.g. in SQL*Plus:  VARIABLE rc REFCURSOR
@@ -45,6 +46,24 @@ BEGIN
                PASSWORD_HASH, IS_ACTIVE
         FROM USERS
         WHERE USER_ID = p_user_id;
+END;
+/
+
+-- All columns of the users whose USERNAME equals p_user_name without regard
+-- to case, active or not: sqlscim's get_user_by_username.
+CREATE OR REPLACE PROCEDURE GET_USER_BY_USERNAME (
+    p_user_name IN VARCHAR2,
+    p_cursor  OUT SYS_REFCURSOR
+)
+AS
+BEGIN
+    OPEN p_cursor FOR
+        SELECT USER_ID, USERNAME, FIRSTNAME, LASTNAME, MIDDLENAME, EMAIL, DISPLAYNAME, NICKNAME,
+               MOBILEPHONE, STREETADDRESS, CITY, STATE, ZIPCODE, COUNTRYCODE, TIMEZONE, ORGANIZATION,
+               DEPARTMENT, MANAGERID, MANAGER, TITLE, EMPLOYEENUMBER, HIREDATE, TERMINATIONDATE,
+               PASSWORD_HASH, IS_ACTIVE
+        FROM USERS
+        WHERE LOWER(USERNAME) = LOWER(p_user_name); -- served by IX_USERS_USERNAME_LOWER
 END;
 /
 

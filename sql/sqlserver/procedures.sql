@@ -4,6 +4,7 @@
 --
 -- Reads return one result set:    EXEC dbo.GET_ACTIVEUSERS;
 --                                  EXEC dbo.GET_USER_BY_ID @p_user_id = N'luke.skywalker@galaxy.local';
+--                                  EXEC dbo.GET_USER_BY_USERNAME @p_user_name = N'Luke.Skywalker';
 --                                  EXEC dbo.GET_ALL_ENTITLEMENTS;
 --                                  EXEC dbo.GET_USER_ENTITLEMENT @p_user_id = N'luke.skywalker@galaxy.local';
 -- Writes return nothing and report errors with THROW 50001.
@@ -35,6 +36,22 @@ BEGIN
            PASSWORD_HASH, IS_ACTIVE
     FROM dbo.USERS
     WHERE USER_ID = @p_user_id;
+END
+GO
+
+-- All columns of the users whose USERNAME equals p_user_name without regard
+-- to case, active or not: sqlscim's get_user_by_username.
+CREATE PROCEDURE dbo.GET_USER_BY_USERNAME
+    @p_user_name NVARCHAR(100)
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SELECT USER_ID, USERNAME, FIRSTNAME, LASTNAME, MIDDLENAME, EMAIL, DISPLAYNAME, NICKNAME,
+           MOBILEPHONE, STREETADDRESS, CITY, STATE, ZIPCODE, COUNTRYCODE, TIMEZONE, ORGANIZATION,
+           DEPARTMENT, MANAGERID, MANAGER, TITLE, EMPLOYEENUMBER, HIREDATE, TERMINATIONDATE,
+           PASSWORD_HASH, IS_ACTIVE
+    FROM dbo.USERS
+    WHERE USERNAME = @p_user_name; -- the default collation (..._CI_AS) ignores case
 END
 GO
 
