@@ -52,6 +52,29 @@ func BenchmarkGetUser(b *testing.B) {
 	}
 }
 
+// BenchmarkGetEntitlements is one authenticated GET /Entitlements (the
+// demo's catalogue of 10) through the same handler.
+func BenchmarkGetEntitlements(b *testing.B) {
+	h, token := demoHandler(b)
+	req := httptest.NewRequest(http.MethodGet, "https://localhost/ws/rest/jdbc_on_prem/scim/v2/Entitlements", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Accept", "application/scim+json")
+	w := &discardResponse{header: http.Header{}}
+	h.ServeHTTP(w, req)
+	if w.status != http.StatusOK || !strings.Contains(w.body.String(), `"totalResults":10`) {
+		b.Fatalf("GET /Entitlements: %d %s", w.status, w.body.String())
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		w.reset()
+		h.ServeHTTP(w, req)
+		if w.status != http.StatusOK {
+			b.Fatalf("status %d", w.status)
+		}
+	}
+}
+
 // demoHandler is the complete HTTP handler of `sqlscim serve` on a fresh
 // data directory with the demo tenant, and its bearer token.
 func demoHandler(b *testing.B) (http.Handler, string) {
