@@ -1,7 +1,10 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -130,5 +133,28 @@ func TestBenchLine(t *testing.T) {
 	m := benchLine.FindStringSubmatch(out)
 	if m == nil || m[1] != "29211" || m[2] != "477" {
 		t.Errorf("benchLine: %q", m)
+	}
+}
+
+// The floor server answers the bench's requests as sqlscim would: the body
+// it was given, after the wait, to the bearer token only.
+func TestFloorServer(t *testing.T) {
+	body := []byte(`{"id":"x"}`)
+	s, stop, err := startFloor(body, time.Millisecond, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	ctx := context.Background()
+	var got []byte
+	if err := s.request(ctx, http.MethodGet, target{app: "lab"}, "/Users/x", nil, http.StatusOK, &got); err != nil || string(got) != string(body) {
+		t.Fatalf("GET: %v, %s", err, got)
+	}
+	s.token = "wrong"
+	if err := s.request(ctx, http.MethodGet, target{app: "lab"}, "/Users/x", nil, http.StatusUnauthorized, nil); err != nil {
+		t.Fatalf("GET with another token: %v", err)
+	}
+	if s.pid != os.Getpid() {
+		t.Errorf("the floor's CPU is the bench process's: pid %d", s.pid)
 	}
 }
