@@ -31,6 +31,18 @@ func (c *opCounter) OperationTimed(_ string, op provision.OpName, _ time.Duratio
 	c.n[op]++
 }
 
+// compileCounted compiles cfg on pools with an opCounter observing it.
+func compileCounted(t *testing.T, cfg *provision.Config, pools *db.Pools) (*provision.Tenant, *opCounter) {
+	t.Helper()
+	tn, err := provision.Compile(cfg, pools, "tenant")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &opCounter{}
+	tn.Observe(c)
+	return tn, c
+}
+
 func (c *opCounter) count(op provision.OpName) int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -58,13 +70,7 @@ func TestBulkEntitlementsGiveThePagesPerUserQueriesGive(t *testing.T) {
 						Statement: bulkEntitlementsSQL, Parameters: []provision.Param{
 							{Type: provision.DatabaseField, Field: provision.FirstUserField}, {Type: provision.DatabaseField, Field: provision.LastUserField}}}
 				}
-				tn, err := provision.Compile(cfg, pools, "tenant")
-				if err != nil {
-					t.Fatal(err)
-				}
-				c := &opCounter{}
-				tn.Observe(c)
-				return tn, c
+				return compileCounted(t, cfg, pools)
 			}
 			perUser, _ := compileWith(false)
 			bulk, counted := compileWith(true)

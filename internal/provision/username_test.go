@@ -34,13 +34,7 @@ func TestUserNameHolderFoundWithoutListingEveryUser(t *testing.T) {
 				} else if _, ok := cfg.Op(provision.GetUserByUserName); !ok {
 					t.Fatalf("%s has no get_user_by_username", lab.file)
 				}
-				tn, err := provision.Compile(cfg, pools, "tenant")
-				if err != nil {
-					t.Fatal(err)
-				}
-				c := &opCounter{}
-				tn.Observe(c)
-				return tn, c
+				return compileCounted(t, cfg, pools)
 			}
 			ctx := context.Background()
 			user := func(id, name string) scim.Resource {
