@@ -250,8 +250,7 @@ func (p *pusher) compareCaseless(ref string, op filter.CompareOperator, s string
 		col = "LOWER(" + ref + ")"
 		s = strings.ToLower(s)
 	}
-	switch op {
-	case filter.EQ:
+	if op == filter.EQ {
 		return col + " = " + p.bind(s), false
 	}
 	return p.like(col, op, s), false

@@ -75,12 +75,12 @@ func (t *Tenant) checkUserNameLookup(m *mapping) []CheckResult {
 		Detail: "get_users cannot be filtered, so every create and rename lists every user to keep userNames unique; configure get_user_by_username (docs/configuration.md)"}}
 }
 
-// userNameHoldersOf runs get_user_by_username for the name f compares
+// holderByUserName runs get_user_by_username for the name f compares
 // with and returns the id of the first user it returns, other than except,
 // that f matches (the operation may compare more loosely than SCIM does),
 // or "". Every user it returns counts, whether get_users lists it or not:
 // a deactivated user still holds its name in the table.
-func (t *Tenant) userNameHoldersOf(ctx context.Context, m *mapping, schema *scim.ResourceSchema, name string, f *scim.Filter, except string) (string, error) {
+func (t *Tenant) holderByUserName(ctx context.Context, m *mapping, schema *scim.ResourceSchema, name string, f *scim.Filter, except string) (string, error) {
 	s, err := t.open(ctx, t.needsTx(GetUserByUserName))
 	if err != nil {
 		return "", err

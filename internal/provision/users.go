@@ -426,7 +426,7 @@ func (t *Tenant) checkRename(ctx context.Context, wd *watchdog, m *mapping, id s
 // userName equals res's without regard to case, or "". RFC 7643 §4.1.1 makes
 // userName caseExact false and unique, whatever the collation of the
 // column: the filter compares as the schema says. get_user_by_username
-// finds the holder when it is configured (userNameHoldersOf); otherwise
+// finds the holder when it is configured (holderByUserName); otherwise
 // Get Users is read with the filter, and a deactivated user that it leaves
 // out is found only by Get User by ID, by its exact id.
 func (t *Tenant) userNameHolder(ctx context.Context, wd *watchdog, m *mapping, schema *scim.ResourceSchema, res scim.Resource, except string) (string, error) {
@@ -440,7 +440,7 @@ func (t *Tenant) userNameHolder(ctx context.Context, wd *watchdog, m *mapping, s
 		return "", scim.BadRequest(scim.InvalidValue, "userName cannot be compared: %v", err)
 	}
 	if _, ok := t.cfg.Op(GetUserByUserName); ok && m.userNameKey != "" {
-		return t.userNameHoldersOf(ctx, m, schema, text(name), f, except)
+		return t.holderByUserName(ctx, m, schema, text(name), f, except)
 	}
 	var holder string
 	l := &lister{t: t, m: m, schema: schema, wd: wd, source: GetUsers,
