@@ -143,10 +143,10 @@ func TestDialectsStateTheirCapabilities(t *testing.T) {
 	type caps struct {
 		product                                               string
 		file, noProcedures, asciiFolding, offsetFetch, rowFns bool
-		page                                                  string
+		page, collationOf                                     string
 	}
 	want := map[string]caps{
-		"mysql":      {product: "MySQL/MariaDB", page: " LIMIT 10 OFFSET 20"},
+		"mysql":      {product: "MySQL/MariaDB", page: " LIMIT 10 OFFSET 20", collationOf: "COLLATION"},
 		"postgresql": {product: "PostgreSQL", rowFns: true, page: " LIMIT 10 OFFSET 20"},
 		"sqlserver":  {product: "SQL Server", offsetFetch: true, page: " OFFSET 20 ROWS FETCH NEXT 10 ROWS ONLY"},
 		"oracle":     {product: "Oracle", offsetFetch: true, page: " OFFSET 20 ROWS FETCH NEXT 10 ROWS ONLY"},
@@ -155,13 +155,22 @@ func TestDialectsStateTheirCapabilities(t *testing.T) {
 	for _, name := range db.Known() {
 		d, _ := db.Lookup(name)
 		i := d.Info()
-		got := caps{i.Product, i.File, i.NoProcedures, i.ASCIIFolding, i.OffsetFetch, i.RowFunctions, i.Page(10, 20)}
+		got := caps{i.Product, i.File, i.NoProcedures, i.ASCIIFolding, i.OffsetFetch, i.RowFunctions, i.Page(10, 20), i.CollationOf}
 		if got != want[name] {
 			t.Errorf("%s states %+v, want %+v", name, got, want[name])
 		}
 		if db.ForJDBC(i.JDBCPrefixes[0]+"//h/x") != d {
 			t.Errorf("ForJDBC does not find %s by its prefix %s", name, i.JDBCPrefixes[0])
 		}
+	}
+	mysql, _ := db.Lookup("mysql")
+	for collation, want := range map[string]bool{"utf8mb4_general_ci": true, "utf8mb4_0900_AI_CI": true, "utf8mb4_bin": false, "utf8mb4_0900_as_cs": false, "binary": false, "": false} {
+		if got := mysql.Info().CaseInsensitive(collation); got != want {
+			t.Errorf("MySQL: %q is case-insensitive: %t, want %t", collation, got, want)
+		}
+	}
+	if pg, _ := db.Lookup("postgresql"); pg.Info().CaseInsensitive("und-x-icu_ci") {
+		t.Error("PostgreSQL names no collation: nothing is case-insensitive by name")
 	}
 	if db.ForJDBC("jdbc:db2://h/x") != nil {
 		t.Error("ForJDBC found a dialect for Db2")
